@@ -1,0 +1,47 @@
+"""Write outputs all-or-nothing: a temp file beside the target, renamed into place at the end.
+
+An interrupted run (Ctrl-C, a crash, a full disk) leaves the previous file, or
+none, never half a workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import OutputError
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``path``."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=target.suffix, dir=target.parent)
+    except OSError as e:
+        raise OutputError(f"无法在“{target.parent}”写入文件：{e.strerror}", target) from e
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def save_workbook(workbook, path: str | Path) -> Path:
+    """Save an openpyxl workbook atomically."""
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+    return Path(path)
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

@@ -1,0 +1,129 @@
+"""What one statutory cell holds: a number, a blank, "/", or text — never guessed.
+
+    >>> parse_cell("12件", CELLS["t3.new.total"]).number
+    12
+    >>> parse_cell("十二", CELLS["t3.new.total"]).state
+    <State.TEXT: 'text'>
+
+Used by every reader (workbook, published report) so "12件" means the same
+thing wherever it is found. Problems come back as ``Issue``s; the reader turns
+them into Findings at the cell's address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .report import Number, Severity, State, format_number
+from .schema import CELLS, CellSpec
+
+NOT_APPLICABLE_MARKS = frozenset(
+    {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "不适用", "无此项", "N/A", "n/a", "NA", "＼"}
+)
+MAX_AMOUNT_DECIMALS = 4  # 万元 to 1元 precision (spec §2, §5.1 N2)
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_WITH_UNIT = re.compile(r"^([+-]?\d[\d,]*(?:\.\d+)?)\s*(件|个|条|项|次|宗|份|万元|元)$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    number: Number | None
+    state: State
+    raw: str | None = None  # what was typed, when it was not a plain number
+    issue: Issue | None = None
+
+
+def _as_number(text: str) -> Number:
+    v = float(text)
+    return int(v) if v.is_integer() and "." not in text else v
+
+
+def _check_number(v: Number, spec: CellSpec, raw: str | None, issue: Issue | None) -> Parsed:
+    """N1/N2 on a number, keeping any earlier reading issue unless this one is worse."""
+    if isinstance(v, float) and v.is_integer() and spec.kind == "count":
+        v = int(v)
+    shown = format_number(v)
+    problem = None
+    if spec.kind == "count":
+        if v < 0:
+            problem = Issue("N1", Severity.ERROR, f"件数不能为负数，填了{shown}")
+        elif not float(v).is_integer():
+            problem = Issue("N1", Severity.ERROR, f"件数应为整数，填了{shown}")
+    else:
+        if v < 0:
+            problem = Issue("N2", Severity.ERROR, f"收费金额不能为负数，填了{shown}万元")
+        elif isinstance(v, float) and _decimals(v) > MAX_AMOUNT_DECIMALS:
+            problem = Issue(
+                "N2", Severity.WARNING,
+                f"收费金额{shown}万元有{_decimals(v)}位小数；单位是万元，4位小数已精确到元，"
+                "请确认是否把元直接除以10000填入",
+            )
+    return Parsed(v, State.NUMBER, raw, problem or issue)
+
+
+def _decimals(v: float) -> int:
+    text = repr(v)
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def parse_cell(value: object, spec: CellSpec) -> Parsed:
+    """Read one cell's content as the format intends it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Parsed(None, State.BLANK)
+    if isinstance(value, bool):
+        return Parsed(None, State.TEXT, str(value), Issue("N4", Severity.WARNING, f"填了逻辑值{value}，不是数字"))
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return Parsed(None, State.TEXT, str(value), Issue("N4", Severity.WARNING, "单元格的值不是有效数字"))
+        return _check_number(value, spec, None, None)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return Parsed(
+            None, State.TEXT, str(value),
+            Issue("N4", Severity.WARNING, f"单元格是日期或时间格式（{value}），不是数字；请把单元格格式改为“常规”后重新填写"),
+        )
+    raw = str(value)
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text in NOT_APPLICABLE_MARKS:
+        if spec.na_allowed:
+            return Parsed(None, State.NOT_APPLICABLE, raw, Issue("N3", Severity.INFO, f"填了“{raw.strip()}”，按不适用记录"))
+        return Parsed(
+            None, State.NOT_APPLICABLE, raw,
+            Issue("N3", Severity.WARNING, f"填了“{raw.strip()}”；此项应填数字，没有发生的填0"),
+        )
+    full_width = text != raw.strip()
+    if _NUMBER.match(text):
+        issue = Issue("N4", Severity.WARNING, f"全角数字「{raw.strip()}」按{text}读取；请改为半角数字") if full_width else None
+        return _check_number(_as_number(text), spec, raw if full_width else None, issue)
+    if _GROUPED.match(text):
+        plain = text.replace(",", "")
+        issue = Issue("N4", Severity.WARNING, f"「{raw.strip()}」是文本，按{plain}读取；请只填数字")
+        return _check_number(_as_number(plain), spec, raw, issue)
+    m = _WITH_UNIT.match(text)
+    if m:
+        number, unit = _as_number(m.group(1).replace(",", "")), m.group(2)
+        if spec.kind == "amount" and unit == "元":
+            number = number / 10000
+            how = f"按{format_number(number)}万元读取（单位应为万元）"
+        else:
+            how = f"按{format_number(number)}读取"
+        issue = Issue("N4", Severity.WARNING, f"单元格含单位「{raw.strip()}」，{how}；请只填数字")
+        return _check_number(number, spec, raw, issue)
+    hint = "；没有发生的请填0" if text in ("无", "没有", "零", "空") else "；请填写阿拉伯数字"
+    return Parsed(None, State.TEXT, raw, Issue("N4", Severity.WARNING, f"「{raw.strip()}」不是数字，无法读取{hint}"))
+
+
+def parse(value: object, cell_id: str) -> Parsed:
+    return parse_cell(value, CELLS[cell_id])

@@ -1,0 +1,81 @@
+"""Exceptions: a file that cannot be used at all. Bad *data* is never raised; it becomes Findings.
+
+    NianbaoError                  anything nianbao refuses to do, with a Chinese message
+    ├── SourceError               an input file that cannot be read as a report
+    │   ├── FileMissing           no such file
+    │   ├── EmptyFile             0 bytes (often a copy that was interrupted)
+    │   ├── NotAWorkbook          not an .xlsx at all (a .docx, a picture, a renamed file…)
+    │   ├── LegacyXls             an old binary .xls / .et file: save it as .xlsx
+    │   ├── EncryptedWorkbook     protected with an opening password
+    │   ├── CorruptWorkbook       a damaged or half-written .xlsx
+    │   └── UnsupportedSource     a file type nianbao does not read
+    └── OutputError               an output that cannot be written where asked
+
+``source(path)`` stamps the file onto any SourceError raised inside it, so the
+message always names the file.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+class NianbaoError(Exception):
+    """Base class; ``str(e)`` is a complete Chinese sentence for the user."""
+
+    def __init__(self, message: str, path: str | Path | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+
+    def __str__(self) -> str:
+        return f"{self.path}：{self.message}" if self.path else self.message
+
+
+class SourceError(NianbaoError):
+    """An input file that cannot be read as a report."""
+
+
+class FileMissing(SourceError):
+    """The path does not exist."""
+
+
+class EmptyFile(SourceError):
+    """The file has 0 bytes."""
+
+
+class NotAWorkbook(SourceError):
+    """The file is not an Excel .xlsx workbook."""
+
+
+class LegacyXls(SourceError):
+    """An old binary Excel (.xls) or WPS (.et) file."""
+
+
+class EncryptedWorkbook(SourceError):
+    """The workbook is protected with an opening password."""
+
+
+class CorruptWorkbook(SourceError):
+    """The .xlsx is damaged or was not written completely."""
+
+
+class UnsupportedSource(SourceError):
+    """nianbao does not read this kind of file."""
+
+
+class OutputError(NianbaoError):
+    """An output file cannot be written where asked."""
+
+
+@contextmanager
+def source(path: str | Path) -> Iterator[None]:
+    """Attach ``path`` to any SourceError raised inside the block."""
+    try:
+        yield
+    except SourceError as e:
+        if e.path is None:
+            e.path = str(path)
+        raise

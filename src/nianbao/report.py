@@ -1,0 +1,236 @@
+"""The values everything passes around: Report (one unit's annual report) and Finding.
+
+    >>> r = Report.empty()
+    >>> r.values["t3.new.total"] = 3
+    >>> Report.from_json(r.to_json()).values["t3.new.total"]
+    3
+
+A Report keeps apart what a cell held: a number, a blank, "/" (不适用), text
+that is not a number, a formula with no saved result. ``values`` holds the
+number (or None); ``states`` records, sparsely, every cell that was not a plain
+number, and ``raw`` what was typed there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from typing import Any, Iterable
+
+from .schema import CELL_IDS, FORMAT_ID, TEXT_KEYS
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+ACKNOWLEDGED_LABEL = "已核实"
+
+
+class State(str, Enum):
+    """What a statutory cell held, when it was not simply a number."""
+
+    NUMBER = "number"
+    BLANK = "blank"
+    NOT_APPLICABLE = "na"  # "/", "—", "不适用"
+    TEXT = "text"  # text that is not a number: "无", "十二"
+    FORMULA = "formula"  # a formula whose result was never saved
+
+    @property
+    def counts_as_zero(self) -> bool:
+        """In an equation a blank or "/" stands for nothing reported, i.e. 0."""
+        return self in (State.BLANK, State.NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class CellRef:
+    id: str  # a cell id ("t3.new.total") or, for non-table findings, a field key
+    address: str = ""  # where a person finds it: "表三!J5", or a printed label for imported reports
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule, at its cells, in words a clerk understands."""
+
+    rule: str
+    severity: Severity
+    message: str
+    cells: tuple[CellRef, ...] = ()
+    expected: float | None = None
+    actual: float | None = None
+    acknowledged: str | None = None  # the unit's reason, when it marked the warning 已核实
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs, used to carry an acknowledgement forward."""
+        return self.rule + ":" + ",".join(c.id for c in self.cells)
+
+    @property
+    def address(self) -> str:
+        return self.cells[0].address if self.cells else ""
+
+    @property
+    def status_label(self) -> str:
+        return ACKNOWLEDGED_LABEL if self.acknowledged else self.severity.label
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["cells"] = [[c.id, c.address] for c in self.cells]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(
+            rule=d["rule"],
+            severity=Severity(d["severity"]),
+            message=d["message"],
+            cells=tuple(CellRef(i, a) for i, a in d.get("cells", ())),
+            expected=d.get("expected"),
+            actual=d.get("actual"),
+            acknowledged=d.get("acknowledged"),
+        )
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, info; acknowledged warnings last of all; stable otherwise."""
+    return sorted(findings, key=lambda f: (f.acknowledged is not None, f.severity.rank))
+
+
+def findings_table(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
+    """(rule, severity, first address) rows: the shape tests assert on."""
+    return [(f.rule, f.severity.value, f.address) for f in findings]
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = {s: 0 for s in Severity}
+    for f in findings:
+        if not f.acknowledged:
+            counts[f.severity] += 1
+    return counts
+
+
+@dataclass
+class UnitMeta:
+    name: str = ""
+    level: str = ""
+    region: str = ""
+    year: int | None = None
+    contact: str = ""
+    phone: str = ""
+    government_own: bool = False
+    format: str = FORMAT_ID
+    source: str = ""  # the file it was read from
+
+    @property
+    def title(self) -> str:
+        year = f"{self.year}年" if self.year else ""
+        return f"{self.name}{year}政府信息公开工作年度报告"
+
+
+Number = int | float
+
+
+@dataclass
+class Report:
+    meta: UnitMeta = field(default_factory=UnitMeta)
+    values: dict[str, Number | None] = field(default_factory=dict)
+    states: dict[str, State] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # found while reading
+    acknowledged: dict[str, str] = field(default_factory=dict)  # finding key -> reason
+
+    @classmethod
+    def empty(cls, **meta: Any) -> Report:
+        """A report with every cell blank."""
+        return cls(
+            meta=UnitMeta(**meta),
+            values={cid: None for cid in CELL_IDS},
+            states={cid: State.BLANK for cid in CELL_IDS},
+        )
+
+    @classmethod
+    def from_numbers(cls, numbers: dict[str, Number], **meta: Any) -> Report:
+        """A report whose listed cells hold numbers; the rest are 0."""
+        values: dict[str, Number | None] = {cid: 0 for cid in CELL_IDS}
+        values.update(numbers)
+        return cls(meta=UnitMeta(**meta), values=values)
+
+    def state(self, cid: str) -> State:
+        return self.states.get(cid, State.NUMBER)
+
+    def number(self, cid: str) -> Number | None:
+        """The number a rule sees: blank and "/" are 0; text and unsaved formulas are unknown (None)."""
+        v = self.values.get(cid)
+        if v is None and self.state(cid).counts_as_zero:
+            return 0
+        return v
+
+    def address(self, cid: str) -> str:
+        return self.addresses.get(cid, "")
+
+    def ref(self, cid: str) -> CellRef:
+        return CellRef(cid, self.addresses.get(cid, ""))
+
+    def with_meta(self, **changes: Any) -> Report:
+        return replace(self, meta=replace(self.meta, **changes))
+
+    # --- JSON -------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "meta": asdict(self.meta),
+            "values": self.values,
+            "states": {k: v.value for k, v in self.states.items()},
+            "raw": self.raw,
+            "text": {k: self.text[k] for k in TEXT_KEYS if self.text.get(k)},
+            "addresses": self.addresses,
+            "findings": [f.to_dict() for f in self.findings],
+            "acknowledged": self.acknowledged,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        return cls(
+            meta=UnitMeta(**d.get("meta", {})),
+            values=dict(d.get("values", {})),
+            states={k: State(v) for k, v in d.get("states", {}).items()},
+            raw=dict(d.get("raw", {})),
+            text=dict(d.get("text", {})),
+            addresses=dict(d.get("addresses", {})),
+            findings=[Finding.from_dict(f) for f in d.get("findings", ())],
+            acknowledged=dict(d.get("acknowledged", {})),
+        )
+
+    def to_json(self, indent: int | None = 1) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        return cls.from_dict(json.loads(text))
+
+
+def format_number(v: Number | None) -> str:
+    """14 → "14", 14.0 → "14", 190.457379 → "190.457379"; None → "?"."""
+    if v is None:
+        return "?"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.6f}".rstrip("0").rstrip(".")
+    return str(v)

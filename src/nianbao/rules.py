@@ -1,0 +1,385 @@
+"""The checking rules, declared as data, and the one evaluator that runs them.
+
+A rule about numbers is a ``Check``: the cells it reads, a test that says
+whether it is broken, and a message. The test is written with arithmetic and
+``& | ~`` only, so the same declaration runs on one Report (plain numbers) and
+on a whole county at once (numpy arrays, one element per unit):
+
+    >>> from nianbao.report import Report
+    >>> r = Report.from_numbers({"t3.new.total": 2})
+    >>> [f.rule for f in evaluate(r)][:2]
+    ['T3-ID', 'T3-H']
+
+Rule ids are those of spec/format.md §5; nianbao's own (reading and
+completeness) are listed in RULES with basis "nianbao".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .report import CellRef, Finding, Number, Report, Severity, format_number
+from .schema import CELLS, LEVELS, TABLES, Node, find_node, row_cells
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    title: str
+    basis: str
+    severity: Severity
+
+
+RULES: dict[str, RuleInfo] = {
+    r.id: r
+    for r in (
+        RuleInfo("N1", "计数单元格应为大于或等于0的整数", "spec §5.1", E),
+        RuleInfo("N2", "收费金额应为大于或等于0的数（万元，建议最多4位小数）", "spec §5.1", E),
+        RuleInfo("N3", "单元格空白（空白不等于0）或填“/”", "spec §5.1", W),
+        RuleInfo("N4", "数字单元格中有文字、单位或全角数字", "spec §5.1", W),
+        RuleInfo("N5", "公式没有保存计算结果，无法读取数值", "nianbao", E),
+        RuleInfo("C1", "表格缺失或全部空白", "nianbao", E),
+        RuleInfo("L1", "表格不在模板位置，已按标签查找", "nianbao", I),
+        RuleInfo("M1", "单位信息未填写完整", "nianbao", W),
+        RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "spec §7", E),
+        RuleInfo("S4", "表格标签与国家格式不一致", "spec §5.5", W),
+        RuleInfo("S7", "“六、其他需要报告的事项”未说明信息处理费情况", "spec §5.5", W),
+        RuleInfo("T3-ID", "表三每列：一+二=三（七）+四", "格式印制的勾稽关系", E),
+        RuleInfo("T3-V", "表三每列：（七）总计=（一）至（六）各项之和", "spec §5.2", E),
+        RuleInfo("T3-H", "表三每行：总计=各申请人列之和", "spec §5.2", E),
+        RuleInfo("T3-NEG", "表三每列：结转下年度不大于一+二", "spec §5.2", E),
+        RuleInfo("T3-SUB", "表三有非标准的小计行，且须等于各项之和", "spec §5.2", W),
+        RuleInfo("T4-S", "表四每组：总计=结果维持+结果纠正+其他结果+尚未审结", "spec §5.2", E),
+        RuleInfo("Y1", "本年上年结转=上年结转下年度", "spec §5.3", E),
+        RuleInfo("Y2", "现行有效件数=上年现行有效+本年制发−本年废止", "spec §5.3", W),
+        RuleInfo("Y3", "本年废止件数不大于上年现行有效+本年制发", "spec §5.3", W),
+        RuleInfo("Y4", "2021年及以后的年度报告须使用2021年格式", "spec §5.3", E),
+        RuleInfo("P1", "无规章制定权的机关填报了规章", "spec §5.4", W),
+        RuleInfo("P2", "现行有效件数小于本年制发件数", "spec §5.4", W),
+        RuleInfo("P3", "收费金额与机关层级不符（可能把元填成了万元）", "spec §5.4", W),
+        RuleInfo("P5", "没有申请却有行政复议或诉讼", "spec §5.4", I),
+        RuleInfo("P6", "有逾期未缴费的申请，应在六中说明收费通知", "spec §5.4", I),
+    )
+}
+
+
+# --- declarations -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    cell: str  # a cell id, or "meta.<fact>" for a fact about the unit
+    sign: int = 1
+    last: bool = False  # from last year's report
+
+
+Getter = Callable[[str, bool], Any]  # (cell, last) -> number | array
+
+
+def _sum(g: Getter, terms: Sequence[Term]) -> Any:
+    return sum(t.sign * g(t.cell, t.last) for t in terms)
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    severity: Severity
+    terms: tuple[Term, ...]  # every value read; the first cell is where the finding points
+    fails: Callable[[Getter], Any]
+    describe: Callable[[Getter], tuple[str, Number | None, Number | None]]  # message, expected, actual
+    axis: str = ""  # where the template's live check goes: "row" | "column" | "" (none)
+    split: int = 0  # for equations: terms[:split] is the left side, terms[split:] the right
+
+    @property
+    def needs_last(self) -> bool:
+        return any(t.last for t in self.terms)
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.cell for t in self.terms if not t.cell.startswith("meta.")))
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``left == right`` (or ``left <= right``), each side a signed sum of cells."""
+
+    rule: str
+    severity: Severity
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    where: str
+    left_label: str
+    right_label: str
+    axis: str = ""
+    op: str = "=="
+
+    def check(self) -> Check:
+        def fails(g: Getter) -> Any:
+            lhs, rhs = _sum(g, self.left), _sum(g, self.right)
+            return (lhs != rhs) if self.op == "==" else (lhs > rhs)
+
+        def describe(g: Getter) -> tuple[str, Number | None, Number | None]:
+            lhs, rhs = _sum(g, self.left), _sum(g, self.right)
+            a, b = format_number(lhs), format_number(rhs)
+            if self.op == "==":
+                diff = format_number(abs(lhs - rhs))
+                text = f"{self.where}：{self.left_label}={a}，{self.right_label}={b}，差{diff}"
+            else:
+                text = f"{self.where}：{self.left_label}={a}，大于{self.right_label}={b}"
+            return text, rhs, lhs
+
+        return Check(self.rule, self.severity, self.left + self.right, fails, describe, self.axis, len(self.left))
+
+
+def _terms(*cells: str, sign: int = 1, last: bool = False) -> tuple[Term, ...]:
+    return tuple(Term(c, sign, last) for c in cells)
+
+
+_T3 = TABLES["t3"].sections[0]
+_T3_COLUMNS = _T3.column_leaves
+_T3_RESULT_ROWS = tuple(n for n in find_node(_T3.rows, "results").leaves() if n.key != "total")
+_T4 = TABLES["t4"].sections[0]
+
+
+def _col(col: Node) -> str:
+    return f"表三「{col.label}」列"
+
+
+def _t3_equations() -> Iterator[Equation]:
+    for col in _T3_COLUMNS:
+        c = col.key
+        yield Equation(
+            "T3-ID", E,
+            _terms(f"t3.new.{c}", f"t3.carried_over.{c}"),
+            _terms(f"t3.total.{c}", f"t3.carried_forward.{c}"),
+            _col(col), "一+二", "三（七）+四", axis="column",
+        )
+    for col in _T3_COLUMNS:
+        c = col.key
+        yield Equation(
+            "T3-V", E,
+            _terms(f"t3.total.{c}"),
+            _terms(*(f"t3.{r.key}.{c}" for r in _T3_RESULT_ROWS)),
+            _col(col), "（七）总计", "（一）至（六）各项之和", axis="column",
+        )
+    for row in _T3.row_leaves:
+        cells = row_cells("t3", row.key)
+        yield Equation(
+            "T3-H", E,
+            _terms(cells[-1]), _terms(*cells[:-1]),
+            f"表三「{row.label}」行", "总计", "自然人至其他各列之和", axis="row",
+        )
+    for col in _T3_COLUMNS:
+        c = col.key
+        yield Equation(
+            "T3-NEG", E,
+            _terms(f"t3.carried_forward.{c}"),
+            _terms(f"t3.new.{c}", f"t3.carried_over.{c}"),
+            _col(col), "四、结转下年度继续办理", "一+二", op="<=",
+        )
+
+
+def _t4_equations() -> Iterator[Equation]:
+    groups = [(g.label, g) for g in _T4.columns if g.key] + [
+        (f"行政诉讼·{g.label}", g) for top in _T4.columns if not top.key for g in top.children
+    ]
+    for where, g in groups:
+        parts = [f"t4.{n.key}" for n in g.leaves()]
+        yield Equation(
+            "T4-S", E,
+            _terms(parts[-1]), _terms(*parts[:-1]),
+            f"表四「{where}」", "总计", "结果维持+结果纠正+其他结果+尚未审结", axis="column",
+        )
+
+
+def _cross_year_equations() -> Iterator[Equation]:
+    for col in _T3_COLUMNS:
+        c = col.key
+        yield Equation(
+            "Y1", E if c == "total" else W,
+            _terms(f"t3.carried_over.{c}"),
+            _terms(f"t3.carried_forward.{c}", last=True),
+            _col(col), "本年「二、上年结转」", "上年报告「四、结转下年度继续办理」",
+        )
+    for row, name in (("rules", "规章"), ("normative", "行政规范性文件")):
+        yield Equation(
+            "Y2", W,
+            _terms(f"t2.{row}.in_force"),
+            _terms(f"t2.{row}.in_force", last=True) + _terms(f"t2.{row}.issued") + _terms(f"t2.{row}.repealed", sign=-1),
+            f"表二「{name}」", "现行有效件数", "上年现行有效件数+本年制发−本年废止",
+        )
+        yield Equation(
+            "Y3", W,
+            _terms(f"t2.{row}.repealed"),
+            _terms(f"t2.{row}.in_force", last=True) + _terms(f"t2.{row}.issued"),
+            f"表二「{name}」", "本年废止件数", "上年现行有效件数+本年制发件数", op="<=",
+        )
+
+
+def _plausibility_checks() -> Iterator[Check]:
+    # 现行有效件数 first: that is the number a body without rule-making power most often gets wrong.
+    rules_row = ("t2.rules.in_force", "t2.rules.issued", "t2.rules.repealed")
+
+    def p1_fails(g: Getter) -> Any:
+        return (g("meta.makes_rules", False) == 0) & (_sum(g, _terms(*rules_row)) > 0)
+
+    def p1_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
+        got = "、".join(f"{CELLS[c].column.label}{format_number(g(c, False))}" for c in row_cells("t2", "rules") if g(c, False))
+        return (
+            f"表二「规章」行填了{got}；只有国务院部门和省、自治区、直辖市、设区的市、自治州人民政府制定规章，"
+            "本机关层级通常应为0（或“/”）",
+            0, _sum(g, _terms(*rules_row)),
+        )
+
+    yield Check("P1", W, _terms(*rules_row, "meta.makes_rules"), p1_fails, p1_describe)
+
+    for row, name in (("rules", "规章"), ("normative", "行政规范性文件")):
+        issued, in_force = f"t2.{row}.issued", f"t2.{row}.in_force"
+        yield Equation(
+            "P2", W, _terms(issued), _terms(in_force),
+            f"表二「{name}」", "本年制发件数", "现行有效件数", op="<=",
+        ).check()
+
+    fees = "t2.fees.amount"
+
+    def p3_fails(g: Getter) -> Any:
+        return g(fees, False) > g("meta.fee_ceiling", False)
+
+    def p3_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
+        amount, ceiling = g(fees, False), g("meta.fee_ceiling", False)
+        return (
+            f"表二「行政事业性收费」本年收费金额为{format_number(amount)}万元，"
+            f"超过本机关层级常见上限{format_number(ceiling)}万元；单位是万元，请确认没有把元填进来",
+            ceiling, amount,
+        )
+
+    yield Check("P3", W, _terms(fees, "meta.fee_ceiling"), p3_fails, p3_describe)
+
+    t4_totals = [f"t4.{g}.total" for g in ("review", "direct", "after_review")]
+    received = ["t3.new.total", "t3.carried_over.total"]
+
+    def p5_fails(g: Getter) -> Any:
+        return (_sum(g, _terms(*t4_totals)) > 0) & (_sum(g, _terms(*received)) == 0)
+
+    def p5_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
+        n = _sum(g, _terms(*t4_totals))
+        return (
+            f"表四有{format_number(n)}件行政复议或行政诉讼，但表三本年新收和上年结转的申请均为0；"
+            "可能是以前年度的申请或主动公开引起的，请核实",
+            None, n,
+        )
+
+    yield Check("P5", I, _terms(*t4_totals, *received), p5_fails, p5_describe)
+
+
+CHECKS: tuple[Check, ...] = (
+    *(e.check() for e in _t3_equations()),
+    *(e.check() for e in _t4_equations()),
+    *(e.check() for e in _cross_year_equations()),
+    *_plausibility_checks(),
+)
+
+
+# --- evaluation ---------------------------------------------------------------
+
+
+def meta_fact(level: str, fact: str) -> float | None:
+    """The unit facts checks may read ("meta.makes_rules", "meta.fee_ceiling"), by level name."""
+    lv = LEVELS.get(level)
+    if lv is None:
+        return None
+    if fact == "makes_rules":
+        return 1.0 if lv.makes_rules else 0.0
+    if fact == "fee_ceiling":
+        return float("inf") if lv.fee_ceiling is None else float(lv.fee_ceiling)
+    raise KeyError(fact)
+
+
+def _report_getter(report: Report, last: Report | None) -> Getter:
+    def g(cell: str, from_last: bool) -> Any:
+        r = last if from_last else report
+        if r is None:
+            return None
+        if cell.startswith("meta."):
+            return meta_fact(r.meta.level, cell[5:])
+        return r.number(cell)
+
+    return g
+
+
+def _finding(check: Check, g: Getter, ref: Callable[[str], CellRef]) -> Finding:
+    message, expected, actual = check.describe(g)
+    return Finding(check.rule, check.severity, message, tuple(ref(c) for c in check.cells), expected, actual)
+
+
+def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] = CHECKS) -> list[Finding]:
+    """Run the numeric checks on one report (and last year's, for Y1–Y3).
+
+    A check is skipped when a value it needs is unknown (text, an unsaved
+    formula, a missing table): that cell already has its own finding.
+    """
+    g = _report_getter(report, last)
+    findings = []
+    for check in checks:
+        if check.needs_last and last is None:
+            continue
+        if any(g(t.cell, t.last) is None for t in check.terms):
+            continue
+        if check.fails(g):
+            findings.append(_finding(check, g, report.ref))
+    return findings
+
+
+def evaluate_frame(
+    frame: Any,
+    last: Any = None,
+    address: Callable[[Any, str], str] = lambda unit, cell: "",
+    checks: Iterable[Check] = CHECKS,
+) -> list[tuple[Any, Finding]]:
+    """Run the same checks over many units at once.
+
+    ``frame`` is a pandas DataFrame, one row per unit, a float column per cell
+    id (NaN = unknown; blanks already 0) and a ``meta.level`` column; ``last``
+    is last year's frame on the same index, or None. Returns (index, Finding)
+    pairs in check order, exactly what ``evaluate`` gives unit by unit.
+    """
+    import numpy as np
+
+    levels = frame["meta.level"].to_numpy(object) if "meta.level" in frame else None
+    last_levels = last["meta.level"].to_numpy(object) if last is not None and "meta.level" in last else levels
+    cache: dict[tuple[str, bool], Any] = {}
+
+    def column(cell: str, from_last: bool) -> Any:
+        key = (cell, from_last)
+        if key not in cache:
+            src = last if from_last else frame
+            if cell.startswith("meta."):
+                lv = last_levels if from_last else levels
+                facts = [meta_fact(x, cell[5:]) if isinstance(x, str) else None for x in (lv if lv is not None else [None] * len(frame))]
+                cache[key] = np.array([np.nan if f is None else f for f in facts], dtype=float)
+            else:
+                cache[key] = src[cell].to_numpy(dtype=float, na_value=np.nan)
+        return cache[key]
+
+    index = list(frame.index)
+    out: list[tuple[Any, Finding]] = []
+    for check in checks:
+        if check.needs_last and last is None:
+            continue
+        known = np.ones(len(index), dtype=bool)
+        for t in check.terms:
+            known &= ~np.isnan(column(t.cell, t.last))
+        with np.errstate(invalid="ignore"):
+            broken = np.asarray(check.fails(column), dtype=bool) & known
+        for i in np.flatnonzero(broken):
+            unit = index[i]
+
+            def g(cell: str, from_last: bool, i: int = i) -> Any:
+                v = column(cell, from_last)[i]
+                return int(v) if float(v).is_integer() else float(v)
+
+            out.append((unit, _finding(check, g, lambda c, u=unit: CellRef(c, address(u, c)))))
+    return out

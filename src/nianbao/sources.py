@@ -1,0 +1,40 @@
+"""read_report(path) -> Report, whatever kind of file holds the report.
+
+    >>> read_report("单位.xlsx")   # doctest: +SKIP
+
+Readers register by file suffix in READERS; a workbook reader handles the
+Excel family (and explains .xls / .et files it cannot read).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .errors import UnsupportedSource, source
+from .report import Report
+
+
+def _workbook(path: Path) -> Report:
+    from .workbook.read import read_workbook
+
+    return read_workbook(path)
+
+
+READERS: dict[str, Callable[[Path], Report]] = {
+    ".xlsx": _workbook,
+    ".xlsm": _workbook,
+    ".xls": _workbook,  # recognised and refused with advice (LegacyXls)
+    ".et": _workbook,
+}
+
+
+def read_report(path: str | Path) -> Report:
+    """Read one input into a Report; raises errors.SourceError when the file cannot be used."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        with source(path):
+            kinds = "、".join(sorted(READERS))
+            raise UnsupportedSource(f"不支持“{path.suffix or '无扩展名'}”文件；可读取的类型：{kinds}")
+    return reader(path)

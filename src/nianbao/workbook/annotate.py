@@ -1,0 +1,173 @@
+"""Show findings in a workbook: wrong cells red with a comment, and a 校验结果 sheet linking to them.
+
+    annotate("单位.xlsx", findings, "单位-校验.xlsx")   # the input is never modified
+
+The plan (which cells, which rows) is computed here without any spreadsheet
+library, so the Excel add-in applies exactly the same marks through xlwings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import OutputError
+from ..report import Finding, Severity, count_by_severity
+from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET
+from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1
+
+MARK_AUTHOR = "nianbao"
+ACK_CHOICE = "已核实"
+ALL_CELLS_RULES = {"N3"}  # a finding about several cells, each of them wrong (blank)
+
+
+def split_address(address: str) -> tuple[str, str] | None:
+    """"表三!D5" → ("表三", "D5"); None for addresses that are not sheet cells."""
+    if "!" not in address:
+        return None
+    sheet, cell = address.rsplit("!", 1)
+    return sheet.strip("'"), cell
+
+
+def mark_plan(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
+    """Cells to colour, each with the lines of its comment; acknowledged findings are not marked."""
+    plan: dict[tuple[str, str], list[str]] = {}
+    for f in findings:
+        if f.acknowledged:
+            continue
+        refs = f.cells if f.rule in ALL_CELLS_RULES else f.cells[:1]
+        for ref in refs:
+            where = split_address(ref.address)
+            if where:
+                plan.setdefault(where, []).append(f"[{f.rule} {f.severity.label}] {f.message}")
+    return plan
+
+
+def input_cells() -> set[tuple[str, str]]:
+    """The template's own input cells: their fill is restored when a mark is cleared."""
+    cells = {(p.sheet, p.a1) for p in POSITIONS.values()}
+    cells |= {(META_SHEET, a1(r, META_VALUE_COL)) for r in META_ROWS.values()}
+    cells |= {(TEXT_SHEET, a1(r, TEXT_VALUE_COL)) for r in TEXT_ROWS.values()}
+    return cells
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    number: int
+    status: str
+    rule: str
+    address: str
+    message: str
+    acknowledged: str  # "已核实" or ""
+    reason: str
+    key: str
+
+    @property
+    def values(self) -> tuple:
+        return (self.number, self.status, self.rule, self.address, self.message, self.acknowledged, self.reason, self.key)
+
+
+def result_rows(findings: Iterable[Finding], acknowledged: dict[str, str] | None = None) -> list[ResultRow]:
+    """Rows of the 校验结果 sheet; the unit's earlier 核实 entries are carried forward by key."""
+    acknowledged = acknowledged or {}
+    rows = []
+    for i, f in enumerate(findings, start=1):
+        reason = f.acknowledged if f.acknowledged is not None else acknowledged.get(f.key, "")
+        ack = ACK_CHOICE if f.key in acknowledged or f.acknowledged else ""
+        rows.append(ResultRow(i, f.status_label, f.rule, f.address, f.message, ack, reason, f.key))
+    return rows
+
+
+def summary_line(findings: Iterable[Finding]) -> str:
+    counts = count_by_severity(list(findings))
+    if not counts[Severity.ERROR] and not counts[Severity.WARNING]:
+        return "通过：没有发现错误或警告"
+    return f"{counts[Severity.ERROR]}个错误、{counts[Severity.WARNING]}个警告、{counts[Severity.INFO]}个提示"
+
+
+# --- openpyxl -------------------------------------------------------------------
+
+
+def _clear_marks(wb) -> None:
+    from . import style
+
+    inputs = input_cells()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == MARK_AUTHOR:
+                    cell.comment = None
+                if cell.fill is not None and cell.fill.fill_type == "solid" and cell.fill.start_color.rgb == style.MARK_COLOR:
+                    cell.fill = style.INPUT_FILL if (ws.title, cell.coordinate) in inputs else style.NO_FILL
+
+
+def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from . import style
+    from .layout import column_letter
+
+    if RESULTS_SHEET in wb.sheetnames:
+        del wb[RESULTS_SHEET]
+    ws = wb.create_sheet(RESULTS_SHEET, 0)
+    widths = (6, 9, 8, 14, 80, 9, 30, 4)
+    for col, (title, width) in enumerate(zip(RESULTS_COLUMNS, widths), start=1):
+        cell = ws.cell(1, col, title)
+        cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
+        ws.column_dimensions[column_letter(col)].width = width
+    rows = result_rows(findings, acknowledged)
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row.values, start=1):
+            cell = ws.cell(r, col, value)
+            cell.font, cell.border = style.BODY_FONT, style.BORDER
+            cell.alignment = style.LEFT if col in (5, 7) else style.CENTER
+        where = split_address(row.address)
+        if where and where[0] in wb.sheetnames:
+            link = ws.cell(r, 4)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{where[0]}'!{where[1]}", display=row.address)
+            link.font = style.LINK_FONT
+    last = max(len(rows) + 1, 2)
+    choice = DataValidation(type="list", formula1=f'"{ACK_CHOICE}"', allow_blank=True)
+    choice.add(f"F2:F{max(last, 200)}")
+    ws.add_data_validation(choice)
+    ws.auto_filter.ref = f"A1:{column_letter(len(RESULTS_COLUMNS))}{last}"
+    ws.freeze_panes = "A2"
+    ws.column_dimensions[column_letter(len(RESULTS_COLUMNS))].hidden = True
+    note = ws.cell(last + 2, 5, "对可以解释的警告，在“核实”列选择“已核实”并填写核实说明；再次校验时将列为已核实。错误不能标记为已核实，须改正。")
+    note.font = style.NOTE_FONT
+    wb.active = 0
+
+
+def annotate_workbook(wb, findings: list[Finding], acknowledged: dict[str, str] | None = None) -> None:
+    """Mark ``findings`` in an open openpyxl workbook, replacing the previous run's marks."""
+    from openpyxl.comments import Comment
+
+    from . import style
+
+    _clear_marks(wb)
+    for (sheet, cell_ref), lines in mark_plan(findings).items():
+        if sheet not in wb.sheetnames:
+            continue
+        cell = wb[sheet][cell_ref]
+        cell.fill = style.MARK_FILL
+        comment = Comment("\n".join(lines), MARK_AUTHOR)
+        comment.width, comment.height = 320, 40 + 40 * len(lines)
+        cell.comment = comment
+    _write_results(wb, findings, acknowledged or {})
+
+
+def annotate(source: str | Path, findings: list[Finding], out: str | Path, acknowledged: dict[str, str] | None = None) -> Path:
+    """Write a COPY of ``source`` with the findings shown; ``source`` itself is never touched."""
+    import openpyxl
+
+    from ..atomic import save_workbook
+
+    src, dst = Path(source), Path(out)
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise OutputError("标注结果不能覆盖原文件，请换一个输出文件名", dst)
+    wb = openpyxl.load_workbook(src)
+    annotate_workbook(wb, findings, acknowledged)
+    return save_workbook(wb, dst)
+

@@ -1,0 +1,338 @@
+"""Build the master template from the schema, and fill it with a Report.
+
+    >>> wb = build_template()
+    >>> wb.sheetnames[:5]
+    ['单位信息', '表二', '表三', '表四', '文字']
+
+The template is checked in as template/年报模板.xlsx; a test rebuilds it and
+fails on any difference.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..atomic import save_workbook
+from ..grid import Place, table_grid
+from ..report import Report, State
+from ..schema import (
+    CELLS,
+    FORMAT_ID,
+    FORMAT_NAME,
+    MARKER_SHEET,
+    META_FIELDS,
+    META_SHEET,
+    TABLES,
+    TEMPLATE_VERSION,
+    TEXT_SHEET,
+    TEXT_SLOTS,
+    TableSpec,
+)
+from . import style
+from .layout import (
+    CHECK_COLUMN_HEADER,
+    HEADING_ROW,
+    META_ROWS,
+    META_VALUE_COL,
+    POSITIONS,
+    TEXT_MARK_COL,
+    TEXT_ROWS,
+    TEXT_VALUE_COL,
+    a1,
+    column_letter,
+    live_checks,
+    sheet_col,
+    sheet_row,
+    table_bottom,
+    table_right,
+)
+
+# Column widths (in Excel character units) of each table's grid columns.
+COLUMN_WIDTHS = {
+    "t2": (24, 16, 16, 16),
+    "t3": (6, 12, 44) + (9,) * 7,
+    "t4": (8,) * 15,
+}
+CHECK_COLUMN_WIDTH = 18
+TEXT_COLUMN_WIDTH = 90
+MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
+
+UNLOCKED = Protection(locked=False)
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: CJK characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _protect(ws: Worksheet) -> None:
+    # No password: the lock only keeps labels from being typed over by accident.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _print_setup(ws: Worksheet, last_row: int, last_col: int, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if landscape else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{a1(last_row, last_col)}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
+    top, left = sheet_row(place), sheet_col(place)
+    bottom, right = top + place.rowspan - 1, left + place.colspan - 1
+    if place.rowspan > 1 or place.colspan > 1:
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+    for r in range(top, bottom + 1):
+        for c in range(left, right + 1):
+            ws.cell(r, c).border = style.BORDER
+    cell = ws.cell(top, left)
+    if place.role == "value":
+        cell.fill = style.INPUT_FILL
+        cell.protection = UNLOCKED
+        cell.font = style.BODY_FONT
+        cell.alignment = style.CENTER
+        cell.number_format = "0" if CELLS[place.cell].kind == "count" else "General"
+        return
+    cell.value = place.text
+    if place.role in ("title", "header", "corner"):
+        cell.font = style.HEADER_FONT
+        cell.fill = style.LABEL_FILL
+        cell.alignment = style.CENTER
+    else:
+        cell.font = style.BODY_FONT
+        narrow = COLUMN_WIDTHS[table_key][place.col] < 8 and place.colspan == 1
+        cell.alignment = style.VERTICAL if narrow and place.rowspan > 4 else (style.CENTER if place.rowspan > 1 else style.LEFT)
+
+
+def _row_heights(ws: Worksheet, table: TableSpec) -> None:
+    widths = COLUMN_WIDTHS[table.key]
+    lines: dict[int, int] = {}
+    for p in table_grid(table):
+        if p.text and p.rowspan == 1:
+            width = sum(widths[p.col : p.col + p.colspan])
+            n = math.ceil(_display_width(p.text) / max(width - 1, 1))
+            row = sheet_row(p)
+            lines[row] = max(lines.get(row, 1), n)
+    for row, n in lines.items():
+        ws.row_dimensions[row].height = max(18, 13.5 * n + 4)
+
+
+def _validations(ws: Worksheet, table: TableSpec) -> None:
+    counts = DataValidation(
+        type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+        showErrorMessage=True, errorTitle="请填写整数", error="此处填写件数：大于或等于0的整数。",
+    )
+    not_applicable = DataValidation(
+        type="custom", allow_blank=True, showErrorMessage=True, errorTitle="请填写整数或“/”",
+        error="此处填写件数：大于或等于0的整数；本机关无规章制定权的，可填“/”。",
+    )
+    amounts = DataValidation(
+        type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+        showErrorMessage=True, errorTitle="请填写金额", error="此处填写金额（单位：万元）：大于或等于0的数，最多4位小数。",
+    )
+    first_na = None
+    for p in table_grid(table):
+        if not p.cell:
+            continue
+        spec, addr = CELLS[p.cell], a1(sheet_row(p), sheet_col(p))
+        if spec.na_allowed:
+            first_na = first_na or addr
+            not_applicable.add(addr)
+        elif spec.kind == "amount":
+            amounts.add(addr)
+        else:
+            counts.add(addr)
+    if first_na:
+        # Relative reference: Excel shifts it for each cell of the range.
+        not_applicable.formula1 = f'OR({first_na}="/",AND(ISNUMBER({first_na}),{first_na}>=0,INT({first_na})={first_na}))'
+    for dv in (counts, not_applicable, amounts):
+        if dv.sqref:
+            ws.add_data_validation(dv)
+
+
+def _live_checks(ws: Worksheet, table: TableSpec) -> None:
+    checks, rows, check_col = live_checks(table.key)
+    if not checks:
+        return
+    red = FormulaRule
+    if any(c.check.axis == "row" for c in checks):
+        head = ws.cell(sheet_row(table_grid(table)[0]), check_col, CHECK_COLUMN_HEADER)
+        head.font = style.CHECK_FONT
+    for row in rows:
+        if table.sections[0].label_width:
+            ws.merge_cells(start_row=row.row, start_column=1, end_row=row.row, end_column=table.sections[0].label_width)
+            label = ws.cell(row.row, 1, row.label)
+        else:
+            label = ws.cell(row.row, check_col, "← " + row.label)
+        label.font = style.CHECK_FONT
+        label.alignment = style.LEFT
+    for lc in checks:
+        cell = ws.cell(lc.row, lc.col, lc.formula)
+        cell.font = style.CHECK_FONT
+        cell.alignment = style.CENTER
+        ref = a1(lc.row, lc.col)
+        # The check cell itself and the total it is about both turn red.
+        ws.conditional_formatting.add(ref, red(formula=[f"LEN({ref})>0"], fill=style.CHECK_FILL))
+        ws.conditional_formatting.add(
+            lc.focus.a1, red(formula=[f"LEN(${column_letter(lc.col)}${lc.row})>0"], fill=style.CHECK_FILL)
+        )
+    ws.column_dimensions[column_letter(check_col)].width = CHECK_COLUMN_WIDTH
+
+
+def _table_sheet(wb: Workbook, table: TableSpec) -> None:
+    ws = wb.create_sheet(table.sheet)
+    right = table_right(table)
+    ws.merge_cells(start_row=HEADING_ROW, start_column=1, end_row=HEADING_ROW, end_column=right)
+    heading = ws.cell(HEADING_ROW, 1, table.heading)
+    heading.font = style.TITLE_FONT
+    heading.alignment = style.LEFT
+    ws.row_dimensions[HEADING_ROW].height = 24
+    for i, width in enumerate(COLUMN_WIDTHS[table.key], start=1):
+        ws.column_dimensions[column_letter(i)].width = width
+    for place in table_grid(table):
+        _style_place(ws, table.key, place)
+    _row_heights(ws, table)
+    _validations(ws, table)
+    _live_checks(ws, table)
+    _print_setup(ws, table_bottom(table), right, landscape=right > 4)
+    _protect(ws)
+
+
+def _meta_sheet(wb: Workbook) -> None:
+    ws = wb.active
+    ws.title = META_SHEET
+    ws["A1"] = "单位信息"
+    ws["A1"].font = style.TITLE_FONT
+    for col, (text, width) in enumerate((("项目", 24), ("填写内容", 44), ("说明", 40)), start=1):
+        cell = ws.cell(2, col, text)
+        cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
+        ws.column_dimensions[column_letter(col)].width = width
+    for f in META_FIELDS:
+        row = META_ROWS[f.key]
+        label = ws.cell(row, 1, f.label)
+        value = ws.cell(row, META_VALUE_COL)
+        hint = ws.cell(row, 3, f.hint)
+        for c in (label, value, hint):
+            c.border, c.alignment = style.BORDER, style.LEFT
+        label.font, value.font, hint.font = style.BODY_FONT, style.BODY_FONT, style.NOTE_FONT
+        value.fill, value.protection = style.INPUT_FILL, UNLOCKED
+        ws.row_dimensions[row].height = 20
+        if f.choices:
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
+                showErrorMessage=True, errorTitle="请从列表选择", error="请从下拉列表中选择：" + "、".join(f.choices),
+            )
+            dv.add(value.coordinate)
+            ws.add_data_validation(dv)
+        elif f.key == "year":
+            dv = DataValidation(
+                type="whole", operator="between", formula1="2019", formula2="2100", allow_blank=True,
+                showErrorMessage=True, errorTitle="请填写年度", error="报告年度填写四位数字，如2024。",
+            )
+            dv.add(value.coordinate)
+            ws.add_data_validation(dv)
+            value.number_format = "0"
+    notes_row = max(META_ROWS.values()) + 2
+    notes = (
+        "填表说明：",
+        "1. 黄色单元格为填报区，其余单元格已保护（无密码），防止误改格式标签。",
+        "2. 表二、表三、表四的所有数字（含总计）均需填写；没有发生的填0，不要留空。",
+        "3. 本机关无规章制定权的，表二「规章」行可填“/”。收费金额单位为万元。",
+        "4. 表格右侧和下方的“自动校验”出现红色时，说明该行或该列的数字对不上。",
+        "5. 完整校验：在命令行运行 nianbao check 本文件.xlsx，或在Excel中点击「政务公开年报」→「校验」。",
+    )
+    for i, text in enumerate(notes):
+        ws.cell(notes_row + i, 1, text).font = style.NOTE_FONT if i else style.HEADER_FONT
+    _print_setup(ws, notes_row + len(notes) - 1, 3, landscape=False)
+    _protect(ws)
+
+
+def _text_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(TEXT_SHEET)
+    ws["A1"] = "文字部分（一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项）"
+    ws["A1"].font = style.TITLE_FONT
+    for col, (text, width) in enumerate((("栏目", 22), ("内容", TEXT_COLUMN_WIDTH), ("生成标记", 12)), start=1):
+        cell = ws.cell(2, col, text)
+        cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
+        ws.column_dimensions[column_letter(col)].width = width
+    ws.column_dimensions[column_letter(TEXT_MARK_COL)].hidden = True
+    for slot in TEXT_SLOTS:
+        row = TEXT_ROWS[slot.key]
+        label = ws.cell(row, 1, slot.label)
+        label.font, label.alignment, label.border = style.BODY_FONT, style.LEFT, style.BORDER
+        body = ws.cell(row, TEXT_VALUE_COL)
+        body.font, body.alignment, body.border = style.BODY_FONT, style.TEXT_BLOCK, style.BORDER
+        body.fill, body.protection = style.INPUT_FILL, UNLOCKED
+        ws.cell(row, TEXT_MARK_COL).protection = UNLOCKED
+        ws.row_dimensions[row].height = 120
+    _print_setup(ws, max(TEXT_ROWS.values()), TEXT_VALUE_COL, landscape=False)
+    _protect(ws)
+
+
+def _marker_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(MARKER_SHEET)
+    for i, (key, value) in enumerate(MARKER_ROWS, start=1):
+        ws.cell(i, 1, key)
+        ws.cell(i, 2, value)
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+def build_template() -> Workbook:
+    wb = Workbook()
+    _meta_sheet(wb)
+    for table in TABLES.values():
+        _table_sheet(wb, table)
+    _text_sheet(wb)
+    _marker_sheet(wb)
+    wb.active = 0
+    # Fixed document properties keep rebuilds identical.
+    wb.properties.creator = "nianbao"
+    wb.properties.title = "政府信息公开工作年度报告（" + FORMAT_ID + "格式）"
+    return wb
+
+
+def write_template(path: str | Path) -> Path:
+    """nianbao template -o PATH: write the empty template."""
+    return save_workbook(build_template(), path)
+
+
+def fill_workbook(wb: Workbook, report: Report) -> None:
+    """Write a report's details, numbers (as typed, when they were not plain numbers) and text."""
+    meta = wb[META_SHEET]
+    for f in META_FIELDS:
+        value = getattr(report.meta, f.key)
+        if f.key == "government_own":
+            value = "是" if value else None
+        meta.cell(META_ROWS[f.key], META_VALUE_COL, value if value not in ("", None) else None)
+    for cid, pos in POSITIONS.items():
+        if cid in report.raw:
+            value = report.raw[cid]
+        elif report.state(cid) is State.NUMBER:
+            value = report.values.get(cid)
+        else:
+            value = None
+        wb[pos.sheet].cell(pos.row, pos.col, value)
+    text = wb[TEXT_SHEET]
+    for slot in TEXT_SLOTS:
+        text.cell(TEXT_ROWS[slot.key], TEXT_VALUE_COL, report.text.get(slot.key) or None)
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    """The template filled with ``report``, written atomically to ``path``."""
+    wb = build_template()
+    fill_workbook(wb, report)
+    return save_workbook(wb, path)

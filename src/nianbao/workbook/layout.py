@@ -1,0 +1,161 @@
+"""Where the template puts everything: cell ids ↔ sheet addresses, derived from the grid.
+
+    >>> ADDRESSES["t3.new.natural_person"]
+    '表三!D5'
+
+Each table sits on its own sheet: row 1 holds the section heading, the grid
+starts at A2. Live checks (formulas that need no Python) go in the column right
+of the table (row checks) and in rows under it (column checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..grid import Place, grid_size, table_grid
+from ..rules import CHECKS, RULES, Check
+from ..schema import META_FIELDS, TABLES, TEXT_SLOTS, TableSpec
+
+TABLE_TOP = 2  # 1-based sheet row of grid row 0
+TABLE_LEFT = 1  # 1-based sheet column of grid column 0
+HEADING_ROW = 1
+
+META_FIRST_ROW = 3  # 单位信息: one field per row, label in A, value in B
+META_VALUE_COL = 2
+TEXT_FIRST_ROW = 3  # 文字: one slot per row, label in A, text in B, generation mark in C
+TEXT_VALUE_COL = 2
+TEXT_MARK_COL = 3
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (openpyxl has this too, but importing it costs ~100 ms on every click)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def sheet_row(place: Place) -> int:
+    return TABLE_TOP + place.row
+
+
+def sheet_col(place: Place) -> int:
+    return TABLE_LEFT + place.col
+
+
+@dataclass(frozen=True)
+class Position:
+    sheet: str
+    row: int  # 1-based
+    col: int  # 1-based
+
+    @property
+    def a1(self) -> str:
+        return a1(self.row, self.col)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+def _positions() -> dict[str, Position]:
+    out = {}
+    for table in TABLES.values():
+        for p in table_grid(table):
+            if p.cell:
+                out[p.cell] = Position(table.sheet, sheet_row(p), sheet_col(p))
+    return out
+
+
+POSITIONS: dict[str, Position] = _positions()
+ADDRESSES: dict[str, str] = {cid: str(pos) for cid, pos in POSITIONS.items()}
+META_ROWS: dict[str, int] = {f.key: META_FIRST_ROW + i for i, f in enumerate(META_FIELDS)}
+TEXT_ROWS: dict[str, int] = {s.key: TEXT_FIRST_ROW + i for i, s in enumerate(TEXT_SLOTS)}
+
+
+def table_bottom(table: TableSpec) -> int:
+    """The last sheet row of the statutory grid."""
+    return TABLE_TOP + grid_size(table)[0] - 1
+
+
+def table_right(table: TableSpec) -> int:
+    return TABLE_LEFT + grid_size(table)[1] - 1
+
+
+# --- live checks --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """One formula cell that turns red, with no Python, when its equation is off."""
+
+    check: Check
+    row: int
+    col: int
+    formula: str
+
+    @property
+    def focus(self) -> Position:
+        return POSITIONS[self.check.cells[0]]
+
+
+@dataclass(frozen=True)
+class LiveCheckRow:
+    rule: str
+    row: int
+    label: str
+
+
+def _sum_args(cells: list[str]) -> str:
+    """SUM arguments for cells of one sheet, runs of a row or column joined as ranges."""
+    pos = [POSITIONS[c] for c in cells]
+    parts: list[str] = []
+    i = 0
+    while i < len(pos):
+        j = i
+        while j + 1 < len(pos) and (
+            (pos[j + 1].row == pos[j].row and pos[j + 1].col == pos[j].col + 1 and pos[i].row == pos[j].row)
+            or (pos[j + 1].col == pos[j].col and pos[j + 1].row == pos[j].row + 1 and pos[i].col == pos[j].col)
+        ):
+            j += 1
+        parts.append(pos[i].a1 if i == j else f"{pos[i].a1}:{pos[j].a1}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def _formula(check: Check) -> str:
+    cells = [t.cell for t in check.terms]
+    lhs, rhs = (f"SUM({_sum_args(side)})" for side in (cells[: check.split], cells[check.split :]))
+    return f'=IF({lhs}={rhs},"","✗ 差"&ABS({lhs}-{rhs}))'
+
+
+@lru_cache(maxsize=None)
+def live_checks(table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
+    """The table's live checks, the labelled rows that hold column checks, and the check column."""
+    table = TABLES[table_key]
+    check_col = table_right(table) + 1
+    bottom = table_bottom(table)
+    rows: dict[str, int] = {}
+    placed: list[LiveCheck] = []
+    for check in CHECKS:
+        if not check.axis or not check.cells[0].startswith(table_key + "."):
+            continue
+        focus = POSITIONS[check.cells[0]]
+        if check.axis == "row":
+            placed.append(LiveCheck(check, focus.row, check_col, _formula(check)))
+        else:
+            row = rows.setdefault(check.rule, bottom + 2 + len(rows))  # one blank row apart from the table
+            placed.append(LiveCheck(check, row, focus.col, _formula(check)))
+    row_labels = tuple(LiveCheckRow(rule, row, f"自动校验：{RULES[rule].title}") for rule, row in rows.items())
+    return tuple(placed), row_labels, check_col
+
+
+CHECK_COLUMN_HEADER = "自动校验"
+
+# The 校验结果 sheet written by the annotator; 核实/核实说明 are the unit's to fill.
+RESULTS_COLUMNS = ("序号", "严重程度", "规则", "位置", "说明", "核实", "核实说明", "键")

@@ -1,0 +1,452 @@
+"""Workbook → Report. Fast by layout (python-calamine), verified by labels; found by labels otherwise.
+
+    >>> report = read_workbook("template/examples/巫溪县峰灵镇人民政府-2023.xlsx")  # doctest: +SKIP
+    >>> report.values["t3.new.total"]                                                   # doctest: +SKIP
+    0
+
+Nothing in a workbook makes this raise except a file that is not a usable
+.xlsx at all (errors.SourceError); every oddity of content becomes a Finding
+at its cell.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import python_calamine
+
+from ..cells import parse_cell
+from ..errors import (
+    CorruptWorkbook,
+    EmptyFile,
+    EncryptedWorkbook,
+    FileMissing,
+    LegacyXls,
+    NotAWorkbook,
+    source,
+)
+from ..grid import table_grid
+from ..locate import Grid, LabelIndex, Located, Typo, f2019_reasons, locate_table, verify_layout
+from ..report import CellRef, Finding, Report, Severity, State, UnitMeta, format_number
+from ..rules import RULES
+from ..schema import (
+    CELLS,
+    FORMAT_ID,
+    MARKER_SHEET,
+    META_FIELDS,
+    META_SHEET,
+    OLD_FORMAT_ID,
+    OLD_FORMAT_NAME,
+    RESULTS_SHEET,
+    TABLES,
+    TEXT_SHEET,
+    TEXT_SLOTS,
+    TableSpec,
+    normalise,
+    table_cells,
+)
+from .layout import (
+    ADDRESSES,
+    META_ROWS,
+    META_VALUE_COL,
+    RESULTS_COLUMNS,
+    TABLE_LEFT,
+    TABLE_TOP,
+    TEXT_ROWS,
+    TEXT_VALUE_COL,
+    a1,
+)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+# --- opening ------------------------------------------------------------------
+
+
+def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    """Open ``path`` with calamine, or raise the SourceError that says why it cannot be used."""
+    if not path.exists():
+        raise FileMissing("文件不存在，请检查路径和文件名")
+    if path.is_dir():
+        raise NotAWorkbook("这是一个文件夹，不是Excel文件")
+    if path.stat().st_size == 0:
+        raise EmptyFile("文件是空的（0字节），可能复制、下载或保存没有完成；请重新获取原文件")
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head == OLE_MAGIC:
+        if _ENCRYPTION_STREAM in path.read_bytes():
+            raise EncryptedWorkbook(
+                "工作簿设置了打开密码，无法读取。请在Excel中打开，"
+                "依次点击“文件→信息→保护工作簿→用密码进行加密”，清空密码并保存后再试"
+            )
+        raise LegacyXls("这是旧版Excel（.xls）或WPS表格（.et）格式。请在Excel或WPS中打开，另存为“Excel工作簿（*.xlsx）”后再试")
+    if not head.startswith(b"PK"):
+        raise NotAWorkbook("不是Excel工作簿（.xlsx）文件；如果是从网页或其他软件导出的，请在Excel中另存为.xlsx")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise CorruptWorkbook("文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件") from e
+    if "xl/workbook.xml" not in names:
+        raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as e:  # calamine raises several unrelated types for damaged parts
+        raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{type(e).__name__}）；请在Excel中打开并另存后再试") from e
+
+
+class Sheets:
+    """The workbook's sheets as grids of values (rows from A1), read once each, on demand."""
+
+    def __init__(self, path: Path, book: python_calamine.CalamineWorkbook):
+        self.path = path
+        self.book = book
+        self.names = list(book.sheet_names)
+        self._rows: dict[str, Grid] = {}
+        self._indexes: dict[str, LabelIndex] = {}
+
+    def rows(self, name: str) -> Grid:
+        if name not in self._rows:
+            try:
+                self._rows[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:
+                self._rows[name] = []
+        return self._rows[name]
+
+    def index(self, name: str) -> LabelIndex:
+        if name not in self._indexes:
+            self._indexes[name] = LabelIndex(self.rows(name))
+        return self._indexes[name]
+
+    def formula_cells_without_value(self, name: str) -> set[str]:
+        """A1 addresses of formulas with no saved result: calamine shows them as blank."""
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                part = _sheet_part(z, name)
+                xml = z.read(part).decode("utf-8", "replace") if part else ""
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return set()
+        out = set()
+        for m in _CELL_XML.finditer(xml):
+            body = m.group(2) or ""
+            if "<f" in body and not _CACHED_VALUE.search(body):
+                out.add(m.group(1))
+        return out
+
+
+_CELL_XML = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_CACHED_VALUE = re.compile(r"<v>[^<]+</v>")
+
+
+def _sheet_part(z: zipfile.ZipFile, name: str) -> str | None:
+    book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for m in re.finditer(r"<sheet\b[^>]*>", book):
+        tag = m.group(0)
+        sheet_name = re.search(r'name="([^"]*)"', tag)
+        rid = re.search(r'r:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+        if sheet_name and rid and _xml_unescape(sheet_name.group(1)) == name:
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                if f'Id="{rid.group(1)}"' in rel.group(0):
+                    target = re.search(r'Target="([^"]*)"', rel.group(0)).group(1)
+                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _xml_unescape(s: str) -> str:
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+# --- tables ---------------------------------------------------------------------
+
+
+def _finding(rule: str, message: str, cells: tuple[CellRef, ...] = (), severity: Severity | None = None) -> Finding:
+    return Finding(rule, severity or RULES[rule].severity, message, cells)
+
+
+def _typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
+    return [
+        _finding(
+            "S4", f"{sheet}!{a1(t.row + 1, t.col + 1)}的标签「{t.found}」与国家格式不一致，应为「{t.official}」",
+            (CellRef(f"label:{t.official}", f"{sheet}!{a1(t.row + 1, t.col + 1)}"),),
+        )
+        for t in typos
+    ]
+
+
+def _find_table(
+    sheets: Sheets, table: TableSpec, report: Report
+) -> tuple[str, dict[str, tuple[int, int]], bool] | None:
+    """Where the table's cells are: the template position if its labels are there, else by label search."""
+    if table.sheet in sheets.names:
+        ok, typos = verify_layout(sheets.rows(table.sheet), table, TABLE_TOP - 1, TABLE_LEFT - 1)
+        if ok:
+            report.findings.extend(_typo_findings(table.sheet, typos))
+            positions = {
+                p.cell: (TABLE_TOP - 1 + p.row, TABLE_LEFT - 1 + p.col) for p in table_grid(table) if p.cell
+            }
+            return table.sheet, positions, True
+    candidates = ([table.sheet] if table.sheet in sheets.names else []) + [
+        n for n in sheets.names if n not in (table.sheet, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET)
+    ]
+    for name in candidates:
+        found = locate_table(sheets.index(name), table)
+        if found is None:
+            continue
+        report.findings.extend(_typo_findings(name, found.typos))
+        where = "在模板位置" if name == table.sheet else f"不在「{table.sheet}」工作表，在「{name}」"
+        report.findings.append(
+            _finding(
+                "L1",
+                f"{table.name}{where}的标签与模板不完全一致（可能插入了行、改动了表样或粘贴到了其他工作表），"
+                "已按标签查找并读取；请核对单元格位置",
+                (CellRef(f"table:{table.key}", f"{name}!A1"),),
+            )
+        )
+        _subtotal_findings(sheets.rows(name), name, found, report)
+        return name, found.positions, False
+    return None
+
+
+def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -> None:
+    for group, r in found.subtotals:
+        leaves = [n.key for n in group.leaves()]
+        for col in ("total",):
+            c = found.positions[f"t3.{leaves[0]}.{col}"][1]
+            value = grid[r][c]
+            parts = [grid[found.positions[f"t3.{k}.{col}"][0]][c] for k in leaves]
+            numeric = [p for p in parts if isinstance(p, (int, float))]
+            total = sum(numeric)
+            same = isinstance(value, (int, float)) and value == total
+            tail = "，与各项之和一致" if same else f"，但各项之和为{format_number(total)}"
+            report.findings.append(
+                _finding(
+                    "T3-SUB",
+                    f"表三有国家格式中没有的小计行「{group.label}」（{sheet}!{a1(r + 1, c + 1)}={format_number(value)}）"
+                    f"{tail}；请删除小计行，按国家格式填报",
+                    (CellRef(f"subtotal:{group.key}", f"{sheet}!{a1(r + 1, c + 1)}"),),
+                )
+            )
+
+
+def _read_cells(
+    sheets: Sheets, table: TableSpec, sheet: str, positions: dict[str, tuple[int, int]], default_place: bool, report: Report
+) -> None:
+    grid = sheets.rows(sheet)
+    formulas: set[str] | None = None
+    blanks: dict[str, list[str]] = {}
+    cids = table_cells(table.key)
+    for cid in cids:
+        r, c = positions[cid]
+        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        address = ADDRESSES[cid] if default_place else f"{sheet}!{a1(r + 1, c + 1)}"
+        report.addresses[cid] = address
+        parsed = parse_cell(value, CELLS[cid])
+        if parsed.state is State.BLANK:
+            if formulas is None:
+                formulas = sheets.formula_cells_without_value(sheet)
+            if a1(r + 1, c + 1) in formulas:
+                report.values[cid] = None
+                report.states[cid] = State.FORMULA
+                report.findings.append(
+                    _finding(
+                        "N5", f"{CELLS[cid].label}是公式但没有保存计算结果，无法读取；请在Excel或WPS中打开、确认数字后保存，再校验",
+                        (CellRef(cid, address),),
+                    )
+                )
+                continue
+            blanks.setdefault(CELLS[cid].row.key or "", []).append(cid)
+        report.values[cid] = parsed.number
+        if parsed.state is not State.NUMBER:
+            report.states[cid] = parsed.state
+        if parsed.raw is not None:
+            report.raw[cid] = parsed.raw
+        if parsed.issue and not (parsed.state is State.BLANK):
+            report.findings.append(
+                Finding(parsed.issue.rule, parsed.issue.severity, f"{CELLS[cid].label}：{parsed.issue.message}", (CellRef(cid, address),))
+            )
+    n_blank = sum(len(v) for v in blanks.values())
+    if n_blank == len(cids):
+        report.findings.append(
+            _finding("C1", f"{table.name}全部空白，尚未填写；没有发生的事项请填0", tuple(report.ref(c) for c in cids))
+        )
+        return
+    for row_cells in blanks.values():
+        spec = CELLS[row_cells[0]]
+        where = f"{table.name}「{spec.row_path[-1]}」行" if spec.row_path else table.name
+        span = report.addresses[row_cells[0]] + (
+            "—" + report.addresses[row_cells[-1]].split("!")[1] if len(row_cells) > 1 else ""
+        )
+        report.findings.append(
+            _finding(
+                "N3", f"{where}有{len(row_cells)}个空白单元格（{span}）；空白不等于0，没有发生的请填0",
+                tuple(report.ref(c) for c in row_cells),
+            )
+        )
+
+
+def _missing_table(table: TableSpec, report: Report) -> None:
+    for cid in table_cells(table.key):
+        report.values[cid] = None
+        report.states[cid] = State.TEXT  # unknown: no number may be assumed
+    report.findings.append(
+        _finding(
+            "C1", f"没有找到{table.name}（{table.heading}）：既不在「{table.sheet}」工作表的模板位置，也无法按标签找到",
+            (CellRef(f"table:{table.key}", ""),),
+        )
+    )
+
+
+# --- details, text, acknowledgements ------------------------------------------------
+
+
+def _labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int) -> dict[str, object]:
+    """Values beside labels: by the template's rows when the labels are there, else by searching the labels."""
+    grid = sheets.rows(sheet) if sheet in sheets.names else []
+    out: dict[str, object] = {}
+    missing = []
+    for key, label in labels.items():
+        r = rows[key] - 1
+        found = grid[r][0] if r < len(grid) and grid[r] else None
+        if isinstance(found, str) and normalise(found) == normalise(label):
+            out[key] = grid[r][col - 1] if col - 1 < len(grid[r]) else None
+        else:
+            missing.append(key)
+    if missing and grid:
+        index = sheets.index(sheet)
+        for key in missing:
+            hits = index.find(labels[key])
+            if hits:
+                r, c = hits[0]
+                out[key] = next((v for v in grid[r][c + 1 :] if v not in ("", None)), None)
+    return out
+
+
+def _read_meta(sheets: Sheets, report: Report) -> None:
+    labels = {f.key: f.label for f in META_FIELDS}
+    values = _labelled_values(sheets, META_SHEET, META_ROWS, labels, META_VALUE_COL)
+    meta = report.meta
+    for key in ("name", "level", "region", "contact", "phone"):
+        v = values.get(key)
+        setattr(meta, key, _plain(v))
+    year = values.get("year")
+    m = re.search(r"(19|20)\d\d", _plain(year))
+    meta.year = int(m.group(0)) if m else None
+    meta.government_own = _plain(values.get("government_own")) == "是"
+    missing = [f for f in META_FIELDS if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
+    if missing:
+        report.findings.append(
+            _finding(
+                "M1", f"「{META_SHEET}」未填写：{'、'.join(f.label for f in missing)}",
+                tuple(CellRef(f"meta.{f.key}", f"{META_SHEET}!B{META_ROWS[f.key]}") for f in missing),
+            )
+        )
+    elif meta.level and meta.level not in {c for f in META_FIELDS for c in f.choices}:
+        report.findings.append(
+            _finding("M1", f"机关层级「{meta.level}」不在列表中，请从下拉列表选择", (CellRef("meta.level", f"{META_SHEET}!B{META_ROWS['level']}"),))
+        )
+
+
+def _plain(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _read_text(sheets: Sheets, report: Report) -> None:
+    if TEXT_SHEET not in sheets.names:
+        return
+    labels = {s.key: s.label for s in TEXT_SLOTS}
+    for key, row in TEXT_ROWS.items():
+        report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, TEXT_VALUE_COL)}"
+    for key, value in _labelled_values(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
+        text = _plain(value)
+        if text:
+            report.text[key] = text
+
+
+def _read_acknowledgements(sheets: Sheets, report: Report) -> None:
+    if RESULTS_SHEET not in sheets.names:
+        return
+    grid = sheets.rows(RESULTS_SHEET)
+    for r, row in enumerate(grid):
+        header = [normalise(v) if isinstance(v, str) else "" for v in row]
+        if "键" in header and "核实" in header:
+            k, ack, why = header.index("键"), header.index("核实"), header.index("核实说明")
+            for data in grid[r + 1 :]:
+                key = _plain(data[k]) if k < len(data) else ""
+                if key and ack < len(data) and _plain(data[ack]) == "已核实":
+                    report.acknowledged[key] = _plain(data[why]) if why < len(data) else ""
+            return
+
+
+def _marker_format(sheets: Sheets) -> str | None:
+    if MARKER_SHEET not in sheets.names:
+        return None
+    for row in sheets.rows(MARKER_SHEET):
+        if len(row) > 1 and row[0] == "format":
+            return str(row[1])
+    return None
+
+
+def _old_format(sheets: Sheets, report: Report) -> bool:
+    reasons: list[str] = []
+    for name in sheets.names:
+        if name in (TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET):
+            continue
+        reasons += [r for r in f2019_reasons(sheets.index(name)) if r not in reasons]
+    if not reasons:
+        return False
+    report.meta.format = OLD_FORMAT_ID
+    year = report.meta.year
+    rule = "Y4" if year is None or year >= 2021 else "V1"
+    when = (
+        f"{year}年度报告必须使用2021年格式（国办公开办函〔2021〕30号）"
+        if rule == "Y4"
+        else "本工具按2021年格式校验，2019、2020年度报告适用的2019年格式无法逐项校验"
+    )
+    report.findings.append(
+        _finding(
+            rule,
+            f"该工作簿是2019年格式（{OLD_FORMAT_NAME}）：{'；'.join(reasons)}。{when}；请改用新模板（nianbao template）重新填报",
+            (CellRef("format", ""),),
+            severity=Severity.ERROR,
+        )
+    )
+    return True
+
+
+def read_workbook(path: str | Path) -> Report:
+    """Read a filled workbook (the template, or any sheet holding the tables) into a Report."""
+    path = Path(path)
+    with source(path):
+        book = open_workbook(path)
+        sheets = Sheets(path, book)
+        report = Report(meta=UnitMeta(source=str(path)))
+        _read_meta(sheets, report)
+        marker = _marker_format(sheets)
+        located = {}
+        for table in TABLES.values():
+            located[table.key] = _find_table(sheets, table, report)
+        if any(v is None for v in located.values()) and _old_format(sheets, report):
+            report.values = {}
+            report.states = {cid: State.TEXT for cid in CELLS}
+            report.findings = [f for f in report.findings if f.rule in ("Y4", "V1", "M1")]
+            return report
+        for table in TABLES.values():
+            where = located[table.key]
+            if where is None:
+                _missing_table(table, report)
+            else:
+                _read_cells(sheets, table, *where, report)
+        if marker and marker != FORMAT_ID:
+            report.meta.format = marker
+        _read_text(sheets, report)
+        _read_acknowledgements(sheets, report)
+        book.close()
+        return report
