@@ -1,0 +1,69 @@
+"""Shared fixtures: real system tools (LibreOffice, Chromium) and the bundled examples."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+REQUIRE_TOOLS = os.environ.get("NIANBAO_REQUIRE_TOOLS") == "1"
+
+
+def require_tool(name: str) -> str:
+    """Path of a system program; skip without it, except in CI (NIANBAO_REQUIRE_TOOLS=1) where it must exist."""
+    path = shutil.which(name)
+    if path is None:
+        if REQUIRE_TOOLS:
+            pytest.fail(f"{name} is required (NIANBAO_REQUIRE_TOOLS=1) but not on PATH")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    return require_tool("soffice")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return require_tool("chromium")
+
+
+def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path, profile: Path) -> Path:
+    """Convert ``src`` with LibreOffice headless; returns the output file. A private profile keeps
+    parallel runs from fighting over the user installation."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", fmt, "--outdir", str(outdir), str(src)],
+        capture_output=True, text=True, timeout=180,
+    )
+    out = outdir / (src.stem + "." + fmt.split(":")[0])
+    if result.returncode != 0 or not out.exists():
+        raise AssertionError(f"LibreOffice failed on {src}: {result.stdout}\n{result.stderr}")
+    return out
+
+
+@pytest.fixture()
+def convert(soffice, tmp_path_factory):
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def run(src: Path, fmt: str, outdir: Path | None = None) -> Path:
+        return libreoffice_convert(soffice, src, fmt, outdir or tmp_path_factory.mktemp("lo-out"), profile)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def examples_dir(tmp_path_factory) -> Path:
+    """The bundled examples written fresh into a temporary folder."""
+    from nianbao.examples import write_examples
+
+    folder = tmp_path_factory.mktemp("examples")
+    write_examples(folder)
+    return folder
