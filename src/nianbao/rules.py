@@ -92,6 +92,7 @@ class Check:
     describe: Callable[[Getter], tuple[str, Number | None, Number | None]]  # message, expected, actual
     axis: str = ""  # where the template's live check goes: "row" | "column" | "" (none)
     split: int = 0  # for equations: terms[:split] is the left side, terms[split:] the right
+    focus: str | None = None  # the cell a finding points at; default: the first term's
 
     @property
     def needs_last(self) -> bool:
@@ -99,7 +100,11 @@ class Check:
 
     @property
     def cells(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(t.cell for t in self.terms if not t.cell.startswith("meta.")))
+        """This year's cells the check reads, the one a finding points at first."""
+        cells = [t.cell for t in self.terms if not t.cell.startswith("meta.") and not t.last]
+        if self.focus:
+            cells.insert(0, self.focus)
+        return tuple(dict.fromkeys(cells))
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ class Equation:
     right_label: str
     axis: str = ""
     op: str = "=="
+    focus: str | None = None  # the cell a finding points at, when not the first of the left side
 
     def check(self) -> Check:
         def fails(g: Getter) -> Any:
@@ -131,7 +137,9 @@ class Equation:
                 text = f"{self.where}：{self.left_label}={a}，大于{self.right_label}={b}"
             return text, rhs, lhs
 
-        return Check(self.rule, self.severity, self.left + self.right, fails, describe, self.axis, len(self.left))
+        return Check(
+            self.rule, self.severity, self.left + self.right, fails, describe, self.axis, len(self.left), self.focus
+        )
 
 
 def _terms(*cells: str, sign: int = 1, last: bool = False) -> tuple[Term, ...]:
@@ -155,7 +163,7 @@ def _t3_equations() -> Iterator[Equation]:
             "T3-ID", E,
             _terms(f"t3.new.{c}", f"t3.carried_over.{c}"),
             _terms(f"t3.total.{c}", f"t3.carried_forward.{c}"),
-            _col(col), "一+二", "三（七）+四", axis="column",
+            _col(col), "一+二", "三（七）+四", axis="column", focus=f"t3.carried_forward.{c}",
         )
     for col in _T3_COLUMNS:
         c = col.key

@@ -135,6 +135,10 @@ def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) ->
     ws.auto_filter.ref = f"A1:{column_letter(len(RESULTS_COLUMNS))}{last}"
     ws.freeze_panes = "A2"
     ws.column_dimensions[column_letter(len(RESULTS_COLUMNS))].hidden = True
+    ws.page_setup.paperSize, ws.page_setup.orientation = "9", "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{column_letter(len(RESULTS_COLUMNS) - 1)}{last}"
     note = ws.cell(last + 2, 5, "对可以解释的警告，在“核实”列选择“已核实”并填写核实说明；再次校验时将列为已核实。错误不能标记为已核实，须改正。")
     note.font = style.NOTE_FONT
     wb.active = 0

@@ -436,7 +436,7 @@ def read_workbook(path: str | Path) -> Report:
         if any(v is None for v in located.values()) and _old_format(sheets, report):
             report.values = {}
             report.states = {cid: State.TEXT for cid in CELLS}
-            report.findings = [f for f in report.findings if f.rule in ("Y4", "V1", "M1")]
+            report.findings = [f for f in report.findings if f.rule in ("Y4", "V1")]
             return report
         for table in TABLES.values():
             where = located[table.key]

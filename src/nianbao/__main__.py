@@ -1,0 +1,5 @@
+"""python -m nianbao … : the same as the nianbao command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,48 @@
+"""The bundled examples: checked in as generated, and each shows exactly the findings it was built to show."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.check import check
+from nianbao.examples import EXAMPLES
+from nianbao.report import findings_table
+from nianbao.workbook.read import read_workbook
+
+from conftest import REPO
+from test_template import signature
+
+CHECKED_IN = REPO / "template" / "examples"
+
+EXPECTED = {
+    "巫溪县峰灵镇人民政府-2023.xlsx": [],
+    "示例县市场监督管理局-2024.xlsx": [
+        ("T3-V", "error", "表三!J28"),
+        ("T3-H", "error", "表三!J7"),
+        ("T4-S", "error", "表四!E5"),
+        ("N4", "warning", "表三!D17"),
+        ("N3", "warning", "表三!G15"),
+        ("P1", "warning", "表二!D4"),
+        ("P3", "warning", "表二!B15"),
+        ("S7", "warning", "文字!B11"),
+    ],
+}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.file)
+def test_checked_in_example_equals_a_rebuild(examples_dir, example):
+    assert signature(CHECKED_IN / example.file) == signature(examples_dir / example.file)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_example_shows_exactly_its_findings(name):
+    r = read_workbook(CHECKED_IN / name)
+    assert findings_table(check(r)) == EXPECTED[name]
+
+
+def test_the_town_example_is_the_published_report():
+    r = read_workbook(CHECKED_IN / "巫溪县峰灵镇人民政府-2023.xlsx")
+    assert (r.meta.name, r.meta.year, r.meta.level) == ("巫溪县峰灵镇人民政府", 2023, "乡镇/街道")
+    assert set(r.values.values()) == {0}
+    assert r.text["other"] == "本单位严格落实《政府信息公开条例》要求,按时按质完成政务公开各项工作,严格执行《政府信息公开信息处理费管理办法》,未收取信息处理费。"
+    assert "区政务公开办充分发挥好领导协调作用" in r.text["overview.oversight"]

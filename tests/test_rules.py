@@ -1,0 +1,183 @@
+"""Each rule: a workbook that passes and one that fails, with the exact cell and numbers; and the two evaluators agree."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nianbao.check import check
+from nianbao.report import Report, Severity, State
+from nianbao.rules import CHECKS, evaluate, evaluate_frame
+from nianbao.schema import CELL_IDS, LEVELS, TABLES, row_cells
+from nianbao.workbook.read import read_workbook
+
+from workbooks import consistent_numbers, report, workbook
+
+
+def changed(**cells):
+    n = consistent_numbers()
+    n.update({k.replace("__", "."): v for k, v in cells.items()})
+    return n
+
+
+def test_the_consistent_workbook_has_no_findings(tmp_path):
+    r = read_workbook(workbook(tmp_path / "ok.xlsx"))
+    assert check(r) == []
+
+
+# rule, numbers, meta, (rule, severity, address, message) expected among the findings
+FAILING = [
+    ("T3-ID", changed(**{"t3.carried_over.natural_person": 2, "t3.carried_over.total": 2}), {},
+     ("T3-ID", "error", "表三!D29", "表三「自然人」列：一+二=7，三（七）+四=6，差1")),
+    ("T3-V", changed(**{"t3.disclosed.natural_person": 4, "t3.disclosed.total": 5}), {},
+     ("T3-V", "error", "表三!D28", "表三「自然人」列：（七）总计=5，（一）至（六）各项之和=6，差1")),
+    ("T3-H", changed(**{"t3.new.total": 9}), {},
+     ("T3-H", "error", "表三!J5", "表三「一、本年新收政府信息公开申请数量」行：总计=9，自然人至其他各列之和=8，差1")),
+    ("T3-NEG", changed(**{"t3.carried_forward.research": 2, "t3.carried_forward.total": 3}), {},
+     ("T3-NEG", "error", "表三!F29", "表三「科研机构」列：四、结转下年度继续办理=2，大于一+二=0")),
+    ("T4-S", changed(**{"t4.review.total": 0}), {},
+     ("T4-S", "error", "表四!E5", "表四「行政复议」：总计=0，结果维持+结果纠正+其他结果+尚未审结=1，差1")),
+    ("T4-S", changed(**{"t4.after_review.pending": 2}), {},
+     ("T4-S", "error", "表四!O5", "表四「行政诉讼·复议后起诉」：总计=0，结果维持+结果纠正+其他结果+尚未审结=2，差2")),
+    ("P1", changed(**{"t2.rules.in_force": 6}), {},
+     ("P1", "warning", "表二!D4", "表二「规章」行填了现行有效件数6")),
+    ("P2", changed(**{"t2.normative.issued": 10}), {},
+     ("P2", "warning", "表二!B5", "表二「行政规范性文件」：本年制发件数=10，大于现行有效件数=9")),
+    ("P3", changed(**{"t2.fees.amount": 5000}), {},
+     ("P3", "warning", "表二!B15", "本年收费金额为5000万元，超过本机关层级常见上限1000万元")),
+    ("P5", {"t4.direct.upheld": 2, "t4.direct.total": 2}, {},
+     ("P5", "info", "表四!E5", "表四有2件行政复议或行政诉讼，但表三本年新收和上年结转的申请均为0")),
+]
+
+PASSING = {
+    "P1": (changed(**{"t2.rules.in_force": 6}), {"level": "市级政府"}),
+    "P3": (changed(**{"t2.fees.amount": 5000}), {"level": "市级政府"}),
+    "P2": (changed(**{"t2.normative.issued": 9}), {}),
+    "P5": (changed(), {}),
+}
+
+
+@pytest.mark.parametrize("rule,numbers,meta,expected", FAILING, ids=[c[0] + "-" + c[3][2] for c in FAILING])
+def test_failing_workbook_names_rule_cell_and_numbers(tmp_path, rule, numbers, meta, expected):
+    r = read_workbook(workbook(tmp_path / "bad.xlsx", base=report(numbers, **meta)))
+    found = [(f.rule, f.severity.value, f.address, f.message) for f in check(r) if f.rule == rule]
+    assert any(f[:3] == expected[:3] and expected[3] in f[3] for f in found), found
+
+
+@pytest.mark.parametrize("rule", list(PASSING))
+def test_passing_workbook_has_no_finding_of_the_rule(tmp_path, rule):
+    numbers, meta = PASSING[rule]
+    r = read_workbook(workbook(tmp_path / "good.xlsx", base=report(numbers, **meta)))
+    assert [f for f in check(r) if f.rule == rule] == []
+
+
+def test_cross_year_rules(tmp_path):
+    last = report(changed(**{"t3.carried_forward.natural_person": 2, "t3.carried_forward.total": 3,
+                             "t3.new.natural_person": 6, "t3.new.total": 9,  # keeps last year consistent
+                             "t2.normative.in_force": 5, "t2.rules.in_force": 0}), year=2023)
+    this = report(changed(**{"t2.normative.repealed": 20}))
+    a = read_workbook(workbook(tmp_path / "this.xlsx", base=this))
+    b = read_workbook(workbook(tmp_path / "last.xlsx", base=last))
+    got = {(f.rule, f.severity.value, f.address): f.message for f in check(a, b) if f.rule.startswith("Y")}
+    assert got[("Y1", "warning", "表三!D6")] == "表三「自然人」列：本年「二、上年结转」=1，上年报告「四、结转下年度继续办理」=2，差1"
+    assert got[("Y1", "error", "表三!J6")] == "表三「总计」列：本年「二、上年结转」=1，上年报告「四、结转下年度继续办理」=3，差2"
+    assert got[("Y2", "warning", "表二!D5")] == (
+        "表二「行政规范性文件」：现行有效件数=9，上年现行有效件数+本年制发−本年废止=-13，差22"
+    )
+    assert got[("Y3", "warning", "表二!C5")] == "表二「行政规范性文件」：本年废止件数=20，大于上年现行有效件数+本年制发件数=7"
+    assert len(got) == 4
+    clean_last = read_workbook(workbook(tmp_path / "last-ok.xlsx", base=report(changed(**{"t2.normative.in_force": 7}), year=2023)))
+    this_ok = read_workbook(workbook(tmp_path / "ok.xlsx"))
+    assert [f for f in check(this_ok, clean_last) if f.rule.startswith("Y")] == []
+
+
+def test_text_rules_s7_and_p6(tmp_path):
+    base = report(changed(**{"t3.other_unpaid.natural_person": 1, "t3.other_unpaid.total": 1,
+                             "t3.disclosed.natural_person": 2, "t3.disclosed.total": 3}))
+    base.text["overview.intro"] = "本年度工作情况。"
+    base.text["other"] = "本年度无其他需要报告的事项。"
+    r = read_workbook(workbook(tmp_path / "t.xlsx", base=base))
+    got = {(f.rule, f.severity.value, f.address) for f in check(r)}
+    assert got == {("S7", "warning", "文字!B11"), ("P6", "info", "表三!J26")}
+    base.text["other"] = "本机关发出收费通知1件，申请人逾期未缴纳，未收取信息处理费。"
+    r = read_workbook(workbook(tmp_path / "t2.xlsx", base=base))
+    assert check(r) == []
+
+
+# --- one declaration, two evaluators ---------------------------------------------
+
+
+def frame_of(reports):
+    import pandas as pd
+
+    rows = {i: {cid: (float("nan") if r.number(cid) is None else r.number(cid)) for cid in CELL_IDS} | {"meta.level": r.meta.level}
+            for i, r in enumerate(reports)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def test_frame_evaluator_gives_exactly_the_per_report_findings():
+    reports = [report(numbers, **meta) for _, numbers, meta, _ in FAILING] + [report()]
+    lasts = [report(changed(**{"t3.carried_forward.total": 4, "t2.normative.in_force": 3}), year=2023) for _ in reports]
+    per_report = [(i, f) for i, (r, l) in enumerate(zip(reports, lasts)) for f in evaluate(r, l)]
+    framed = evaluate_frame(frame_of(reports), frame_of(lasts))
+    key = lambda pair: (pair[0], pair[1].rule, pair[1].message, [c.id for c in pair[1].cells])
+    assert sorted(map(key, framed)) == sorted(map(key, per_report))
+    assert len(per_report) > len(FAILING)
+
+
+def test_unknown_values_skip_a_check_in_both_evaluators():
+    r = report(changed(**{"t3.new.total": None}))
+    r.states["t3.new.total"] = State.TEXT
+    assert [f.rule for f in evaluate(r)] == []
+    assert evaluate_frame(frame_of([r])) == []
+
+
+# --- property: consistent reports are clean; one cell off by one is caught ----------
+
+T3 = TABLES["t3"].sections[0]
+APPLICANTS = [c.key for c in T3.column_leaves][:-1]
+RESULTS = [n.key for n in T3.row_leaves if n.key not in ("new", "carried_over", "total", "carried_forward")]
+
+
+@st.composite
+def consistent_reports(draw):
+    n = {}
+    small = st.integers(0, 40)
+    for col in APPLICANTS:
+        results = {row: draw(small) for row in RESULTS}
+        forward = draw(small)
+        total = sum(results.values())
+        carried = draw(st.integers(0, total + forward))
+        cells = results | {"total": total, "carried_forward": forward, "carried_over": carried, "new": total + forward - carried}
+        for row, v in cells.items():
+            n[f"t3.{row}.{col}"] = v
+    for row in RESULTS + ["new", "carried_over", "total", "carried_forward"]:
+        n[f"t3.{row}.total"] = sum(n[f"t3.{row}.{c}"] for c in APPLICANTS)
+    for group in ("review", "direct", "after_review"):
+        parts = [draw(small) for _ in range(4)]
+        for key, v in zip(("upheld", "corrected", "other", "pending"), parts):
+            n[f"t4.{group}.{key}"] = v
+        n[f"t4.{group}.total"] = sum(parts)
+    for row in ("rules", "normative"):
+        issued = draw(small)
+        n[f"t2.{row}.issued"], n[f"t2.{row}.repealed"] = issued, draw(small)
+        n[f"t2.{row}.in_force"] = issued + draw(small)
+    n["t2.fees.amount"] = draw(st.integers(0, 10**6)) / 100
+    return Report.from_numbers(n, level=draw(st.sampled_from([lv for lv in LEVELS if LEVELS[lv].makes_rules])), year=2024)
+
+
+@settings(max_examples=150, deadline=None)
+@given(consistent_reports())
+def test_consistent_reports_produce_no_error(r):
+    assert [f for f in evaluate(r) if f.severity is Severity.ERROR] == []
+
+
+TABLE_CELLS = [cid for cid in CELL_IDS if cid.startswith(("t3.", "t4."))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(consistent_reports(), st.sampled_from(TABLE_CELLS), st.sampled_from([1, -1]))
+def test_one_cell_off_by_one_is_an_error_naming_it(r, cid, delta):
+    r.values[cid] += delta
+    errors = [f for f in evaluate(r) if f.severity is Severity.ERROR]
+    assert any(cid in [c.id for c in f.cells] for f in errors), (cid, [f.message for f in errors])

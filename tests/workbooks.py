@@ -1,0 +1,54 @@
+"""Helpers that make real test workbooks: the template filled with a report, then cells typed over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from nianbao.report import Report
+from nianbao.workbook.build import write_report
+from nianbao.workbook.layout import POSITIONS
+
+
+def consistent_numbers() -> dict[str, int]:
+    """A small consistent report: every rule of spec §5.2 holds."""
+    n = {}
+    cols = ["natural_person", "business", "research", "public_interest", "legal_services", "other_org"]
+    rows = {
+        "new": [5, 2, 0, 1, 0, 0],
+        "carried_over": [1, 0, 0, 0, 0, 0],
+        "disclosed": [3, 1, 0, 0, 0, 0],
+        "partial": [1, 0, 0, 0, 0, 0],
+        "unavailable_not_held": [1, 1, 0, 1, 0, 0],
+        "total": [5, 2, 0, 1, 0, 0],
+        "carried_forward": [1, 0, 0, 0, 0, 0],
+    }
+    for row, values in rows.items():
+        for col, v in zip(cols, values):
+            n[f"t3.{row}.{col}"] = v
+        n[f"t3.{row}.total"] = sum(values)
+    n.update({"t4.review.upheld": 1, "t4.review.total": 1, "t2.normative.issued": 2, "t2.normative.in_force": 9})
+    return n
+
+
+def report(numbers: dict[str, Any] | None = None, **meta: Any) -> Report:
+    meta = {"name": "测试镇人民政府", "level": "乡镇/街道", "region": "测试县", "year": 2024} | meta
+    return Report.from_numbers(consistent_numbers() if numbers is None else numbers, **meta)
+
+
+def workbook(path: Path, base: Report | None = None, cells: dict[str, Any] | None = None, by_address: dict[str, Any] | None = None) -> Path:
+    """Write ``base`` (default: the consistent report) into the template at ``path``, then type ``cells``
+    (cell id → value) and ``by_address`` ("表三!D5" → value) over it with openpyxl, as a clerk would."""
+    write_report(base or report(), path)
+    if cells or by_address:
+        wb = openpyxl.load_workbook(path)
+        for cid, value in (cells or {}).items():
+            pos = POSITIONS[cid]
+            wb[pos.sheet].cell(pos.row, pos.col).value = value
+        for address, value in (by_address or {}).items():
+            sheet, ref = address.split("!")
+            wb[sheet][ref] = value
+        wb.save(path)
+    return path
