@@ -43,8 +43,8 @@ def main() -> None:
 
     print(f"{'workbook':<34}{'read+check ms':>15}{'openpyxl load ms':>18}{'ratio':>8}{'process s':>11}")
     for path in paths:
-        ours = median_ms(lambda: check(read_workbook(path)), args.repeat)
-        base = median_ms(lambda: openpyxl.load_workbook(path), max(args.repeat // 10, 5))
+        ours = median_ms(lambda p=path: check(read_workbook(p)), args.repeat)
+        base = median_ms(lambda p=path: openpyxl.load_workbook(p), max(args.repeat // 10, 5))
         cmd = [sys.executable, "-m", "nianbao", "check", str(path)]
         proc = []
         for _ in range(args.process_repeat):

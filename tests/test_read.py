@@ -206,3 +206,21 @@ def test_unusable_files_raise_their_own_clear_error(tmp_path, monkeypatch):
         with pytest.raises(error) as e:
             read_workbook(tmp_path / name)
         assert words in str(e.value) and name in str(e.value), name
+
+
+def test_a_2019_format_workbook_of_2020_is_named_but_not_a_y4_error(tmp_path):
+    from nianbao.workbook.build import build_template
+
+    wb = build_template()
+    wb["单位信息"]["B6"] = 2020
+    wb["表二"]["C3"] = "本年新制作数量"
+    wb.save(tmp_path / "2020.xlsx")
+    r = read_workbook(tmp_path / "2020.xlsx")
+    assert [(f.rule, f.severity) for f in r.findings] == [("V1", Severity.ERROR)]
+    assert "2019、2020年度报告适用的2019年格式无法逐项校验" in r.findings[0].message
+
+
+def test_missing_unit_details_are_one_warning_naming_the_cells(tmp_path):
+    r = read_workbook(workbook(tmp_path / "m.xlsx", base=report(name="", year=None)))
+    assert [(f.rule, [c.address for c in f.cells]) for f in r.findings] == [("M1", ["单位信息!B3", "单位信息!B6"])]
+    assert r.findings[0].message == "「单位信息」未填写：机关名称、报告年度"

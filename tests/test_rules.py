@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from nianbao.check import check
 from nianbao.report import Report, Severity, State
-from nianbao.rules import CHECKS, evaluate, evaluate_frame
-from nianbao.schema import CELL_IDS, LEVELS, TABLES, row_cells
+from nianbao.rules import evaluate, evaluate_frame
+from nianbao.schema import CELL_IDS, LEVELS, TABLES
 from nianbao.workbook.read import read_workbook
 
 from workbooks import consistent_numbers, report, workbook

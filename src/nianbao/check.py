@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable
 
-from .report import CellRef, Finding, Report, Severity, sort_findings
+from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate
 from .schema import TEXT_SLOTS
 

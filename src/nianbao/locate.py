@@ -120,8 +120,7 @@ def _locate_section(
     index: LabelIndex, table: TableSpec, section: Section, after_row: int, out: Located
 ) -> int | None:
     """Fill ``out`` with the section's cells; return the last row used, or None if not found."""
-    grid = index.grid
-    row_leaves = [n for n in section.row_leaves]
+    row_leaves = list(section.row_leaves)
     labelled = [n for n in row_leaves if n.label]
     row_at: dict[str | None, int] = {}
     label_col = -1
@@ -186,14 +185,14 @@ def _find_subtotals(index: LabelIndex, table: TableSpec, out: Located) -> None:
     """Group rows of 表三 that carry numbers of their own: non-standard subtotals (T3-SUB)."""
     if table.key != "t3":
         return
-    value_cols = sorted({c for cid, (_, c) in out.positions.items()})
+    value_cols = sorted({c for _, c in out.positions.values()})
     results = find_node(table.sections[0].rows, "results")
     for group in results.children:
         if group.is_leaf:
             continue
         first_leaf = next(group.leaves())
         first_row = out.positions[f"t3.{first_leaf.key}.total"][0]
-        for r, c in index.find(group.label):
+        for r, _ in index.find(group.label):
             if r != first_row and r < first_row and any(_is_number(_at(index.grid, r, vc)) for vc in value_cols):
                 out.subtotals.append((group, r))
                 break

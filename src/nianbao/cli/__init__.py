@@ -10,8 +10,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import NianbaoError, SourceError
-
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 

@@ -49,9 +49,9 @@ from ..schema import (
 )
 from .layout import (
     ADDRESSES,
+    RESULTS_COLUMNS,
     META_ROWS,
     META_VALUE_COL,
-    RESULTS_COLUMNS,
     TABLE_LEFT,
     TABLE_TOP,
     TEXT_ROWS,
@@ -375,9 +375,9 @@ def _read_acknowledgements(sheets: Sheets, report: Report) -> None:
         return
     grid = sheets.rows(RESULTS_SHEET)
     for r, row in enumerate(grid):
-        header = [normalise(v) if isinstance(v, str) else "" for v in row]
-        if "键" in header and "核实" in header:
-            k, ack, why = header.index("键"), header.index("核实"), header.index("核实说明")
+        header = [v.strip() if isinstance(v, str) else "" for v in row]
+        if all(name in header for name in RESULTS_COLUMNS[-3:]):
+            ack, why, k = (header.index(name) for name in RESULTS_COLUMNS[-3:])
             for data in grid[r + 1 :]:
                 key = _plain(data[k]) if k < len(data) else ""
                 if key and ack < len(data) and _plain(data[ack]) == "已核实":
