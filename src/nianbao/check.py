@@ -59,6 +59,16 @@ def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
 REPORT_CHECKS: list[ReportCheck] = [check_fee_sentence, check_fee_notices]
 
 
+def _text_checks() -> list[ReportCheck]:
+    # Imported here: textcheck needs the narrative templates (jinja2), which a plain numbers check never loads otherwise.
+    from .textcheck import TEXT_CHECKS
+
+    return TEXT_CHECKS
+
+
+REPORT_CHECKS += _text_checks()
+
+
 def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> list[Finding]:
     """Mark warnings the unit checked and explained as 已核实; errors stay errors."""
     out = []
