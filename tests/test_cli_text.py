@@ -1,0 +1,68 @@
+"""nianbao text: default output beside the input, --in-place, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+
+import openpyxl
+from click.testing import CliRunner
+
+from nianbao.cli import main
+from nianbao.report import Report
+from nianbao.schema import TEXT_SHEET
+from nianbao.workbook.build import write_report
+from nianbao.workbook.layout import TEXT_ROWS, TEXT_VALUE_COL
+
+
+def _workbook(tmp_path):
+    report = Report.from_numbers({"t3.new.total": 1, "t3.new.natural_person": 1, "t3.disclosed.natural_person": 1,
+                                  "t3.disclosed.total": 1, "t3.total.natural_person": 1, "t3.total.total": 1},
+                                 name="某镇人民政府", level="乡镇/街道", region="某省某县", year=2024)
+    return write_report(report, tmp_path / "某镇.xlsx")
+
+
+def _on_request(path):
+    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(TEXT_ROWS["overview.on_request"], TEXT_VALUE_COL).value
+
+
+def test_default_output_is_a_new_file_beside_the_input(tmp_path):
+    src = _workbook(tmp_path)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    result = CliRunner().invoke(main, ["text", str(src)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "某镇-文字.xlsx"
+    assert f"已写入：{out}（9个栏目写入生成的文字）" in result.output
+    assert _on_request(out).startswith("本年度共新收政府信息公开申请1件，均为自然人申请。")
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == digest
+
+
+def test_in_place_writes_the_input_and_a_rerun_keeps_everything(tmp_path):
+    src = _workbook(tmp_path)
+    assert CliRunner().invoke(main, ["text", str(src), "--in-place"]).exit_code == 0
+    assert _on_request(src).startswith("本年度共新收政府信息公开申请1件")
+    again = CliRunner().invoke(main, ["text", str(src), "--in-place"])
+    assert again.exit_code == 0
+    assert "（0个栏目写入生成的文字）" in again.output
+
+
+def test_output_equal_to_input_needs_in_place(tmp_path):
+    src = _workbook(tmp_path)
+    result = CliRunner().invoke(main, ["text", str(src), "-o", str(src)])
+    assert result.exit_code == 2
+    assert "输出文件与原文件相同" in result.output and "--in-place" in result.output
+
+
+def test_a_file_that_is_not_a_workbook_exits_2(tmp_path):
+    bad = tmp_path / "报告.xlsx"
+    bad.write_text("不是工作簿", encoding="utf-8")
+    result = CliRunner().invoke(main, ["text", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2
+    assert "不是Excel工作簿" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_copy_templates_without_a_file(tmp_path):
+    result = CliRunner().invoke(main, ["text", "--copy-templates", str(tmp_path / "模板")])
+    assert result.exit_code == 0
+    assert "已复制9个文字模板" in result.output
+    assert (tmp_path / "模板" / "overview.on_request.j2").read_text(encoding="utf-8").startswith("{#")
