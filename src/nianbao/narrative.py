@@ -22,6 +22,7 @@ import hashlib
 import re
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,9 @@ def problems_of(report: Report) -> list[str]:
 # --- templates ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
 def _environment(templates: Path | None):
+    """One Jinja environment per template folder: Y5 renders the built-in text for every report it checks."""
     import jinja2
 
     loaders: list[jinja2.BaseLoader] = []
