@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources

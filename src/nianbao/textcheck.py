@@ -145,7 +145,7 @@ def _statements() -> tuple[Statement, ...]:
             "t3.new.total", ("t3.new.total",),
             (rf"新收(?:到)?(?:的)?{KIND}申请{SUM}{NUM}件",
              rf"(?:收到|受理|接收|接到)(?:各类|的)?{KIND}申请{SUM}{NUM}件"),
-            (rf"(?:未|没有)(?:新)?(?:收到|受理|接到|接收)[^。;,\d]{{0,12}}?申请",),
+            (r"(?:未|没有)(?:新)?(?:收到|受理|接到|接收)[^。;,\d]{0,12}?申请",),
             also=(("t3.new.total", "t3.carried_over.total"),),
         ),
         Statement(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError, SourceError
-from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main
+from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main, read_last_year
 
 
 @main.command("export")
@@ -22,16 +22,10 @@ def export_command(file: Path, docx_out: Path | None, html_out: Path | None, pdf
     """导出可发布的年度报告：标题、六个部分、三张法定表格。报告有错误时不导出。"""
     from ..export import ExportRefused, export
     from ..render import counts_line
-    from ..sources import read_report
 
     if not (docx_out or html_out or pdf_out):
         fail("请至少指定一种输出：--docx 年报.docx、--html 年报.html 或 --pdf 年报.pdf", EXIT_UNUSABLE)
-    last = None
-    if last_year is not None:
-        try:
-            last = read_report(last_year)
-        except SourceError as e:
-            fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
+    last = read_last_year(last_year)
     try:
         result = export(file, docx=docx_out, html=html_out, pdf=pdf_out, allow_errors=allow_errors, last=last)
     except SourceError as e:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError, SourceError
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main
+from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_last_year
 
 
 def text_name(path: Path) -> Path:
@@ -35,7 +35,6 @@ def text_command(file: Path | None, output: Path | None, in_place: bool, force: 
                  last_year: Path | None, templates: Path | None, copy_to: Path | None) -> None:
     """按表格数字生成“文字”工作表中的总体情况、问题和改进、其他事项；只填写空白栏目，已写的文字保留。"""
     from ..narrative import copy_templates, text
-    from ..sources import read_report
 
     out = console()
     if copy_to is not None:
@@ -50,12 +49,7 @@ def text_command(file: Path | None, output: Path | None, in_place: bool, force: 
     target = file if in_place else (output or text_name(file))
     if not in_place and target.resolve() == file.resolve():
         fail(f"输出文件与原文件相同（{file}）；如确要写回原文件，请使用 --in-place", EXIT_UNUSABLE)
-    last = None
-    if last_year is not None:
-        try:
-            last = read_report(last_year)
-        except SourceError as e:
-            fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
+    last = read_last_year(last_year)
     try:
         result = text(file, target, last=last, force=force, templates=templates)
     except SourceError as e:

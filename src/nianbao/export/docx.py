@@ -52,9 +52,8 @@ TEXT_WIDTH_MM = 210 - 28 - 26
 TABLE_STYLE = "年报表格"
 
 
-def _set_fonts(rpr_owner, name: str) -> None:
-    """Set every font slot (ascii, hAnsi, eastAsia, cs) and drop theme fonts, which would win over a name."""
-    rpr = rpr_owner.get_or_add_rPr()
+def _name_fonts(rpr, name: str) -> None:
+    """Set every font slot (ascii, hAnsi, eastAsia, cs) of a w:rPr and drop theme fonts, which would win over a name."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -83,7 +82,7 @@ def _style(doc, name: str, base: str | None, font: str, size, bold: bool = False
     for tag in ("w:color", "w:spacing", "w:kern"):
         for el in rpr.findall(qn(tag)):
             rpr.remove(el)
-    _set_fonts(style.element, font)
+    _name_fonts(style.element.get_or_add_rPr(), font)
     style.font.size = size
     style.font.bold = bold
     style.font.color.rgb = RGBColor(0, 0, 0)
@@ -119,15 +118,7 @@ def _styles(doc) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-        rpr = rpr_default.find(qn("w:rPr"))
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(attr), None)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attr), BODY_FONT)
+        _name_fonts(rpr_default.find(qn("w:rPr")), BODY_FONT)
 
 
 def _font_table(doc) -> None:
