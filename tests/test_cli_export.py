@@ -75,3 +75,16 @@ def test_docx_html_and_pdf_through_libreoffice(soffice, examples_dir, tmp_path):
     flat = "".join(text.split())
     for heading in ("一、总体情况", "三、收到和处理政府信息公开申请情况", "六、其他需要报告的事项", "四、结转下年度继续办理"):
         assert heading in flat
+
+
+def test_a_report_without_text_exports_with_a_hint(tmp_path):
+    from nianbao.report import Report
+    from nianbao.workbook.build import write_report
+
+    src = write_report(Report.from_numbers({}, name="某局", level="县级部门", region="某省某县", year=2024), tmp_path / "某局.xlsx")
+    out = tmp_path / "某局.html"
+    result = CliRunner().invoke(main, ["export", str(src), "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "报告没有文字部分" in result.output and "nianbao text" in result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<h2>") == 6 and page.count("<table ") == 3

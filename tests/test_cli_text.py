@@ -66,3 +66,30 @@ def test_copy_templates_without_a_file(tmp_path):
     assert result.exit_code == 0
     assert "已复制9个文字模板" in result.output
     assert (tmp_path / "模板" / "overview.on_request.j2").read_text(encoding="utf-8").startswith("{#")
+
+
+def test_templates_and_last_year_options(tmp_path):
+    from nianbao.examples import EXAMPLES
+
+    src = _workbook(tmp_path)
+    last = write_report(EXAMPLES[0].report, tmp_path / "上年.xlsx")
+    folder = tmp_path / "本县模板"
+    folder.mkdir()
+    (folder / "other.j2").write_text("{{ name }}{{ this_year }}未收取信息处理费（本县口径）。", encoding="utf-8")
+    out = tmp_path / "结果.xlsx"
+    result = CliRunner().invoke(main, ["text", str(src), "-o", str(out), "--templates", str(folder), "--last-year", str(last)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)[TEXT_SHEET]
+    assert ws.cell(TEXT_ROWS["other"], TEXT_VALUE_COL).value == "某镇人民政府2024年未收取信息处理费（本县口径）。"
+    improvements = ws.cell(TEXT_ROWS["problems.improvements"], TEXT_VALUE_COL).value
+    assert improvements.startswith("针对2023年度报告提出的问题，整改情况如下：\n一是关于“部分信息公开不够及时”的问题")
+
+
+def test_a_broken_template_exits_1_with_the_reason(tmp_path):
+    src = _workbook(tmp_path)
+    (tmp_path / "模板").mkdir()
+    (tmp_path / "模板" / "other.j2").write_text("{{ 不存在 }}", encoding="utf-8")
+    result = CliRunner().invoke(main, ["text", str(src), "--templates", str(tmp_path / "模板")])
+    assert result.exit_code == 1
+    assert "文字模板“other.j2”使用了不存在的变量" in result.output
+    assert not (tmp_path / "某镇-文字.xlsx").exists()

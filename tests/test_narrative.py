@@ -229,3 +229,17 @@ def test_a_workbook_without_a_text_sheet_gets_the_templates_one(tmp_path):
     from nianbao.sources import read_report
 
     assert read_report(out).text["overview.on_request"].startswith("本年度共新收政府信息公开申请36件")
+
+
+def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
+    src = write_report(unit(ON_REQUEST), tmp_path / "挪动.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb[TEXT_SHEET].insert_rows(3, amount=2)  # the clerk added two rows above the slots
+    wb.save(src)
+    out = tmp_path / "结果.xlsx"
+    text(src, out)
+    ws = openpyxl.load_workbook(out)[TEXT_SHEET]
+    row = TEXT_ROWS["overview.on_request"] + 2
+    assert ws.cell(row, 1).value == "（二）依申请公开"
+    assert ws.cell(row, TEXT_VALUE_COL).value.startswith("本年度共新收政府信息公开申请36件")
+    assert ws.cell(row, TEXT_MARK_COL).value == mark(ws.cell(row, TEXT_VALUE_COL).value)
