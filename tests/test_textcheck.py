@@ -232,3 +232,11 @@ def test_examples_findings_with_the_text_checks(examples_dir):
         ("P3", "warning", "表二!B15"),
         ("S7", "warning", "文字!B11"),
     ]
+
+
+def test_s10_a_unit_may_speak_of_its_own_kind():
+    zone = {"name": "平潭综合实验区管委会", "level": "市级政府", "region": "福建省"}
+    assert place_words("我区坚持以公开为常态。", **zone) == []
+    assert place_words("我县坚持以公开为常态。", **zone) == ["“我县”"]
+    park = {"name": "某县经济开发区管委会", "level": "县级部门", "region": "某省某县"}
+    assert place_words("全区各部门落实公开要求。", **park) == []

@@ -335,16 +335,29 @@ def town_kind(name: str) -> str | None:
     return None
 
 
+_DIVISION = re.compile(r"(?<=[\u4e00-\u9fff])(街道|县|旗|区|市|镇|乡)(?![场民容政])")
+
+
+def own_kind(name: str) -> str | None:
+    """The division the unit's own name ends in: 平潭综合实验区管委会 → 区, 巫溪县峰灵镇人民政府 → 镇.
+    A unit may always speak of its own kind (我区 in a 实验区's report)."""
+    found = _DIVISION.findall(name)
+    if not found:
+        return None
+    return "县" if found[-1] == "旗" else found[-1]
+
+
 def wrong_words(report: Report) -> dict[str, list[str]]:
     """slot key → the words that do not fit this unit."""
     meta = report.meta
     level = meta.level
     county = county_kind(meta.region, meta.name)
+    own = own_kind(meta.name)
     patterns: list[re.Pattern[str]] = []
     if level in ("乡镇/街道", "县级政府", "县级部门"):
-        if county == "县":
+        if county == "县" and own != "区":
             patterns.append(_DISTRICT_BODIES)
-        elif county == "区":
+        elif county == "区" and own != "县":
             patterns.append(_COUNTY_BODIES)
     if level == "乡镇/街道":
         own = town_kind(meta.name)
@@ -355,6 +368,8 @@ def wrong_words(report: Report) -> dict[str, list[str]]:
         patterns += [_SELF[k] for k in ("市", "县", "区") if k != county]
     elif level in ("市级政府", "市级部门"):
         patterns += [_SELF[k] for k in ("县", "区", "镇", "乡")]
+    if own in _SELF:
+        patterns = [p for p in patterns if p is not _SELF[own]]
     out: dict[str, list[str]] = {}
     for slot in TEXT_SLOTS:
         body = flat(report.text.get(slot.key, ""))
