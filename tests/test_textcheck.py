@@ -240,3 +240,16 @@ def test_s10_a_unit_may_speak_of_its_own_kind():
     assert place_words("我县坚持以公开为常态。", **zone) == ["“我县”"]
     park = {"name": "某县经济开发区管委会", "level": "县级部门", "region": "某省某县"}
     assert place_words("全区各部门落实公开要求。", **park) == []
+
+
+def test_s10_finds_a_real_township_report_calling_itself_a_town():
+    """平江县三墩乡 (a 乡) writes “作为我镇政府信息和政务公开第一平台”: copied from a 镇's report."""
+    from pathlib import Path
+
+    raw = (Path(__file__).parent / "fixtures" / "corpus" / "029.txt").read_text(encoding="utf-8")
+    header, body = raw.split("---", 1)
+    assert "unit: 平江县三墩乡人民政府" in header
+    report = unit(name="平江县三墩乡人民政府", level="乡镇/街道", region="")
+    report.text = {"overview.intro": "".join(body.split())}
+    (finding,) = check_place_words(report, None)
+    assert finding.message.startswith("文字「一、总体情况（开头）」中出现“我镇”")
