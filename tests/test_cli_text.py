@@ -93,3 +93,13 @@ def test_a_broken_template_exits_1_with_the_reason(tmp_path):
     assert result.exit_code == 1
     assert "文字模板“other.j2”使用了不存在的变量" in result.output
     assert not (tmp_path / "某镇-文字.xlsx").exists()
+
+
+def test_an_unfilled_template_gets_no_text(tmp_path):
+    from nianbao.workbook.build import write_template
+
+    blank = write_template(tmp_path / "空白.xlsx")
+    result = CliRunner().invoke(main, ["text", str(blank)])
+    assert result.exit_code == 1
+    assert "表二全部空白，尚未填写" in result.output and "请先填写表格，再生成文字" in result.output
+    assert not (tmp_path / "空白-文字.xlsx").exists()

@@ -106,9 +106,14 @@ _ORG = APPLICANTS[1]
 def context(report: Report, last: Report | None = None) -> dict[str, Any]:
     """What a narrative template may use; documented in docs/text.md.
 
-    Raises NarrativeError when a number the sentences state is unknown
-    (text in a cell, a formula without a saved result, a missing table).
+    Raises NarrativeError when a table is missing or left entirely blank, or
+    a number the sentences state is unknown (text in a cell, a formula
+    without a saved result).
     """
+    empty = [f.message for f in report.findings if f.rule == "C1"]
+    if empty:
+        # Blank counts as 0 in the rules, but a table nobody filled would become "本年度未收到…".
+        raise NarrativeError("；".join(empty) + "。请先填写表格，再生成文字")
     unknown = [cid for cid in CELLS if report.number(cid) is None]
     if unknown:
         where = "、".join(report.address(c) or CELLS[c].label for c in unknown[:5])
