@@ -253,3 +253,18 @@ def test_s10_finds_a_real_township_report_calling_itself_a_town():
     report.text = {"overview.intro": "".join(body.split())}
     (finding,) = check_place_words(report, None)
     assert finding.message.startswith("文字「一、总体情况（开头）」中出现“我镇”")
+
+
+def test_fee_amount_checks():
+    from nianbao.textcheck import check_fee_amount
+
+    report = unit({"t3.new.total": 2, "t2.fees.amount": 0})
+    report.text = {"other": "本机关2024年共发出收费通知1件，实际收取信息处理费105元。"}
+    assert [(f.rule, f.severity.value, f.actual) for f in check_fee_amount(report, None)] == [
+        ("P7", "warning", 105.0), ("P8", "info", 105.0), ("P9", "warning", 105.0),
+    ]
+    report = unit({"t3.new.total": 40, "t2.fees.amount": 0.02})
+    report.text = {"other": "实际收取信息处理费200元。"}
+    assert list(check_fee_amount(report, None)) == []
+    report.text = {"other": "本机关2024年依据《政府信息公开信息处理费管理办法》共发出收费通知【请填写】件，实际收取信息处理费【请填写】元。"}
+    assert list(check_fee_amount(report, None)) == []

@@ -69,6 +69,9 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("P4", "文字中的数字与表格不一致", "spec §5.4", W),
         RuleInfo("P5", "没有申请却有行政复议或诉讼", "spec §5.4", I),
         RuleInfo("P6", "有逾期未缴费的申请，应在六中说明收费通知", "spec §5.4", I),
+        RuleInfo("P7", "信息处理费金额不是10元的整数倍", "spec §5.4", W),
+        RuleInfo("P8", "收取了信息处理费而表二（八）行政事业性收费为0", "spec §5.4", I),
+        RuleInfo("P9", "申请很少却收取了信息处理费", "spec §5.4", W),
     )
 }
 

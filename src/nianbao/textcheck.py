@@ -11,6 +11,7 @@ check.REPORT_CHECKS; they run only when the report has text at all (a workbook
 whose 文字 sheet is empty has nothing to check here).
 
 * P4  numbers stated in the text that contradict the tables (spec §5.4)
+* P7–P9 the 信息处理费 amount stated in 六: steps of 10元, 表二(八), few applications (spec §5.4)
 * S5  the five aspects of 总体情况 (spec §5.5)
 * S6  工作考核、社会评议和责任追究 for 各级人民政府 (spec §5.5)
 * S10 administrative words that do not fit the unit: a 县's unit speaking of
@@ -253,6 +254,45 @@ def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
                 (_slot_ref(report, slot.key), report.ref(statement.cells[0])),
                 expected=table[0], actual=value,
             )
+
+
+# --- P7, P8, P9: the 信息处理费 amount stated in 六 (spec §5.4, §8) -----------------------
+
+_FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到)(?:了)?信息处理费(?:共|共计|合计)?(?P<n>\d+(?:\.\d+)?)元")
+FEE_STEP = 10  # every tariff step of the 办法 is a multiple of 10元 (spec §8)
+
+
+def stated_fee(report: Report) -> float | None:
+    """The 信息处理费 collected, in 元, as section 六 states it; None when it states no amount."""
+    m = _FEE_AMOUNT.search(flat(report.text.get("other", "")))
+    return float(m.group("n")) if m else None
+
+
+def check_fee_amount(report: Report, last: Report | None) -> Iterable[Finding]:
+    """P7 amount not a multiple of 10元; P8 fees collected while 表二(八) is 0; P9 fees with 1–2 applications."""
+    amount = stated_fee(report)
+    if not amount:
+        return
+    where = (_slot_ref(report, "other"),)
+    shown = format_number(int(amount) if amount.is_integer() else amount)
+    if amount % FEE_STEP:
+        yield _finding(
+            "P7", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，不是{FEE_STEP}元的整数倍；"
+            "按件、按量计收的每一档都是10元的倍数，请核对金额", where, expected=None, actual=amount,
+        )
+    if report.number("t2.fees.amount") == 0:
+        yield _finding(
+            "P8", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，而表二「行政事业性收费」为0；"
+            "信息处理费属于行政事业性收费，格式未规定是否计入表二（八），请确认口径一致",
+            where + (report.ref("t2.fees.amount"),), actual=amount,
+        )
+    applications = sum(report.number(c) or 0 for c in ("t3.new.total", "t3.carried_over.total"))
+    if applications <= 2:
+        yield _finding(
+            "P9", f"本年只有{format_number(applications)}件申请，却收取了信息处理费{shown}元；"
+            "信息处理费只对明显超过合理范围的申请数量或频次收取，请核实",
+            where + (report.ref("t3.new.total"),), actual=amount,
+        )
 
 
 # --- S5, S6: required content of 总体情况 ---------------------------------------------
@@ -512,6 +552,7 @@ def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
 
 TEXT_CHECKS = [
     check_numbers,
+    check_fee_amount,
     check_aspects,
     check_government_items,
     check_place_words,
