@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from .narrative import PLACEHOLDER, NarrativeError, generate, problems_of
@@ -182,7 +183,12 @@ def _statements() -> tuple[Statement, ...]:
 
 
 STATEMENTS: tuple[Statement, ...] = _statements()
-_COMPILED = [(s, [re.compile(p) for p in s.patterns], [re.compile(p) for p in s.zero]) for s in STATEMENTS]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[Statement, list[re.Pattern[str]], list[re.Pattern[str]]]]:
+    # Compiled on first use: an Excel button's process that checks no text should not pay for it.
+    return [(s, [re.compile(p) for p in s.patterns], [re.compile(p) for p in s.zero]) for s in STATEMENTS]
 
 # "废止1件" after "制发行政规范性文件2件，": the verb's subject is the last document type named before it.
 _BARE_VERB = re.compile(rf"(?P<verb>制发|废止|现行有效)(?:了|的)?{SUM}{NUM}件")
@@ -205,7 +211,7 @@ def _sentence_before(body: str, pos: int) -> str:
 def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
     """(statement, number or None for "none", the words) for every number statement in a text."""
     body = flat(body)
-    for statement, patterns, zeros in _COMPILED:
+    for statement, patterns, zeros in _compiled():
         for pattern in patterns:
             for m in pattern.finditer(body):
                 if _OTHER_YEAR.search(_clause_before(body, m.start())):
