@@ -15,7 +15,9 @@ from test_template import signature
 CHECKED_IN = REPO / "template" / "examples"
 
 EXPECTED = {
-    "巫溪县峰灵镇人民政府-2023.xlsx": [],
+    # The published report: its 监督保障 speaks of a "区政务公开办" under 巫溪县 (S10) and it does
+    # not report 社会评议 (S6).
+    "巫溪县峰灵镇人民政府-2023.xlsx": [("S6", "warning", "文字!B8"), ("S10", "warning", "文字!B8")],
     "示例县市场监督管理局-2024.xlsx": [
         ("T3-V", "error", "表三!J28"),
         ("T3-H", "error", "表三!J7"),

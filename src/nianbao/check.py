@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate
 from .schema import TEXT_SLOTS
+from .textcheck import TEXT_CHECKS
 
 FEE_WORD = "信息处理费"
 FEE_NOTICE_WORD = "收费通知"
@@ -56,7 +57,8 @@ def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
         )
 
 
-REPORT_CHECKS: list[ReportCheck] = [check_fee_sentence, check_fee_notices]
+# The checks on the narrative (P4, S5, S6, S10, S11, Y5, …) live in textcheck.py.
+REPORT_CHECKS: list[ReportCheck] = [check_fee_sentence, check_fee_notices, *TEXT_CHECKS]
 
 
 def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> list[Finding]:

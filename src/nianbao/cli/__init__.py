@@ -30,9 +30,21 @@ def main() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的模板、校验、汇总与发布。"""
 
 
+def read_last_year(path: Path | None):
+    """The --last-year report, or None; an unreadable file stops the command (exit 2)."""
+    if path is None:
+        return None
+    from ..sources import read_report
+
+    try:
+        return read_report(path)
+    except SourceError as e:
+        fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
+
+
 def annotated_name(path: Path) -> str:
     return f"{path.stem}-校验结果.xlsx"
 
 
 # Each command lives in its own module and registers itself on ``main``.
-from . import check, demo, template  # noqa: E402,F401
+from . import check, demo, export, template, text  # noqa: E402,F401

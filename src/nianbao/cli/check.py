@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError, SourceError
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, annotated_name, console, fail, main
+from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, annotated_name, console, fail, main, read_last_year
 
 
 @main.command("check")
@@ -25,12 +25,7 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
     from ..render import file_result, print_report, to_json
     from ..sources import read_report
 
-    last = None
-    if last_year is not None:
-        try:
-            last = read_report(last_year)
-        except SourceError as e:
-            fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
+    last = read_last_year(last_year)
     out, results, code = console(), [], EXIT_OK
     for path in files:
         try:

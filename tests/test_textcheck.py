@@ -1,0 +1,270 @@
+"""textcheck: numbers in the text against the tables (P4), required content (S5, S6), wrong-place
+wording (S10), placeholders (S11), repetition from last year (Y5, Y6) — and the bundled examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.check import check
+from nianbao.examples import EXAMPLES
+from nianbao.narrative import generate
+from nianbao.report import Report, findings_table
+from nianbao.sources import read_report
+from nianbao.textcheck import (
+    check_aspects,
+    check_follow_up,
+    check_government_items,
+    check_numbers,
+    check_place_words,
+    check_placeholders,
+    check_repeated,
+    county_kind,
+    parse_count,
+    repeated_share,
+)
+
+from test_narrative import ON_REQUEST, unit
+
+FENGLING, MISTAKES = (e.report for e in EXAMPLES)
+
+
+def p4(report: Report) -> list[tuple[str, float | None, float | None]]:
+    """(table cell, table number, number in the text) of every P4 finding."""
+    return [(f.cells[1].id, f.expected, f.actual) for f in check_numbers(report, None)]
+
+
+@pytest.fixture()
+def generated() -> Report:
+    report = unit(ON_REQUEST)
+    report.text = generate(report)
+    return report
+
+
+def test_generated_text_agrees_with_its_tables(generated):
+    assert p4(generated) == []
+
+
+# One wrong number in each sentence P4 covers: (slot, words in the generated text, wrong words, cell, table, text).
+WRONG = [
+    ("overview.on_request", "新收政府信息公开申请36件", "新收政府信息公开申请37件", "t3.new.total", 36, 37),
+    ("overview.on_request", "上年结转政府信息公开申请2件", "上年结转政府信息公开申请3件", "t3.carried_over.total", 2, 3),
+    ("overview.on_request", "办结政府信息公开申请36件", "办结政府信息公开申请35件", "t3.total.total", 36, 35),
+    ("overview.on_request", "结转下年度继续办理2件", "结转下年度继续办理1件", "t3.carried_forward.total", 2, 1),
+    ("overview.on_request", "予以公开15件", "予以公开16件", "t3.disclosed.total", 15, 16),
+    ("overview.on_request", "部分公开3件", "部分公开4件", "t3.partial.total", 3, 4),
+    ("overview.on_request", "不予公开1件", "不予公开2件", "t3.refused_secret.total", 1, 2),
+    ("overview.on_request", "无法提供14件", "无法提供13件", "t3.unavailable_not_held.total", 14, 13),
+    ("overview.on_request", "被申请行政复议2件", "被申请行政复议5件", "t4.review.total", 2, 5),
+    ("overview.on_request", "被提起行政诉讼1件", "被提起行政诉讼4件", "t4.direct.total", 1, 4),
+    ("overview.proactive", "制发行政规范性文件2件", "制发行政规范性文件3件", "t2.normative.issued", 2, 3),
+    ("overview.proactive", "废止行政规范性文件1件", "废止行政规范性文件0件", "t2.normative.repealed", 1, 0),
+    ("overview.proactive", "现行有效行政规范性文件15件", "现行有效行政规范性文件51件", "t2.normative.in_force", 15, 51),
+    ("overview.proactive", "行政许可决定356件", "行政许可决定365件", "t2.licensing.decisions", 356, 365),
+    ("overview.proactive", "行政处罚决定128件", "行政处罚决定12件", "t2.punishment.decisions", 128, 12),
+]
+
+
+@pytest.mark.parametrize("slot, right, wrong, cell, table, stated", WRONG, ids=[w[3] for w in WRONG])
+def test_p4_catches_a_wrong_number_in_each_sentence(generated, slot, right, wrong, cell, table, stated):
+    assert right in generated.text[slot]
+    generated.text[slot] = generated.text[slot].replace(right, wrong)
+    assert p4(generated) == [(cell, table, stated)]
+    finding = next(iter(check_numbers(generated, None)))
+    assert finding.cells[0].id == f"text.{slot}"
+    quoted = finding.message.split("写“")[1].split("”")[0]
+    assert wrong.endswith(quoted) and quoted.endswith(f"{stated}件")
+
+
+ZERO_WORDS = [
+    ({"t3.new.total": 3}, "本年度未收到政府信息公开申请。", [("t3.new.total", 3, 0)]),
+    ({"t3.carried_forward.total": 2}, "无结转下年度继续办理的申请。", [("t3.carried_forward.total", 2, 0)]),
+    ({"t4.review.total": 1, "t4.direct.total": 2},
+     "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。",
+     [("t4.review.total", 1, 0), ("t4.direct.total", 2, 0)]),
+    ({"t2.normative.issued": 1}, "本年度未制发行政规范性文件。", [("t2.normative.issued", 1, 0)]),
+    ({"t2.coercion.decisions": 4}, "本年度未作出行政许可、行政处罚、行政强制决定。", [("t2.coercion.decisions", 4, 0)]),
+]
+
+
+@pytest.mark.parametrize("numbers, words, expected", ZERO_WORDS)
+def test_p4_catches_none_said_where_the_table_has_some(numbers, words, expected):
+    report = unit(numbers)
+    report.text["overview.on_request"] = words
+    assert p4(report) == expected
+
+
+def test_p4_reads_clerks_wording():
+    report = unit(ON_REQUEST)
+    report.text["overview.on_request"] = (
+        "全年共收到政府信息公开申请38件（含上年结转2件），较上年新收申请30件有所增加。"  # both readings accepted; last year ignored
+        "办结申请三十五件。"  # Chinese numerals
+    )
+    report.text["overview.proactive"] = "制发行政规范性文件2件，废止3件，现行有效15件。"  # the verb's subject is named earlier
+    assert p4(report) == [("t2.normative.repealed", 1, 3), ("t3.total.total", 36, 35)]  # slot order
+
+
+def test_parse_count():
+    assert [parse_count(s) for s in ("36", "1,234", "十二", "两", "二十", "一百零五", "三十五")] == [36, 1234, 12, 2, 20, 105, 35]
+
+
+def test_s5_names_the_missing_aspects():
+    report = unit()
+    report.text = {"overview.intro": "本年度做好主动公开和依申请公开工作。", "other": "未收取信息处理费。"}
+    (finding,) = check_aspects(report, None)
+    assert "没有写到政府信息管理、政府信息公开平台建设、监督保障" in finding.message
+    assert [c.id for c in finding.cells] == ["text.overview.management", "text.overview.platform", "text.overview.oversight"]
+    report.text["overview.intro"] += "加强政府信息管理和平台建设，强化监督保障。"
+    assert list(check_aspects(report, None)) == []
+
+
+def test_s6_for_governments_only():
+    town = unit(name="某镇人民政府", level="乡镇/街道")
+    town.text = {"overview.oversight": "加强监督保障，将政务公开纳入年度考核。"}
+    (finding,) = check_government_items(town, None)
+    assert "没有提到社会评议、责任追究结果情况" in finding.message
+    department = unit()
+    department.text = dict(town.text)
+    assert list(check_government_items(department, None)) == []
+
+
+# --- S10 ---------------------------------------------------------------------------
+
+
+def place_words(text: str, **meta) -> list[str]:
+    report = unit(**meta)
+    report.text = {"overview.oversight": text}
+    return [f.message.split("中出现")[1].split("，与本机关")[0] for f in check_place_words(report, None)]
+
+
+def test_s10_a_county_unit_speaking_of_district_bodies():
+    county = {"region": "重庆市巫溪县", "level": "县级部门", "name": "巫溪县某局"}
+    assert place_words("区政务公开办加强督导，全区各单位落实。", **county) == ["“区政务公开办”、“全区”"]
+    assert place_words("社区、开发区管委会和景区公开信息；区分处理的申请只计一次；县委、县政府部署。", **county) == []
+
+
+def test_s10_a_district_unit_speaking_of_county_bodies():
+    district = {"region": "广东省深圳市龙岗区", "level": "县级部门", "name": "深圳市龙岗区某局"}
+    assert place_words("按照县政府要求，各区县同步推进。", **district) == ["“县政府”"]
+    assert place_words("依据县级以上人民政府的规定，区政府统一部署。", **district) == []
+
+
+def test_s10_a_town_calling_itself_a_city_or_another_kind_of_town():
+    town = {"region": "某省某市某县", "level": "乡镇/街道", "name": "某县某镇人民政府"}
+    assert place_words("我市政务公开工作扎实推进，我乡高度重视。", **town) == ["“我市”、“我乡”"]
+    assert place_words("按照市政府、县政府要求，我镇推进城乡融合和乡村振兴，各乡镇交流经验。", **town) == []
+
+
+def test_s10_on_the_bundled_town_report():
+    (finding,) = check_place_words(FENGLING, None)
+    assert finding.cells[0].id == "text.overview.oversight"
+    assert finding.message.startswith("文字「（五）监督保障」中出现“区政务公开办”，与本机关（巫溪县峰灵镇人民政府，重庆市巫溪县、乡镇/街道）不符")
+
+
+def test_county_kind():
+    assert [county_kind(r, n) for r, n in (
+        ("重庆市巫溪县", ""), ("广东省深圳市龙岗区", ""), ("", "示例县市场监督管理局"),
+        ("内蒙古自治区某旗", ""), ("上海市浦东新区", ""), ("湖北省宜都市", ""), ("", "某市工业园区管委会"),
+    )] == ["县", "区", "县", "县", "区", None, None]
+
+
+def test_s11_placeholders_left_from_the_skeleton():
+    report = unit(name="某镇人民政府", level="乡镇/街道")
+    report.text = generate(report)
+    assert [f.cells[0].id for f in check_placeholders(report, None)] == [
+        "text.overview.oversight", "text.problems.issues", "text.problems.improvements",
+    ]
+
+
+# --- Y5, Y6 --------------------------------------------------------------------------
+
+
+def test_y5_a_report_copied_from_last_year():
+    last = FENGLING
+    this = Report.from_dict(FENGLING.to_dict()).with_meta(year=2024)
+    this.text = {k: v.replace("2023", "2024") for k, v in FENGLING.text.items()}
+    share, count, total, slots = repeated_share(this, last)
+    assert share == 1.0
+    (finding,) = check_repeated(this, last)
+    assert (finding.rule, finding.severity.value, finding.actual) == ("Y5", "warning", 1.0)
+    assert finding.message.startswith(f"总体情况和问题改进部分有100%的文字与上年度报告相同或几乎相同（{count}句")
+
+
+def test_y5_rewritten_text_and_boilerplate_do_not_count():
+    last = FENGLING
+    this = unit(level="乡镇/街道")
+    this.text = generate(this)  # nianbao's own sentences are boilerplate, not copying
+    this.text["overview.intro"] += "本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
+    this.text["problems.issues"] = "一是部分信息公开不够及时。二是政策解读形式较为单一，图解、视频等形式运用不多，解读与政策文件发布不够同步。"
+    share, count, total, _ = repeated_share(this, last)
+    assert count == 1  # only "部分信息公开不够及时"
+    assert 0 < share < 0.3
+    assert list(check_repeated(this, last)) == []
+
+
+def test_y6_last_years_problems_not_followed_up():
+    this = unit()
+    this.text = {"problems.issues": "一是政策解读形式单一。", "problems.improvements": "一是丰富政策解读形式。"}
+    (finding,) = check_follow_up(this, FENGLING)
+    assert (finding.rule, finding.severity.value) == ("Y6", "info")
+    assert "“部分信息公开不够及时”" in finding.message
+    this.text["problems.improvements"] += "二是针对上年度部分信息公开不够及时的问题，建立信息报送月通报制度。"
+    assert list(check_follow_up(this, FENGLING)) == []
+
+
+# --- the bundled examples --------------------------------------------------------------
+
+
+def test_examples_findings_with_the_text_checks(examples_dir):
+    """The examples' complete findings: the text checks add S6 and S10 to 峰灵镇 and nothing to the made-up department."""
+    fengling = read_report(examples_dir / EXAMPLES[0].file)
+    assert findings_table(check(fengling)) == [
+        ("S6", "warning", "文字!B8"),
+        ("S10", "warning", "文字!B8"),
+    ]
+    mistakes = read_report(examples_dir / EXAMPLES[1].file)
+    assert findings_table(check(mistakes)) == [
+        ("T3-V", "error", "表三!J28"),
+        ("T3-H", "error", "表三!J7"),
+        ("T4-S", "error", "表四!E5"),
+        ("N4", "warning", "表三!D17"),
+        ("N3", "warning", "表三!G15"),
+        ("P1", "warning", "表二!D4"),
+        ("P3", "warning", "表二!B15"),
+        ("S7", "warning", "文字!B11"),
+    ]
+
+
+def test_s10_a_unit_may_speak_of_its_own_kind():
+    zone = {"name": "平潭综合实验区管委会", "level": "市级政府", "region": "福建省"}
+    assert place_words("我区坚持以公开为常态。", **zone) == []
+    assert place_words("我县坚持以公开为常态。", **zone) == ["“我县”"]
+    park = {"name": "某县经济开发区管委会", "level": "县级部门", "region": "某省某县"}
+    assert place_words("全区各部门落实公开要求。", **park) == []
+
+
+def test_s10_finds_a_real_township_report_calling_itself_a_town():
+    """平江县三墩乡 (a 乡) writes “作为我镇政府信息和政务公开第一平台”: copied from a 镇's report."""
+    from pathlib import Path
+
+    raw = (Path(__file__).parent / "fixtures" / "corpus" / "029.txt").read_text(encoding="utf-8")
+    header, body = raw.split("---", 1)
+    assert "unit: 平江县三墩乡人民政府" in header
+    report = unit(name="平江县三墩乡人民政府", level="乡镇/街道", region="")
+    report.text = {"overview.intro": "".join(body.split())}
+    (finding,) = check_place_words(report, None)
+    assert finding.message.startswith("文字「一、总体情况（开头）」中出现“我镇”")
+
+
+def test_fee_amount_checks():
+    from nianbao.textcheck import check_fee_amount
+
+    report = unit({"t3.new.total": 2, "t2.fees.amount": 0})
+    report.text = {"other": "本机关2024年共发出收费通知1件，实际收取信息处理费105元。"}
+    assert [(f.rule, f.severity.value, f.actual) for f in check_fee_amount(report, None)] == [
+        ("P7", "warning", 105.0), ("P8", "info", 105.0), ("P9", "warning", 105.0),
+    ]
+    report = unit({"t3.new.total": 40, "t2.fees.amount": 0.02})
+    report.text = {"other": "实际收取信息处理费200元。"}
+    assert list(check_fee_amount(report, None)) == []
+    report.text = {"other": "本机关2024年依据《政府信息公开信息处理费管理办法》共发出收费通知【请填写】件，实际收取信息处理费【请填写】元。"}
+    assert list(check_fee_amount(report, None)) == []
