@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Mapping
 
 from .errors import NianbaoError, SourceError
-from .report import Finding, Report, Severity
 from .locate import Grid
+from .report import Finding, Report, Severity
 from .schema import CELL_IDS, OLD_FORMAT_ID, RESULTS_SHEET
 from .workbook.annotate import (
     RESULTS_NOTE,
