@@ -31,9 +31,11 @@ MISTAKE_CELLS = [
 
 
 def press(path: Path, out: Path, tag: str = "check", name: str | None = None) -> dict:
-    """Press a button on the workbook at ``path`` (one App per press) and replay what it did into ``out``."""
+    """Press a button on the workbook at ``path`` (one App per press) and replay what it did into ``out``.
+    The book is the mock caller, as Book.caller() is the calling book under RunPython."""
     book = open_book(payload(path, name))
-    excel.run(tag, book)
+    book.set_mock_caller()
+    excel.dispatch(tag)
     result = replay(book.json()["actions"], path, out)
     result["actions"] = [a["func"] for a in book.json()["actions"]]
     return result

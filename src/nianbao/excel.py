@@ -140,7 +140,8 @@ def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
     for r, row in enumerate(rows, start=2):
         where = split_address(row.address)
         if where and where[0] in names:
-            sheet.range((r, link_col)).add_hyperlink(f"#'{where[0]}'!{where[1]}", row.address, f"转到{row.address}")
+            quoted = where[0].replace("'", "''")
+            sheet.range((r, link_col)).add_hyperlink(f"#'{quoted}'!{where[1]}", row.address, f"转到{row.address}")
     (sheet if activate else where_the_unit_was).activate()
 
 
