@@ -34,12 +34,14 @@ def chromium() -> str:
     return require_tool("chromium")
 
 
-def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path, profile: Path) -> Path:
+def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path, profile: Path, infilter: str | None = None) -> Path:
     """Convert ``src`` with LibreOffice headless; returns the output file. A private profile keeps
-    parallel runs from fighting over the user installation."""
+    parallel runs from fighting over the user installation. ``infilter`` names the import filter
+    where LibreOffice does not detect the type itself (e.g. an .xlam add-in)."""
     outdir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         *([f"--infilter={infilter}"] if infilter else []),
          "--convert-to", fmt, "--outdir", str(outdir), str(src)],
         capture_output=True, text=True, timeout=180,
     )
@@ -53,8 +55,8 @@ def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path, profile
 def convert(soffice, tmp_path_factory):
     profile = tmp_path_factory.mktemp("lo-profile")
 
-    def run(src: Path, fmt: str, outdir: Path | None = None) -> Path:
-        return libreoffice_convert(soffice, src, fmt, outdir or tmp_path_factory.mktemp("lo-out"), profile)
+    def run(src: Path, fmt: str, outdir: Path | None = None, infilter: str | None = None) -> Path:
+        return libreoffice_convert(soffice, src, fmt, outdir or tmp_path_factory.mktemp("lo-out"), profile, infilter)
 
     return run
 

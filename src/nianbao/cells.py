@@ -125,5 +125,14 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
     return Parsed(None, State.TEXT, raw, Issue("N4", Severity.WARNING, f"「{raw.strip()}」不是数字，无法读取{hint}"))
 
 
+def plain_text(value: object) -> str:
+    """A cell's content as text for non-numeric fields: None → "", 2023.0 → "2023", " 是 " → "是"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def parse(value: object, cell_id: str) -> Parsed:
     return parse_cell(value, CELLS[cell_id])

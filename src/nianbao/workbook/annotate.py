@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
+from ..cells import plain_text
 from ..errors import OutputError
-from ..report import Finding, Severity, count_by_severity
-from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET
+from ..report import ACKNOWLEDGED_LABEL, Finding, Severity, count_by_severity
+from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, normalise
 from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1
 
 MARK_AUTHOR = "nianbao"
 ACK_CHOICE = "已核实"
 ALL_CELLS_RULES = {"N3"}  # a finding about several cells, each of them wrong (blank)
+RESULTS_NOTE = "对可以解释的警告，在“核实”列选择“已核实”并填写核实说明；再次校验时将列为已核实。错误不能标记为已核实，须改正。"
 
 
 def split_address(address: str) -> tuple[str, str] | None:
@@ -77,6 +79,48 @@ def result_rows(findings: Iterable[Finding], acknowledged: dict[str, str] | None
         ack = ACK_CHOICE if f.key in acknowledged or f.acknowledged else ""
         rows.append(ResultRow(i, f.status_label, f.rule, f.address, f.message, ack, reason, f.key))
     return rows
+
+
+def read_result_rows(grid: Sequence[Sequence[object]]) -> list[ResultRow]:
+    """The rows of a 校验结果 sheet (rows of values from A1) as ``result_rows`` wrote them.
+
+    Columns are found by their headers, so a sheet whose columns the unit moved
+    still reads; rows without a 键 (the note under the table) are skipped.
+    """
+    wanted = [normalise(c) for c in RESULTS_COLUMNS]
+    for r, row in enumerate(grid):
+        header = [normalise(v) if isinstance(v, str) else "" for v in row]
+        if "键" not in header or "核实" not in header:
+            continue
+        cols = [header.index(c) if c in header else None for c in wanted]
+        out = []
+        for data in grid[r + 1 :]:
+            fields = [plain_text(data[c]) if c is not None and c < len(data) else "" for c in cols]
+            if not fields[-1]:
+                continue
+            number = int(fields[0]) if fields[0].isdigit() else 0
+            out.append(ResultRow(number, *fields[1:]))
+        return out
+    return []
+
+
+def marked_cells(rows: Iterable[ResultRow], addresses: dict[str, str]) -> set[tuple[str, str]]:
+    """The cells an earlier run coloured, re-derived from its 校验结果 rows as ``mark_plan`` chose them.
+
+    ``addresses`` (cell id → "表三!D5", from reading the book now) places the
+    further cells of a several-cell finding (N3), so rows the unit inserted
+    since are followed; acknowledged rows were never coloured.
+    """
+    cells = set()
+    for row in rows:
+        if row.status == ACKNOWLEDGED_LABEL:
+            continue
+        rule, _, ids = row.key.partition(":")
+        found = [row.address]
+        if rule in ALL_CELLS_RULES:
+            found += [addresses.get(cid, "") for cid in ids.split(",")]
+        cells |= {where for a in found if (where := split_address(a))}
+    return cells
 
 
 def summary_line(findings: Iterable[Finding]) -> str:
@@ -139,7 +183,7 @@ def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) ->
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_area = f"A1:{column_letter(len(RESULTS_COLUMNS) - 1)}{last}"
-    note = ws.cell(last + 2, 5, "对可以解释的警告，在“核实”列选择“已核实”并填写核实说明；再次校验时将列为已核实。错误不能标记为已核实，须改正。")
+    note = ws.cell(last + 2, 5, RESULTS_NOTE)
     note.font = style.NOTE_FONT
     wb.active = 0
 

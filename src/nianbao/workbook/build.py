@@ -75,6 +75,9 @@ def _display_width(text: str) -> int:
 def _protect(ws: Worksheet) -> None:
     # No password: the lock only keeps labels from being typed over by accident.
     ws.protection.sheet = True
+    # Colouring stays allowed: the checker (the Excel add-in) marks wrong cells red on the
+    # unit's own open book, and Excel refuses any fill on a protected sheet otherwise.
+    ws.protection.formatCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 

@@ -41,6 +41,15 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def cell_position(ref: str) -> tuple[int, int]:
+    """"D5" → (5, 4): the 1-based row and column of an A1 reference (no $, no sheet)."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), col
+
+
 def sheet_row(place: Place) -> int:
     return TABLE_TOP + place.row
 

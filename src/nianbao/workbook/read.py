@@ -4,6 +4,10 @@
     >>> report.values["t3.new.total"]                                                   # doctest: +SKIP
     0
 
+The reading itself works on grids, ``{sheet name: rows of values from A1}``:
+``read_grids`` takes any such mapping, so the Excel add-in reads the open book
+(through xlwings) with exactly the code that reads files (through calamine).
+
 Nothing in a workbook makes this raise except a file that is not a usable
 .xlsx at all (errors.SourceError); every oddity of content becomes a Finding
 at its cell.
@@ -13,11 +17,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
+from typing import Callable, Iterator, Mapping
 
 import python_calamine
 
-from ..cells import parse_cell
+from ..cells import parse_cell, plain_text
 from ..errors import (
     CorruptWorkbook,
     EmptyFile,
@@ -47,9 +53,9 @@ from ..schema import (
     normalise,
     table_cells,
 )
+from .annotate import ACK_CHOICE, read_result_rows
 from .layout import (
     ADDRESSES,
-    RESULTS_COLUMNS,
     META_ROWS,
     META_VALUE_COL,
     TABLE_LEFT,
@@ -98,20 +104,37 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{type(e).__name__}）；请在Excel中打开并另存后再试") from e
 
 
+class CalamineGrids(Mapping[str, Grid]):
+    """A calamine workbook as ``{sheet name: rows from A1}``; a sheet is read when it is asked for."""
+
+    def __init__(self, book: python_calamine.CalamineWorkbook):
+        self.book = book
+        self.names = list(book.sheet_names)
+
+    def __getitem__(self, name: str) -> Grid:
+        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 class Sheets:
     """The workbook's sheets as grids of values (rows from A1), read once each, on demand."""
 
-    def __init__(self, path: Path, book: python_calamine.CalamineWorkbook):
-        self.path = path
-        self.book = book
-        self.names = list(book.sheet_names)
+    def __init__(self, grids: Mapping[str, Grid], unsaved_formulas: Callable[[str], set[str]] | None = None):
+        self.grids = grids
+        self.names = list(grids)
+        self.unsaved_formulas = unsaved_formulas
         self._rows: dict[str, Grid] = {}
         self._indexes: dict[str, LabelIndex] = {}
 
     def rows(self, name: str) -> Grid:
         if name not in self._rows:
             try:
-                self._rows[name] = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                self._rows[name] = self.grids[name]
             except Exception:
                 self._rows[name] = []
         return self._rows[name]
@@ -122,19 +145,25 @@ class Sheets:
         return self._indexes[name]
 
     def formula_cells_without_value(self, name: str) -> set[str]:
-        """A1 addresses of formulas with no saved result: calamine shows them as blank."""
-        try:
-            with zipfile.ZipFile(self.path) as z:
-                part = _sheet_part(z, name)
-                xml = z.read(part).decode("utf-8", "replace") if part else ""
-        except (KeyError, zipfile.BadZipFile, OSError):
-            return set()
-        out = set()
-        for m in _CELL_XML.finditer(xml):
-            body = m.group(2) or ""
-            if "<f" in body and not _CACHED_VALUE.search(body):
-                out.add(m.group(1))
-        return out
+        """A1 addresses of formulas with no saved result (they read as blank); none where the
+        grids come from a live spreadsheet, which calculates every formula itself."""
+        return self.unsaved_formulas(name) if self.unsaved_formulas else set()
+
+
+def formula_cells_without_value(path: Path, name: str) -> set[str]:
+    """A1 addresses of formulas with no saved result in sheet ``name`` of the file: calamine shows them as blank."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, name)
+            xml = z.read(part).decode("utf-8", "replace") if part else ""
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    out = set()
+    for m in _CELL_XML.finditer(xml):
+        body = m.group(2) or ""
+        if "<f" in body and not _CACHED_VALUE.search(body):
+            out.add(m.group(1))
+    return out
 
 
 _CELL_XML = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
@@ -331,11 +360,11 @@ def _read_meta(sheets: Sheets, report: Report) -> None:
     meta = report.meta
     for key in ("name", "level", "region", "contact", "phone"):
         v = values.get(key)
-        setattr(meta, key, _plain(v))
+        setattr(meta, key, plain_text(v))
     year = values.get("year")
-    m = re.search(r"(19|20)\d\d", _plain(year))
+    m = re.search(r"(19|20)\d\d", plain_text(year))
     meta.year = int(m.group(0)) if m else None
-    meta.government_own = _plain(values.get("government_own")) == "是"
+    meta.government_own = plain_text(values.get("government_own")) == "是"
     missing = [f for f in META_FIELDS if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
     if missing:
         report.findings.append(
@@ -350,14 +379,6 @@ def _read_meta(sheets: Sheets, report: Report) -> None:
         )
 
 
-def _plain(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _read_text(sheets: Sheets, report: Report) -> None:
     if TEXT_SHEET not in sheets.names:
         return
@@ -365,7 +386,7 @@ def _read_text(sheets: Sheets, report: Report) -> None:
     for key, row in TEXT_ROWS.items():
         report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, TEXT_VALUE_COL)}"
     for key, value in _labelled_values(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
-        text = _plain(value)
+        text = plain_text(value)
         if text:
             report.text[key] = text
 
@@ -373,16 +394,9 @@ def _read_text(sheets: Sheets, report: Report) -> None:
 def _read_acknowledgements(sheets: Sheets, report: Report) -> None:
     if RESULTS_SHEET not in sheets.names:
         return
-    grid = sheets.rows(RESULTS_SHEET)
-    for r, row in enumerate(grid):
-        header = [v.strip() if isinstance(v, str) else "" for v in row]
-        if all(name in header for name in RESULTS_COLUMNS[-3:]):
-            ack, why, k = (header.index(name) for name in RESULTS_COLUMNS[-3:])
-            for data in grid[r + 1 :]:
-                key = _plain(data[k]) if k < len(data) else ""
-                if key and ack < len(data) and _plain(data[ack]) == "已核实":
-                    report.acknowledged[key] = _plain(data[why]) if why < len(data) else ""
-            return
+    for row in read_result_rows(sheets.rows(RESULTS_SHEET)):
+        if row.key and row.acknowledged == ACK_CHOICE:
+            report.acknowledged[row.key] = row.reason
 
 
 def _marker_format(sheets: Sheets) -> str | None:
@@ -421,32 +435,48 @@ def _old_format(sheets: Sheets, report: Report) -> bool:
     return True
 
 
+def read_grids(
+    grids: Mapping[str, Grid], source: str = "", unsaved_formulas: Callable[[str], set[str]] | None = None
+) -> Report:
+    """Read a workbook given as ``{sheet name: rows of values from A1}`` into a Report.
+
+        >>> read_grids({"表三": rows, "单位信息": meta_rows}, "单位.xlsx")   # doctest: +SKIP
+
+    ``grids`` may be lazy (a Mapping that reads a sheet when it is asked for);
+    ``unsaved_formulas(sheet)`` names formula cells without a saved result,
+    where the grids come from a file that can have them.
+    """
+    sheets = Sheets(grids, unsaved_formulas)
+    report = Report(meta=UnitMeta(source=source))
+    _read_meta(sheets, report)
+    marker = _marker_format(sheets)
+    located = {}
+    for table in TABLES.values():
+        located[table.key] = _find_table(sheets, table, report)
+    if any(v is None for v in located.values()) and _old_format(sheets, report):
+        report.values = {}
+        report.states = {cid: State.TEXT for cid in CELLS}
+        report.findings = [f for f in report.findings if f.rule in ("Y4", "V1")]
+        return report
+    for table in TABLES.values():
+        where = located[table.key]
+        if where is None:
+            _missing_table(table, report)
+        else:
+            _read_cells(sheets, table, *where, report)
+    if marker and marker != FORMAT_ID:
+        report.meta.format = marker
+    _read_text(sheets, report)
+    _read_acknowledgements(sheets, report)
+    return report
+
+
 def read_workbook(path: str | Path) -> Report:
     """Read a filled workbook (the template, or any sheet holding the tables) into a Report."""
     path = Path(path)
     with source(path):
         book = open_workbook(path)
-        sheets = Sheets(path, book)
-        report = Report(meta=UnitMeta(source=str(path)))
-        _read_meta(sheets, report)
-        marker = _marker_format(sheets)
-        located = {}
-        for table in TABLES.values():
-            located[table.key] = _find_table(sheets, table, report)
-        if any(v is None for v in located.values()) and _old_format(sheets, report):
-            report.values = {}
-            report.states = {cid: State.TEXT for cid in CELLS}
-            report.findings = [f for f in report.findings if f.rule in ("Y4", "V1")]
-            return report
-        for table in TABLES.values():
-            where = located[table.key]
-            if where is None:
-                _missing_table(table, report)
-            else:
-                _read_cells(sheets, table, *where, report)
-        if marker and marker != FORMAT_ID:
-            report.meta.format = marker
-        _read_text(sheets, report)
-        _read_acknowledgements(sheets, report)
-        book.close()
-        return report
+        try:
+            return read_grids(CalamineGrids(book), str(path), partial(formula_cells_without_value, path))
+        finally:
+            book.close()

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-INPUT_COLOR = "FFFFF2CC"  # pale yellow: a cell the unit fills in
-LABEL_COLOR = "FFDDEBF7"  # pale blue: printed headers
-MARK_COLOR = "FFFF9999"  # red: a cell the checker found wrong
-CHECK_COLOR = "FFFFC7CE"  # light red: a live check that fails
+from .colors import CHECK_COLOR, INPUT_COLOR, LABEL_COLOR, MARK_COLOR
 
 FONT_NAME = "宋体"
 

@@ -1,0 +1,282 @@
+"""The Excel ribbon's buttons: read the open workbook, call the library, write back, say how it went.
+
+    RunPython "import nianbao.excel as x; x.dispatch('" & control.Tag & "')"   ' addin/RibbonMyAddin.bas
+
+Every ribbon button calls that one VBA callback with its ``tag`` (addin/customUI.xml);
+``dispatch`` runs the Python function registered under the tag (``@button("check")``)
+on the active workbook and ends with an alert. Adding a button is one XML line and
+one function here. Any exception becomes a Chinese alert that says what to do.
+
+Only the part of the xlwings API that works the same on desktop Excel (RunPython),
+xlwings Server and xlwings' remote engine is used: bulk ``.value`` reads and writes,
+fill colours, sheets add/clear/activate, hyperlinks and ``app.alert`` — no ``.api``,
+no formula reads, no notes. Each click starts a new Python process on Windows, so
+importing this module loads no xlwings, pandas, numpy or openpyxl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator, Mapping
+
+from .errors import NianbaoError, SourceError
+from .locate import Grid
+from .report import Finding, Report, Severity
+from .schema import CELL_IDS, OLD_FORMAT_ID, RESULTS_SHEET
+from .workbook.annotate import (
+    RESULTS_NOTE,
+    ResultRow,
+    input_cells,
+    mark_plan,
+    marked_cells,
+    read_result_rows,
+    result_rows,
+    split_address,
+    summary_line,
+)
+from .workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR, rgb
+from .workbook.layout import RESULTS_COLUMNS, cell_position
+
+TITLE = "政务公开年报"  # the ribbon tab's label, also the title of every alert
+SHOWN_FINDINGS = 5  # findings listed in the closing alert; the rest are on the 校验结果 sheet
+MAX_ROWS, MAX_COLUMNS = 5000, 100  # a sheet formatted down to row 1048576 is read only this far
+
+Book = Any  # an xlwings Book; typed loosely so importing this module does not import xlwings
+ButtonFunction = Callable[[Book], str]
+
+BUTTONS: dict[str, ButtonFunction] = {}
+
+
+def button(tag: str) -> Callable[[ButtonFunction], ButtonFunction]:
+    """Register a button function under its ribbon tag; it returns the text of the closing alert."""
+
+    def register(function: ButtonFunction) -> ButtonFunction:
+        BUTTONS[tag] = function
+        return function
+
+    return register
+
+
+class UnknownButton(NianbaoError):
+    """The ribbon has a button this version of nianbao does not know."""
+
+
+class NoWorkbook(NianbaoError):
+    """No workbook is open to work on."""
+
+
+# --- the book through xlwings ---------------------------------------------------------
+
+
+class BookGrids(Mapping[str, list]):
+    """The open book's sheets as ``{sheet name: rows of values from A1}``, one bulk read per sheet, on demand."""
+
+    def __init__(self, book: Book):
+        self.sheets = {sheet.name: sheet for sheet in book.sheets}
+        self._rows: dict[str, list] = {}
+
+    def __getitem__(self, name: str) -> list:
+        if name not in self._rows:
+            sheet = self.sheets[name]
+            last = sheet.used_range.last_cell
+            corner = (min(last.row, MAX_ROWS), min(last.column, MAX_COLUMNS))
+            self._rows[name] = sheet.range((1, 1), corner).options(ndim=2).value
+        return self._rows[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sheets)
+
+    def __len__(self) -> int:
+        return len(self.sheets)
+
+
+def read_report(grids: Mapping[str, Grid], source: str) -> Report:
+    """The book (as grids) as the same Report ``nianbao check`` reads from the saved file."""
+    from .workbook.read import read_grids
+
+    report = read_grids(grids, source)
+    if report.meta.format != OLD_FORMAT_ID and not any(cid in report.addresses for cid in CELL_IDS):
+        raise SourceError(
+            "没有在这个工作簿中找到年报的表格（表二、表三、表四）。请打开按年报模板填写的工作簿，"
+            "或用 nianbao template 生成模板后再填写", source,
+        )
+    return report
+
+
+def paint(book: Book, colours: Mapping[tuple[str, str], str | None]) -> None:
+    """Fill cells (sheet, "D5") with "#RRGGBB", or clear the fill (None); neighbours in a row go in one call."""
+    runs: dict[tuple[str, int, str | None], list[int]] = {}
+    for (sheet, ref), colour in colours.items():
+        row, col = cell_position(ref)
+        runs.setdefault((sheet, row, colour), []).append(col)
+    for (sheet, row, colour), cols in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        cols.sort()
+        start = prev = cols[0]
+        for col in cols[1:] + [None]:
+            if col is not None and col == prev + 1:
+                prev = col
+                continue
+            book.sheets[sheet].range((row, start), (row, prev)).color = colour
+            if col is not None:
+                start = prev = col
+
+
+def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
+    """Write the 校验结果 sheet afresh: one bulk write, the header filled, each 位置 a link to its cell.
+    With ``activate`` it is shown; otherwise the unit stays on the sheet it was on."""
+    names = [sheet.name for sheet in book.sheets]
+    where_the_unit_was = book.sheets.active
+    if RESULTS_SHEET in names:
+        sheet = book.sheets[RESULTS_SHEET]
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(RESULTS_SHEET, before=book.sheets[0])  # Excel activates a new sheet
+    width = len(RESULTS_COLUMNS)
+    note = [None] * width
+    note[RESULTS_COLUMNS.index("说明")] = RESULTS_NOTE
+    sheet.range((1, 1)).value = [list(RESULTS_COLUMNS)] + [list(r.values) for r in rows] + [[None] * width, note]
+    sheet.range((1, 1), (1, width)).color = rgb(LABEL_COLOR)
+    link_col = RESULTS_COLUMNS.index("位置") + 1
+    for r, row in enumerate(rows, start=2):
+        where = split_address(row.address)
+        if where and where[0] in names:
+            quoted = where[0].replace("'", "''")
+            sheet.range((r, link_col)).add_hyperlink(f"#'{quoted}'!{where[1]}", row.address, f"转到{row.address}")
+    (sheet if activate else where_the_unit_was).activate()
+
+
+# --- the buttons ---------------------------------------------------------------------
+
+
+@button("check")
+def check_button(book: Book) -> str:
+    """校验: colour the wrong cells red (clearing the previous run's marks), refresh 校验结果, sum up."""
+    plan = check_plan(BookGrids(book), book.fullname or book.name)
+    paint(book, plan.colours)
+    write_results(book, plan.rows, activate=bool(plan.findings))
+    return plan.message
+
+
+@dataclass
+class CheckPlan:
+    """Everything 校验 writes, computed before the first write (writes are not visible to reads)."""
+
+    report: Report
+    findings: list[Finding]
+    colours: dict[tuple[str, str], str | None]  # (sheet, "D5") -> "#RRGGBB", or None for no fill
+    rows: list[ResultRow]
+    message: str
+
+
+def check_plan(grids: Mapping[str, Grid], source: str) -> CheckPlan:
+    """Check the book given as grids; plan the marks, the 校验结果 rows and the closing alert."""
+    from .check import check
+
+    report = read_report(grids, source)
+    findings = check(report)
+    before = read_result_rows(grids[RESULTS_SHEET]) if RESULTS_SHEET in grids else []
+    marks = {cell for cell in mark_plan(findings) if cell[0] in grids}
+    # The previous run's marks get the template's input fill back where the unit types
+    # numbers (wherever the reader found those cells now) and no fill elsewhere; cells
+    # it never coloured are left alone, whatever fill the unit gave them.
+    inputs = input_cells() | {where for a in report.addresses.values() if (where := split_address(a))}
+    colours: dict[tuple[str, str], str | None] = {
+        cell: rgb(INPUT_COLOR) if cell in inputs else None
+        for cell in marked_cells(before, report.addresses) - marks
+        if cell[0] in grids
+    }
+    colours.update({cell: rgb(MARK_COLOR) for cell in marks})
+    rows = keep_entries(result_rows(findings, report.acknowledged), before)
+    return CheckPlan(report, findings, colours, rows, check_message(findings))
+
+
+def keep_entries(rows: list[ResultRow], before: list[ResultRow]) -> list[ResultRow]:
+    """Carry the unit's 核实 / 核实说明 forward by key, also where it wrote a reason but chose no 已核实 yet."""
+    entries = {r.key: r for r in before if r.acknowledged or r.reason}
+    out = []
+    for row in rows:
+        old = entries.get(row.key)
+        if old is not None:
+            row = replace(row, acknowledged=row.acknowledged or old.acknowledged, reason=row.reason or old.reason)
+        out.append(row)
+    return out
+
+
+def check_message(findings: list[Finding]) -> str:
+    """The closing alert of 校验: 通过, or the counts and the first few findings."""
+    open_ = [f for f in findings if not f.acknowledged]
+    serious = [f for f in open_ if f.severity is not Severity.INFO]
+    lines = [summary_line(findings)]
+    if not serious:
+        if open_:
+            lines.append(f"另有{len(open_)}个提示，见「{RESULTS_SHEET}」工作表。")
+        return "\n".join(lines)
+    lines.append("")
+    for f in serious[:SHOWN_FINDINGS]:
+        lines.append(f"【{f.severity.label}】{f.address + '：' if f.address else ''}{f.message}")
+    if len(open_) > SHOWN_FINDINGS:
+        lines.append(f"……另有{len(open_) - SHOWN_FINDINGS}条")
+    lines += ["", f"出错的单元格已标红，全部结果见「{RESULTS_SHEET}」工作表（点击位置可跳转）；改正后请再点“校验”。"]
+    return "\n".join(lines)
+
+
+# --- dispatch ------------------------------------------------------------------------------
+
+
+def dispatch(tag: str) -> None:
+    """Run the button registered under ``tag`` on the active workbook; called by the add-in's VBA."""
+    import xlwings as xw
+
+    run(tag, xw.Book.caller())
+
+
+def run(tag: str, caller: Book) -> str:
+    """Run button ``tag`` for ``caller`` (the add-in, or a workbook), alert the outcome and return its text."""
+    app = caller.app
+    mode = "info"
+    try:
+        function = BUTTONS.get(tag)
+        if function is None:
+            raise UnknownButton(f"这个按钮（{tag}）需要更新版本的nianbao：请在命令提示符中运行 pip install -U nianbao，然后重新启动Excel")
+        message = function(active_book(caller))
+    except Exception as e:  # a button must never end in a traceback dialog
+        message, mode = explain(e), "critical"
+    app.alert(message, title=TITLE, mode=mode)
+    return message
+
+
+def active_book(caller: Book) -> Book:
+    """The workbook a button works on: the active one when the caller is the add-in, else the caller."""
+    if not caller.name.lower().endswith((".xlam", ".xla")):
+        return caller
+    try:
+        book = caller.app.books.active
+        name = book.name
+    except Exception:
+        book, name = None, None
+    if book is None or not name or name == caller.name:
+        raise NoWorkbook("请先打开要处理的年报工作簿，点一下其中的单元格，再点按钮")
+    return book
+
+
+def explain(error: Exception) -> str:
+    """A Chinese sentence that says what to do; unexpected errors leave their traceback in a log file."""
+    if isinstance(error, NianbaoError):
+        return str(error)
+    import tempfile
+    import traceback
+    from pathlib import Path
+
+    from .atomic import write_text
+
+    log = Path(tempfile.gettempdir()) / "nianbao-excel-error.log"
+    try:
+        write_text(log, "".join(traceback.format_exception(error)))
+        where = f"详细信息已保存在 {log}。"
+    except OSError:
+        where = ""
+    return (
+        f"操作没有完成：{type(error).__name__}：{error}\n\n"
+        "请先保存工作簿再试一次；如果工作表设置了保护，请先点“审阅→撤销工作表保护”。"
+        f"仍然出错时，请把这条信息和工作簿发给技术支持。{where}"
+    )
