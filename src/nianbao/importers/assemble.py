@@ -19,6 +19,7 @@ from ..report import CellRef, Finding, Report, Severity, State, format_number
 from ..rules import RULES
 from ..schema import CELLS, Node, Section, TableSpec, table_cells
 from .split import Outcome, resolve, row_splits
+from .stated import stated_values
 from .tables import RowRead, TableRead
 
 
@@ -219,6 +220,8 @@ def _report_outcome(
     ready: dict[str, list[object]],
 ) -> None:
     identities = "表三各行各列的勾稽关系" if table.key == "t3" else ("表四各组的总计" if table.key == "t4" else "")
+    rebuilt: list[str] = []
+    rebuilt_cells: list[str] = []
     for key in candidates:
         row, cells = short[key], row_cells[key]
         printed = " ".join(map(_shown, row.tokens))
@@ -226,10 +229,17 @@ def _report_outcome(
         if key in outcome.chosen:
             split = outcome.chosen[key]
             ready[key] = list(split)
-            how = f"只有一种拆分满足{identities}" if identities and len(candidates[key]) > 1 else "只有一种拆分"
+            rebuilt.append(f"{where.removeprefix(table.name) or table.name}印为「{printed}」，读作{'、'.join(split)}")
+            rebuilt_cells += cells
+            continue
+        told = _told_split(report, table, leaves[key], candidates[key]) if not identities and key in outcome.ambiguous else None
+        if told is not None:
+            split, said = told
+            ready[key] = list(split)
             report.findings.append(_finding(
                 "D1",
-                f"{where}的数字连在一起（印为「{printed}」），{how}，已拆分为{'、'.join(split)}；请与原件核对",
+                f"{where}的数字连在一起（印为「{printed}」），本表没有勾稽关系可用于拆分；报告正文写明{said}，"
+                f"只有一种拆分与之相符，已读作{'、'.join(split)}；请与原件核对",
                 tuple(report.ref(c) for c in cells),
             ))
             continue
@@ -244,6 +254,31 @@ def _report_outcome(
             "D2", f"{where}的数字连在一起（印为「{printed}」）：{why}；这些单元格未读取，请对照原件填写",
             tuple(report.ref(c) for c in cells),
         ))
+    if rebuilt:
+        basis = f"每处都只有一种拆分满足{identities}" if identities else "每处都只有一种拆分"
+        report.findings.append(_finding(
+            "D1",
+            f"{table.name}有{len(rebuilt)}行的数字连在一起（单元格之间没有分隔），{basis}，已按此读取："
+            + "；".join(rebuilt) + "。请与原件核对",
+            tuple(report.ref(c) for c in rebuilt_cells),
+        ))
+
+
+def _told_split(
+    report: Report, table: TableSpec, leaf: Node, splits: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], str] | None:
+    """The one split that agrees with every number the report's text states for this row."""
+    section = next(s for s in table.sections if leaf in s.row_leaves)
+    columns = [c.label for c in section.column_leaves]
+    text = "\n".join(report.text.values())
+    told = stated_values(text, leaf.label, columns)
+    if not told:
+        return None
+    agree = [s for s in splits if all(_number(s[k]) == v for k, v in told.items())]
+    if len(agree) != 1:
+        return None
+    said = "、".join(f"{columns[k]}{v}件" for k, v in sorted(told.items()))
+    return agree[0], said
 
 
 def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: list[object]) -> None:

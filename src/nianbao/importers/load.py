@@ -15,7 +15,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument
+from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport
+from ..report import Report
 from .document import Document, GridBuilder, TableBlock
 
 # --- text ---------------------------------------------------------------------
@@ -284,9 +285,26 @@ def load_pdf(path: Path) -> Document:
     return Document.from_text(text, wrapped=True, kind="pdf")
 
 
+def read_report_json(path: Path) -> Report:
+    """A Report saved as JSON (``nianbao import --json``), e.g. last year's figures kept in an archive."""
+    import json
+
+    from ..report import Report
+
+    data = _read_bytes(path)
+    try:
+        payload = json.loads(decode(data))
+        if isinstance(payload, dict) and "report" in payload and "values" not in payload:
+            payload = payload["report"]
+        if not isinstance(payload, dict) or "values" not in payload:
+            raise ValueError("no values")
+        return Report.from_dict(payload)
+    except (ValueError, TypeError, KeyError) as e:
+        raise NotAReport("不是nianbao保存的年报JSON（应含 meta、values 等字段）") from e
+
+
 LOADERS = {
     ".txt": load_text,
-    ".text": load_text,
     ".html": load_html,
     ".htm": load_html,
     ".shtml": load_html,

@@ -111,6 +111,7 @@ _BODY_YEAR = (
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"),  # 统计期限自2024年1月1日起
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*度?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|情况)"),
 )
+_PUBLISHES = re.compile(r"(?:公布|发布)")
 TITLE_LINE_MAX = 60  # a title is a short line; body sentences mentioning the report are not titles
 _TITLE_PREFIX = re.compile(r"^.*?(?:标\s*题|名\s*称)\s*[:：]\s*")
 
@@ -130,6 +131,13 @@ def title_meta(text: str, headings: list[Heading | None]) -> tuple[str, int | No
             m = _TITLE_NAME_FIRST.search(cand) or _TITLE_YEAR_FIRST.search(cand)
             if m:
                 return m.group("name"), int(m.group("year")), cand
+    # An opening sentence that names the report: "现公布北票市长皋乡人民政府2024年度政府信息公开工作年度报告".
+    for line in lines:
+        for m in _PUBLISHES.finditer(line):
+            rest = line[m.end() :]
+            t = _TITLE_NAME_FIRST.match(rest) or _TITLE_YEAR_FIRST.match(rest)
+            if t:
+                return t.group("name"), int(t.group("year")), ""
     for pattern in _BODY_YEAR:
         m = pattern.search(text[: head_end + 2000])
         if m:
