@@ -29,7 +29,9 @@ from .tables import TableRead, f2019_text_reasons, read_grid, read_text, table_r
 
 SUFFIXES = tuple(LOADERS)
 
-__all__ = ["import_report", "read_document", "missing_tables", "SUFFIXES"]
+__all__ = ["import_report", "read_document", "missing_tables", "for_template", "UNREAD_MARK", "SUFFIXES"]
+
+UNREAD_MARK = "未读取"  # written into the template where the publication gave no number
 
 
 def import_report(
@@ -99,11 +101,12 @@ def read_document(
 
 def _old_format_t2(report: Report) -> None:
     from ..report import State
+    from .assemble import address
 
     for cid in table_cells("t2"):
         report.values[cid] = None
         report.states[cid] = State.TEXT
-        report.addresses[cid] = ""
+        report.addresses[cid] = address(TABLES["t2"], cid)
 
 
 def _heading_findings(headings, last_heading: int, report: Report) -> list[Finding]:
@@ -153,3 +156,17 @@ def missing_tables(report: Report) -> list[str]:
                 names.append(table.name)
                 break
     return names
+
+
+def for_template(report: Report) -> Report:
+    """A copy whose unknown cells say 未读取 when written into the template: a blank there would be
+    read back as 0, and an imported report must never gain zeros it did not print."""
+    from dataclasses import replace
+
+    from ..report import State
+
+    raw = dict(report.raw)
+    for cid, value in report.values.items():
+        if value is None and report.state(cid) is State.TEXT and cid not in raw:
+            raw[cid] = UNREAD_MARK
+    return replace(report, raw=raw)

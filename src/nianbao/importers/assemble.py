@@ -151,6 +151,10 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
         ))
     for group, label, cells in read.subtotals:
         _subtotal(report, table, group, label, cells)
+    # Rows of a group printed as one row (the 2019 （六）其他处理) are explained by the format finding.
+    explained = {leaf.key for group in read.single_rows for leaf in group.leaves()}
+    _unknown(report, [c for leaf, _ in missing if leaf.key in explained for c in _cids(table, sections[leaf.key], leaf)])
+    missing = [(leaf, row) for leaf, row in missing if leaf.key not in explained]
     if missing:
         _missing_rows(report, table, missing, sections, cut_off)
 
