@@ -130,7 +130,9 @@ def title_meta(text: str, headings: list[Heading | None]) -> tuple[str, int | No
                 continue
             m = _TITLE_NAME_FIRST.search(cand) or _TITLE_YEAR_FIRST.search(cand)
             if m:
-                return m.group("name"), int(m.group("year")), cand
+                # "现公布北票市长皋乡人民政府2024年度…": the unit follows the verb.
+                name = _PUBLISHES.split(m.group("name"))[-1]
+                return name, int(m.group("year")), cand
     # An opening sentence that names the report: "现公布北票市长皋乡人民政府2024年度政府信息公开工作年度报告".
     for line in lines:
         for m in _PUBLISHES.finditer(line):
