@@ -59,8 +59,7 @@ def read_document(
         source=source_name,
     )
     report = Report(meta=meta)
-    narrative = "\n".join(text[s[0] : s[1]] for s in (spans[0], spans[4], spans[5]) if s)
-    report.text = section_texts(text, spans, doc.wrapped or is_wrapped(narrative))
+    report.text = _texts(doc, text, spans)
 
     reads: dict[str, TableRead | None] = {}
     after = 0
@@ -97,6 +96,15 @@ def read_document(
     report.findings += _heading_findings(headings, last_heading, report)
     report.findings += _meta_findings(meta, title, name, year, level)
     return report
+
+
+def _texts(doc: Document, text: str, spans) -> dict[str, str]:
+    if doc.narrative:
+        narrative_spans = section_spans(find_headings(Compact(doc.narrative), doc.narrative), len(doc.narrative))
+        if sum(1 for s in narrative_spans if s) >= sum(1 for s in spans if s):
+            text, spans = doc.narrative, narrative_spans
+    sections = "\n".join(text[s[0] : s[1]] for s in (spans[0], spans[4], spans[5]) if s)
+    return section_texts(text, spans, doc.wrapped or is_wrapped(sections))
 
 
 def _old_format_t2(report: Report) -> None:

@@ -103,6 +103,9 @@ class Document:
     tables: list[TableBlock] = field(default_factory=list)
     wrapped: bool = False  # lines broken by the page width (PDF): paragraphs are re-joined
     kind: str = "text"
+    # The same pages read in visual order (PDF): better for the text sections, whose quotes a
+    # content-order extraction can misplace, while tables read better in content order.
+    narrative: str | None = None
 
     @classmethod
     def from_text(cls, text: str, wrapped: bool = False, kind: str = "text") -> Document:

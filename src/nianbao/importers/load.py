@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport
 from ..report import Report
-from .document import Document, GridBuilder, TableBlock
+from .document import Document, GridBuilder, TableBlock, clean_text
 
 # --- text ---------------------------------------------------------------------
 
@@ -256,6 +256,8 @@ def load_docx(path: Path) -> Document:
 
 
 def load_pdf(path: Path) -> Document:
+    """Tables from PDFium's text (content order keeps each cell's words together); the text
+    sections from pdfplumber (visual order keeps quotes where they are printed)."""
     import pypdfium2 as pdfium
 
     data = _read_bytes(path)
@@ -271,7 +273,7 @@ def load_pdf(path: Path) -> Document:
         pages = []
         for page in pdf:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
+            pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
     finally:
@@ -282,7 +284,21 @@ def load_pdf(path: Path) -> Document:
             f"PDF共{len(pages)}页，但没有文字层（可能是扫描件或图片）：无法读取其中的文字和表格。"
             "请向发布单位索取网页版、Word版或带文字的PDF，或经文字识别（OCR）后再导入"
         )
-    return Document.from_text(text, wrapped=True, kind="pdf")
+    doc = Document.from_text(text, wrapped=True, kind="pdf")
+    doc.narrative = clean_text(_visual_text(data))
+    return doc
+
+
+def _visual_text(data: bytes) -> str:
+    import io
+
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+    except Exception:  # pdfminer fails on some damaged files PDFium reads; keep PDFium's text then
+        return ""
 
 
 def read_report_json(path: Path) -> Report:
