@@ -329,3 +329,16 @@ def test_report_json_is_a_source(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"x": 1}), encoding="utf-8")
     with pytest.raises(SourceError):
         read_report(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("suffix", ["docx", "pdf"])
+@pytest.mark.parametrize("example, stem", [(0, "example-fengling-2023"), (1, "example-mistakes-2024")])
+def test_printed_examples_read_back_to_the_same_report(example, stem, suffix):
+    """Narrow portrait tables: labels wrap, 表三 breaks across pages mid-row; cells typed as 「12件」 or blank."""
+    expected = EXAMPLES[example].report
+    report = import_report(IMPORT / f"{stem}.{suffix}")
+    assert (report.meta.name, report.meta.year) == (expected.meta.name, expected.meta.year)
+    assert {c: (report.values[c], report.state(c)) for c in CELL_IDS} == {
+        c: (expected.values[c], expected.state(c)) for c in CELL_IDS
+    }
+    assert report.text == expected.text

@@ -71,6 +71,13 @@ class GridBuilder:
             self.cells[(self.row, col + dc)] = (above, False)
         self.width = max(self.width, col + colspan)
 
+    def put(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
+        """A cell at a known grid position (a PDF table's cell, placed by its box)."""
+        for dr in range(max(1, rowspan)):
+            for dc in range(max(1, colspan)):
+                self.cells[(row + dr, col + dc)] = (text, dr == 0 and dc == 0)
+        self.width = max(self.width, col + max(1, colspan))
+
     def place(self, col: int, text: str, colspan: int = 1) -> None:
         """A Word cell at a known grid column."""
         for dc in range(colspan):

@@ -285,20 +285,112 @@ def load_pdf(path: Path) -> Document:
             "请向发布单位索取网页版、Word版或带文字的PDF，或经文字识别（OCR）后再导入"
         )
     doc = Document.from_text(text, wrapped=True, kind="pdf")
-    doc.narrative = clean_text(_visual_text(data))
+    narrative, tables = _visual_text(data)
+    doc.narrative = clean_text(narrative) or None
+    doc.tables = tables
     return doc
 
 
-def _visual_text(data: bytes) -> str:
+def _visual_text(data: bytes) -> tuple[str, list[TableBlock]]:
+    """pdfplumber's reading of the pages: text in visual order, and ruled tables as grids."""
     import io
 
     import pdfplumber
 
+    texts: list[str] = []
+    tables: list[tuple[int, list]] = []  # (page number, rows of (top, bottom, x0, x1, text))
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+            for n, page in enumerate(pdf.pages):
+                texts.append(page.extract_text() or "")
+                for table in page.find_tables():
+                    cells = []
+                    for row, texts_row in zip(table.rows, table.extract()):
+                        for box, text in zip(row.cells, texts_row):
+                            if box is not None:
+                                cells.append((box[1], box[3], box[0], box[2], text or ""))
+                    tables.append((n, cells))
     except Exception:  # pdfminer fails on some damaged files PDFium reads; keep PDFium's text then
-        return ""
+        return "", []
+    return "\n".join(texts), _pdf_grids(tables)
+
+
+def _pdf_grids(tables: list[tuple[int, list]]) -> list[TableBlock]:
+    """Grids from PDF table cells placed by their boxes; a table continued on the next page
+    (the last table of one page, the first of the next, on the same columns) is joined into one grid."""
+    joined: list[tuple[int, list, list[float]]] = []  # page, cells, where continuations start
+    for page, cells in tables:
+        if not cells:
+            continue
+        if joined and joined[-1][0] == page - 1 and _continues(joined[-1][1], cells) and _first_on_page(tables, page, cells):
+            prev_page, prev, joins = joined[-1]
+            offset = max(c[1] for c in prev) + 1 - min(c[0] for c in cells)
+            moved = [(t + offset, b + offset, x0, x1, s) for t, b, x0, x1, s in cells]
+            joined[-1] = (page, prev + moved, joins + [min(c[0] for c in moved)])
+        else:
+            joined.append((page, cells, []))
+    return [block for _, cells, joins in joined if (block := _grid_from_boxes(cells, joins)) is not None]
+
+
+def _first_on_page(tables: list[tuple[int, list]], page: int, cells: list) -> bool:
+    return next(c for p, c in tables if p == page) is cells
+
+
+def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], v: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+
+
+def _continues(a: list, b: list) -> bool:
+    """Same outer edges, and every column line of ``b`` is one of ``a``'s (a row broken by the
+    page may show fewer inner lines)."""
+    xa = _snap([x for c in a for x in (c[2], c[3])])
+    xb = _snap([x for c in b for x in (c[2], c[3])])
+    near = lambda v, lines: any(abs(v - w) <= 2.0 for w in lines)  # noqa: E731
+    return abs(xa[0] - xb[0]) <= 2.0 and abs(xa[-1] - xb[-1]) <= 2.0 and all(near(v, xa) for v in xb)
+
+
+def _grid_from_boxes(cells: list, joins: list[float]) -> TableBlock | None:
+    xs = _snap([x for c in cells for x in (c[2], c[3])])
+    ys = _snap([y for c in cells for y in (c[0], c[1])])
+    builder = GridBuilder()
+    for top, bottom, x0, x1, text in cells:
+        r, c = _index(ys, top), _index(xs, x0)
+        builder.put(r, c, text, _index(ys, bottom) - r, _index(xs, x1) - c)
+    block = builder.build()
+    if block is not None:
+        for y in sorted(joins, reverse=True):
+            _mend_broken_row(block, _index(ys, y))
+    return block
+
+
+def _mend_broken_row(block: TableBlock, r: int) -> None:
+    """A row the page broke: its tail (words only, e.g. the end of a long label) joins the row above."""
+    if r == 0 or r >= len(block.grid):
+        return
+    row, above = block.grid[r], block.grid[r - 1]
+    words = [v for v in row if v not in ("", None)]
+    if not words or any(not isinstance(v, str) or any(ch.isdigit() for ch in v) for v in words):
+        return
+    if not any(isinstance(v, (int, float)) or (isinstance(v, str) and v[:1].isdigit()) for v in above):
+        return
+    for c, v in enumerate(row):
+        if v not in ("", None) and c < len(above):
+            above[c] = f"{above[c]}{v}" if isinstance(above[c], str) else above[c]
+            # the merged label spreads to the positions its cell covers
+            for k in range(c + 1, len(above)):
+                if block.owners[r - 1][k] or above[k] != above[c].removesuffix(v):
+                    break
+                above[k] = above[c]
+    del block.grid[r]
+    del block.owners[r]
 
 
 def read_report_json(path: Path) -> Report:

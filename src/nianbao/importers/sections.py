@@ -168,6 +168,7 @@ def level_from_name(name: str) -> str:
 _SENTENCE_END = tuple("。！？；：!?;:")
 _MARKER = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[）)]|^[一二三四五六七八九十]{1,2}、")
 _NUMERALS = "一二三四五六七八九十"
+SUBHEADING_MAX = 30
 
 
 def is_wrapped(text: str) -> bool:
@@ -185,11 +186,16 @@ def paragraphs(text: str, wrapped: bool) -> list[str]:
         return lines
     out: list[str] = []
     for line in lines:
-        if out and not out[-1].endswith(_SENTENCE_END) and not _MARKER.match(line):
+        if out and not out[-1].endswith(_SENTENCE_END) and not _MARKER.match(line) and not _is_subheading(out[-1]):
             out[-1] += line
         else:
             out.append(line)
     return out
+
+
+def _is_subheading(line: str) -> bool:
+    """（一）存在的主要问题: a numbered line too short to be a wrapped paragraph's first line."""
+    return bool(_MARKER.match(line)) and len(line) <= SUBHEADING_MAX and "。" not in line
 
 
 def _split_at_markers(text: str, count: int) -> list[int] | None:
@@ -212,7 +218,7 @@ def _slot_text(part: str) -> str:
     """A sub-part's text; a sub-heading standing alone on its line (（一）存在的主要问题) is dropped,
     a paragraph that merely opens with its number (（一）严格执行……。) is kept whole."""
     lines = [ln.strip() for ln in part.split("\n") if ln.strip()]
-    if len(lines) > 1 and _MARKER.match(lines[0]) and len(lines[0]) <= 30 and "。" not in lines[0]:
+    if len(lines) > 1 and _is_subheading(lines[0]):
         lines = lines[1:]
     return "\n".join(lines)
 

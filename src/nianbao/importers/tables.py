@@ -33,7 +33,7 @@ from .document import Document
 _UNITS = "万元|元|件|个|条|项|次|宗|份"
 _TOKEN = re.compile(
     rf"""
-    (?P<num>[+\-－]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?(?:[ \t]*(?:{_UNITS}))?)
+    (?P<num>[+\-－]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?(?:\s*(?:{_UNITS}))?)
    |(?P<na>[/／\\＼]|[—－–\-]+|不适用|无此项|N/A)
    |(?P<sep>[|｜\s]+)
    |(?P<text>[^0-9０-９|｜\s/／\\＼—－–\-]+)
@@ -65,6 +65,7 @@ def value_tokens(region: str, n: int) -> list[str]:
     started = ended = False
     for kind, raw in tokens:
         if kind in ("num", "na"):
+            raw = "".join(raw.split())  # "12\n件": a unit wrapped onto the next line of its cell
             parts = _split_commas(raw) if kind == "num" else [raw]
             if not ended:
                 strict += parts
@@ -189,9 +190,9 @@ def find_opening(c: Compact, label: str, start: int, end: int) -> Hit | None:
     while j < limit and c.s[j] not in _VALUE_START:
         j += 1
     found = c.s[i:j]
-    if difflib.SequenceMatcher(None, found, official).ratio() < SIMILAR_LABEL:
-        return None
     truncated = official.startswith(found)
+    if not truncated and difflib.SequenceMatcher(None, found, official).ratio() < SIMILAR_LABEL:
+        return None
     return Hit(i, j, printed(c.original(i, j)), None if truncated else label, truncated)
 
 
