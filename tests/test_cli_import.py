@@ -97,3 +97,17 @@ def test_checking_a_workbook_does_not_load_the_importer_libraries(examples_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_import_default_output_sits_beside_the_source_and_the_source_is_untouched(tmp_path):
+    source = tmp_path / "峰灵镇.txt"
+    source.write_bytes((CORPUS / "seed-fengling-2023.txt").read_bytes())
+    before = source.read_bytes()
+    assert run("import", str(source)).exit_code == 0
+    assert (tmp_path / "峰灵镇.xlsx").exists() and source.read_bytes() == before
+
+
+def test_import_refuses_to_overwrite_its_source(tmp_path, examples_dir):
+    workbook = next(examples_dir.glob("*.xlsx"))
+    result = run("import", str(workbook))
+    assert result.exit_code == 1 and "不能与来源文件相同" in result.output
