@@ -33,7 +33,6 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
     每个数字都记下它在原文中的位置（表名、行标签、列标题），文本截断、数字连在一起、
     缺少标题等情况逐条说明；缺失的内容不会当作0。
     """
-    from ..importers import import_report
     from ..render import print_report
     from ..report import Severity
 
@@ -43,7 +42,7 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
     code, results = EXIT_OK, []
     for path in sources:
         try:
-            report = import_report(path, name=name, year=year, level=level)
+            report = _read(path, name, year, level)
         except SourceError as e:
             code = EXIT_UNUSABLE
             results.append({"file": str(path), "error": e.message})
@@ -67,6 +66,18 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
         payload = results[0].get("report", results[0]) if len(sources) == 1 else {"files": results}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     sys.exit(code)
+
+
+def _read(path: Path, name: str | None, year: int | None, level: str | None):
+    """A published report through the importer; a workbook (or saved JSON) through its own reader."""
+    from ..importers import SUFFIXES, import_report
+    from ..sources import read_report
+
+    if path.suffix.lower() in SUFFIXES:
+        return import_report(path, name=name, year=year, level=level)
+    report = read_report(path)
+    changes = {k: v for k, v in (("name", name), ("year", year), ("level", level)) if v}
+    return report.with_meta(**changes) if changes else report
 
 
 def _target(path: Path, output: Path | None, count: int) -> Path:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import NotAReport, source
+from ..errors import NotAReport, UnsupportedSource, source
 from ..locate import LabelIndex, f2019_reasons, old_format_finding
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import RULES
@@ -40,6 +40,8 @@ def import_report(
     """Read a published report file; ``name``/``year``/``level`` override what its title says."""
     path = Path(path)
     with source(path):
+        if path.suffix.lower() not in LOADERS:
+            raise UnsupportedSource(f"不是可导入的已发布年报文件（可导入：{'、'.join(LOADERS)}）")
         doc = load_document(path)
         return read_document(doc, str(path), name=name, year=year, level=level)
 
