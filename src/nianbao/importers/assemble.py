@@ -1,6 +1,7 @@
 """Rows as printed → the Report's cells: numbers, blanks, "/", what was reconstructed, what is unknown.
 
-    >>> fill_table(report, reads["t3"], TABLES["t3"], cut_off=False)   # doctest: +SKIP
+    >>> fill_table(report, read_text(doc, compact, TABLES["t3"], lo, hi), TABLES["t3"],
+    ...            cut_off=False, heading_found=True)                          # doctest: +SKIP
 
 Every cell ends in one of three ways: read (a number, a blank, "/", text —
 ``cells.parse_cell`` decides), reconstructed (digits that ran together, split the

@@ -1,7 +1,7 @@
 """The report around the tables: the six headings, the title (unit name, year) and the text sections.
 
-    >>> doc = Document.from_text("峰灵镇人民政府2023年政府信息公开工作年度报告\\n一、总体情况\\n……")
-    >>> title_meta(doc.text, find_headings(Compact(doc.text), doc.text))[:2]
+    >>> text = "峰灵镇人民政府2023年政府信息公开工作年度报告\\n一、总体情况\\n……"
+    >>> title_meta(text, find_headings(Compact(text), text))[:2]
     ('峰灵镇人民政府', 2023)
 
 Headings come from ``schema.SECTION_HEADINGS`` and the variants real reports
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from ..schema import LEVELS, SECTION_HEADING_VARIANTS, SECTION_HEADINGS, TEXT_SLOTS, normalise
 from .compact import Compact, printed
-from .document import Document
 
 # A heading starts a line, or (in text flattened onto one line) follows a sentence or a number.
 _HEADING_BEFORE = set("。；;！？!?：:|") | set("0123456789")

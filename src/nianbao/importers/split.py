@@ -1,7 +1,7 @@
 """Digits that ran together when a table was flattened (``640020470``): the only split, or none.
 
     >>> list(digit_splits("1200", 3))
-    [('1', '20', '0'), ('120', '0', '0')]
+    [('1', '20', '0'), ('12', '0', '0')]
 
 A row printed as one run of digits has many possible splits into its cells.
 ``resolve`` keeps a row's split only when exactly one split is consistent with
