@@ -69,3 +69,31 @@ def examples_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("examples")
     write_examples(folder)
     return folder
+
+
+CORPUS = FIXTURES / "corpus"
+_T2_ROWS = {"regulations": "rules", "normative_documents": "normative"}
+_T2_COLUMNS = {"made": "issued", "repealed": "repealed", "in_force": "in_force"}
+_T2_SINGLE = {"licensing": "t2.licensing.decisions", "punishment": "t2.punishment.decisions",
+              "coercion": "t2.coercion.decisions", "fees_wan_yuan": "t2.fees.amount"}
+
+
+def corpus_expected(name: str) -> dict[str, float | int | None]:
+    """The transcribed numbers of a corpus report (``001``), keyed by cell id (corpus/README.md layout)."""
+    import json
+
+    from nianbao.schema import TABLES, table_cells
+
+    data = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
+    out: dict[str, float | int | None] = {}
+    for row, cols in _T2_ROWS.items():
+        for col, key in _T2_COLUMNS.items():
+            out[f"t2.{cols}.{key}"] = data["t2"][row][col]
+    for key, cid in _T2_SINGLE.items():
+        out[cid] = data["t2"][key]
+    t3 = TABLES["t3"].sections[0]
+    for row, values in zip(t3.row_leaves, data["t3"]):
+        for col, value in zip(t3.column_leaves, values):
+            out[f"t3.{row.key}.{col.key}"] = value
+    out.update(zip(table_cells("t4"), data["t4"]))
+    return out

@@ -8,7 +8,11 @@
     │   ├── LegacyXls             an old binary .xls / .et file: save it as .xlsx
     │   ├── EncryptedWorkbook     protected with an opening password
     │   ├── CorruptWorkbook       a damaged or half-written .xlsx
-    │   └── UnsupportedSource     a file type nianbao does not read
+    │   ├── UnsupportedSource     a file type nianbao does not read
+    │   ├── NotADocument          a published-report file that is not what its name says (.docx that is not Word…)
+    │   ├── CorruptDocument       a damaged or password-protected Word / PDF file
+    │   ├── NoTextLayer           a PDF with no text layer (a scan): nothing to read without OCR
+    │   └── NotAReport            readable text, but no annual report in it (no title, headings or tables)
     └── OutputError               an output that cannot be written where asked
 
 ``source(path)`` stamps the file onto any SourceError raised inside it, so the
@@ -64,6 +68,22 @@ class CorruptWorkbook(SourceError):
 
 class UnsupportedSource(SourceError):
     """nianbao does not read this kind of file."""
+
+
+class NotADocument(SourceError):
+    """A published-report file that is not what its suffix says."""
+
+
+class CorruptDocument(SourceError):
+    """A damaged, half-written or password-protected Word or PDF file."""
+
+
+class NoTextLayer(SourceError):
+    """A PDF whose pages carry no text (a scan or pictures)."""
+
+
+class NotAReport(SourceError):
+    """Text that holds no annual report: no title, no section heading, no statutory table."""
 
 
 class OutputError(NianbaoError):

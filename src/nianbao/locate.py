@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .grid import table_grid
+from .report import CellRef, Finding, Severity
 from .schema import (
     F2019_FINGERPRINT_INDEX,
     KNOWN_TYPOS,
+    OLD_FORMAT_NAME,
     Node,
     Section,
     TableSpec,
@@ -202,6 +204,9 @@ def _at(grid: Grid, r: int, c: int) -> object:
     return grid[r][c] if r < len(grid) and c < len(grid[r]) else None
 
 
+F2019_SINGLE_OTHER = "表三「（六）其他处理」只有一行，2021年格式分为3行（逾期不补正、逾期未缴费、其他）"
+
+
 def f2019_reasons(index: LabelIndex) -> list[str]:
     """What marks a grid as the 2019 format (spec §7), in words; empty if none."""
     reasons = [why for key, why in F2019_FINGERPRINT_INDEX.items() if key in index.where]
@@ -209,5 +214,20 @@ def f2019_reasons(index: LabelIndex) -> list[str]:
     if other and not index.contains("3.其他"):
         r, c = other[0]
         if any(_is_number(v) for v in index.grid[r][c + 1 :]):
-            reasons.append("表三「（六）其他处理」只有一行，2021年格式分为3行（逾期不补正、逾期未缴费、其他）")
+            reasons.append(F2019_SINGLE_OTHER)
     return reasons
+
+
+def old_format_finding(reasons: list[str], year: int | None, subject: str, advice: str) -> Finding:
+    """Y4 (a 2021+ report in the 2019 format) or V1 (a 2019/2020 report: not checkable cell by cell)."""
+    rule = "Y4" if year is None or year >= 2021 else "V1"
+    when = (
+        f"{year}年度报告必须使用2021年格式（国办公开办函〔2021〕30号）"
+        if rule == "Y4"
+        else "本工具按2021年格式校验，2019、2020年度报告适用的2019年格式无法逐项校验"
+    )
+    return Finding(
+        rule, Severity.ERROR,
+        f"{subject}是2019年格式（{OLD_FORMAT_NAME}）：{'；'.join(reasons)}。{when}；{advice}",
+        (CellRef("format", ""),),
+    )

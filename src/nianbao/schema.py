@@ -357,6 +357,19 @@ SECTION_HEADINGS = (
     "六、其他需要报告的事项",
 )
 
+# Headings seen in real reports instead of the F2021 ones (spec §6.2): accepted, with a note (S1).
+SECTION_HEADING_VARIANTS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("二、主动公开政府信息的情况",),
+    (),
+    (
+        "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
+        "四、因政府信息公开工作被申请行政复议、提起行政诉讼的情况",  # the 条例第五十条 wording
+    ),
+    ("五、政府信息公开工作存在的主要问题及改进情况", "五、存在的主要问题及改进措施"),
+    (),
+)
+
 
 @dataclass(frozen=True)
 class TextSlot:

@@ -21,11 +21,32 @@ def _workbook(path: Path) -> Report:
     return read_workbook(path)
 
 
+def _published(path: Path) -> Report:
+    # Imported only for these suffixes: checking an .xlsx never loads lxml, python-docx or pdfium.
+    from .importers import import_report
+
+    return import_report(path)
+
+
+def _report_json(path: Path) -> Report:
+    from .importers.load import read_report_json
+
+    return read_report_json(path)
+
+
 READERS: dict[str, Callable[[Path], Report]] = {
     ".xlsx": _workbook,
     ".xlsm": _workbook,
     ".xls": _workbook,  # recognised and refused with advice (LegacyXls)
     ".et": _workbook,
+    # Published reports (nianbao import): a saved page, copied text, Word, PDF.
+    ".html": _published,
+    ".htm": _published,
+    ".shtml": _published,
+    ".txt": _published,
+    ".docx": _published,
+    ".pdf": _published,
+    ".json": _report_json,  # a Report saved by `nianbao import --json` (an archive of past years)
 }
 
 

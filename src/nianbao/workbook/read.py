@@ -34,7 +34,7 @@ from ..errors import (
     source,
 )
 from ..grid import table_grid
-from ..locate import Grid, LabelIndex, Located, Typo, f2019_reasons, locate_table, verify_layout
+from ..locate import Grid, LabelIndex, Located, Typo, f2019_reasons, locate_table, old_format_finding, verify_layout
 from ..report import CellRef, Finding, Report, Severity, State, UnitMeta, format_number
 from ..rules import RULES
 from ..schema import (
@@ -44,7 +44,6 @@ from ..schema import (
     META_FIELDS,
     META_SHEET,
     OLD_FORMAT_ID,
-    OLD_FORMAT_NAME,
     RESULTS_SHEET,
     TABLES,
     TEXT_SHEET,
@@ -417,20 +416,8 @@ def _old_format(sheets: Sheets, report: Report) -> bool:
     if not reasons:
         return False
     report.meta.format = OLD_FORMAT_ID
-    year = report.meta.year
-    rule = "Y4" if year is None or year >= 2021 else "V1"
-    when = (
-        f"{year}年度报告必须使用2021年格式（国办公开办函〔2021〕30号）"
-        if rule == "Y4"
-        else "本工具按2021年格式校验，2019、2020年度报告适用的2019年格式无法逐项校验"
-    )
     report.findings.append(
-        _finding(
-            rule,
-            f"该工作簿是2019年格式（{OLD_FORMAT_NAME}）：{'；'.join(reasons)}。{when}；请改用新模板（nianbao template）重新填报",
-            (CellRef("format", ""),),
-            severity=Severity.ERROR,
-        )
+        old_format_finding(reasons, report.meta.year, "该工作簿", "请改用新模板（nianbao template）重新填报")
     )
     return True
 

@@ -1,0 +1,319 @@
+"""Rows as printed → the Report's cells: numbers, blanks, "/", what was reconstructed, what is unknown.
+
+    >>> fill_table(report, read_text(doc, compact, TABLES["t3"], lo, hi), TABLES["t3"],
+    ...            cut_off=False, heading_found=True)                          # doctest: +SKIP
+
+Every cell ends in one of three ways: read (a number, a blank, "/", text —
+``cells.parse_cell`` decides), reconstructed (digits that ran together, split the
+only way the table's identities allow: finding D1), or unknown (a table or row
+that is not there, or digits with no single consistent split: findings C1 / D2).
+Unknown cells have no number; the rules skip them, and nothing is ever read as 0
+because it is missing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..cells import parse_cell
+from ..report import CellRef, Finding, Report, Severity, State, format_number
+from ..rules import RULES
+from ..schema import CELLS, Node, Section, TableSpec, table_cells
+from .split import Outcome, resolve, row_splits
+from .stated import stated_values
+from .tables import RowRead, TableRead
+
+
+def _finding(rule: str, message: str, cells: tuple[CellRef, ...], severity: Severity | None = None) -> Finding:
+    return Finding(rule, severity or RULES[rule].severity, message, cells)
+
+
+def _cids(table: TableSpec, section: Section, leaf: Node) -> list[str]:
+    return [".".join(p for p in (table.key, leaf.key, col.key) if p) for col in section.column_leaves]
+
+
+def _is_total(col: Node) -> bool:
+    return col.key == "total" or (col.key or "").endswith(".total")
+
+
+def address(table: TableSpec, cid: str, row_label: str | None = None) -> str:
+    """Where a person finds the cell in the published report, by the labels printed there:
+    表三「一、本年新收政府信息公开申请数量」行「自然人」列, 表四「复议后起诉」「总计」列."""
+    spec = CELLS[cid]
+    if not spec.row.label:
+        return table.name + "".join(f"「{p}」" for p in spec.column_path[-2:]) + "列"
+    return f"{table.name}「{row_label or spec.row.label}」行「{spec.column.label}」列"
+
+
+def _row_name(table: TableSpec, row: RowRead | None, leaf: Node) -> str:
+    if not leaf.label:
+        return table.name
+    return f"{table.name}「{row.label if row and row.label else leaf.label}」行"
+
+
+def _number(raw: str) -> float | None:
+    """What a raw cell counts as in an identity: its number, 0 for a blank or "/", None for words."""
+    parsed = parse_cell(raw, CELLS["t3.new.total"])
+    if parsed.number is not None:
+        return parsed.number
+    return 0 if parsed.state.counts_as_zero else None
+
+
+def _unknown(report: Report, cids: list[str]) -> None:
+    for cid in cids:
+        report.values[cid] = None
+        report.states[cid] = State.TEXT  # unknown: no number may be assumed
+
+
+def _put(report: Report, cid: str, raw: object) -> str | None:
+    """Store one read cell; returns "blank" for a blank cell so the caller can group them."""
+    parsed = parse_cell(raw, CELLS[cid])
+    report.values[cid] = parsed.number
+    if parsed.state is not State.NUMBER:
+        report.states[cid] = parsed.state
+    if parsed.raw is not None:
+        report.raw[cid] = parsed.raw
+    if parsed.state is State.BLANK:
+        return "blank"
+    if parsed.issue:
+        report.findings.append(
+            Finding(parsed.issue.rule, parsed.issue.severity, f"{CELLS[cid].label}：{parsed.issue.message}", (report.ref(cid),))
+        )
+    return None
+
+
+def _shown(raw: object) -> str:
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off: bool, heading_found: bool) -> None:
+    """Put one table's cells into ``report`` with their printed addresses and reading findings."""
+    rows: list[tuple[Section, Node, RowRead | None]] = [
+        (section, leaf, read.rows.get(leaf.key) if read else None) for section in table.sections for leaf in section.row_leaves
+    ]
+    for section, leaf, row in rows:
+        for cid in _cids(table, section, leaf):
+            report.addresses[cid] = address(table, cid, row.label if row else None)
+    if read is None:
+        _unknown(report, list(table_cells(table.key)))
+        if cut_off and not heading_found:
+            why = f"报告文本不完整：没有{table.name}（{table.heading}），文本在此之前已截断"
+        elif heading_found:
+            why = f"「{table.heading}」下没有找到{table.name}（表格可能是图片，或格式无法识别）；{table.name}各项未读取"
+        else:
+            why = f"没有找到{table.name}（{table.heading}）；{table.name}各项未读取"
+        report.findings.append(_finding("C1", why, (CellRef(f"table:{table.key}", table.name),)))
+        return
+
+    ready: dict[str, list[object]] = {}  # row key -> raw cells, in column order
+    short: dict[str, RowRead] = {}
+    missing: list[tuple[Node, RowRead | None]] = []
+    for section, leaf, row in rows:
+        n = len(section.column_leaves)
+        if row is None or (not row.exact and not row.tokens):
+            missing.append((leaf, row))
+        elif row.exact or len(row.tokens) == n:
+            ready[leaf.key] = list(row.tokens)
+        elif len(row.tokens) > n:
+            _unknown(report, _cids(table, section, leaf))
+            report.findings.append(_finding(
+                "D2",
+                f"{_row_name(table, row, leaf)}印有{len(row.tokens)}个数（{' '.join(map(_shown, row.tokens))}），"
+                f"多于{n}列；无法确定各列的数，未读取",
+                tuple(report.ref(c) for c in _cids(table, section, leaf)),
+            ))
+        else:
+            short[leaf.key] = row
+
+    sections = {leaf.key: section for section, leaf, _ in rows}
+    leaves = {leaf.key: leaf for _, leaf, _ in rows}
+    _fill_short(report, table, short, ready, sections, leaves)
+
+    for key, raws in ready.items():
+        section, leaf = sections[key], leaves[key]
+        blanks = [cid for cid, raw in zip(_cids(table, section, leaf), raws) if _put(report, cid, raw) == "blank"]
+        if blanks:
+            report.findings.append(_finding(
+                "N3",
+                f"{_row_name(table, read.rows.get(key), leaf)}有{len(blanks)}个空白单元格"
+                f"（{'、'.join(CELLS[c].column.label for c in blanks)}）；空白不等于0，没有发生的应填0",
+                tuple(report.ref(c) for c in blanks),
+            ))
+        row = read.rows.get(key)
+        if row is not None and row.typo:
+            report.findings.append(_finding(
+                "S4", f"{table.name}的行标签「{row.label}」与国家格式不一致，应为「{row.typo}」",
+                (CellRef(f"label:{row.typo}", _row_name(table, row, leaf)),),
+            ))
+    for found, official in read.column_typos:
+        report.findings.append(_finding(
+            "S4", f"{table.name}的列标题「{found}」与国家格式不一致，应为「{official}」",
+            (CellRef(f"label:{official}", f"{table.name}「{found}」列"),),
+        ))
+    for group, label, cells in read.subtotals:
+        _subtotal(report, table, group, label, cells)
+    # Rows of a group printed as one row (the 2019 （六）其他处理) are explained by the format finding.
+    explained = {leaf.key for group in read.single_rows for leaf in group.leaves()}
+    _unknown(report, [c for leaf, _ in missing if leaf.key in explained for c in _cids(table, sections[leaf.key], leaf)])
+    missing = [(leaf, row) for leaf, row in missing if leaf.key not in explained]
+    if missing:
+        _missing_rows(report, table, missing, sections, cut_off)
+
+
+def _fill_short(
+    report: Report,
+    table: TableSpec,
+    short: dict[str, RowRead],
+    ready: dict[str, list[object]],
+    sections: dict[str, Section],
+    leaves: dict[str, Node],
+) -> None:
+    """Rows with fewer printed cells than columns: 总计 left empty, or digits run together."""
+    if not short:
+        return
+
+    def totals(key: str) -> list[bool]:
+        return [_is_total(col) for col in sections[key].column_leaves]
+
+    blank_totals = all(
+        any(totals(k)) and len(r.tokens) == len(totals(k)) - sum(totals(k)) for k, r in short.items()
+    )
+    if blank_totals:
+        # A table whose every short row lacks exactly its 总计 cells printed them empty (spec §6.2).
+        for key, row in short.items():
+            it = iter(row.tokens)
+            ready[key] = ["" if t else next(it) for t in totals(key)]
+        return
+    row_cells = {k: tuple(_cids(table, sections[k], leaves[k])) for k in short}
+    candidates: dict[str, list[tuple[str, ...]]] = {}
+    for key, row in short.items():
+        splits = row_splits([str(t) for t in row.tokens], len(row_cells[key]))
+        if not splits:
+            _unknown(report, list(row_cells[key]))
+            printed = " ".join(map(_shown, row.tokens))
+            why = ("可能的拆分太多" if splits is None else f"只有{len(row.tokens)}个数，少于{len(row_cells[key])}列，且无法拆分")
+            report.findings.append(_finding(
+                "D2", f"{_row_name(table, row, leaves[key])}印为「{printed}」：{why}；未读取",
+                tuple(report.ref(c) for c in row_cells[key]),
+            ))
+            continue
+        candidates[key] = splits
+    if not candidates:
+        return
+    fixed: dict[str, float | None] = {}
+    for cid in table_cells(table.key):
+        if any(cid in cells for cells in row_cells.values()):
+            continue
+        key = next((k for k, raws in ready.items() if cid in _cids(table, sections[k], leaves[k])), None)
+        if key is None:
+            fixed[cid] = None
+            continue
+        raws = ready[key]
+        fixed[cid] = _number(str(raws[_cids(table, sections[key], leaves[key]).index(cid)]))
+    outcome = resolve(candidates, {k: row_cells[k] for k in candidates}, fixed, _number)
+    _report_outcome(report, table, short, candidates, outcome, row_cells, leaves, ready)
+
+
+def _report_outcome(
+    report: Report,
+    table: TableSpec,
+    short: dict[str, RowRead],
+    candidates: dict[str, list[tuple[str, ...]]],
+    outcome: Outcome,
+    row_cells: dict[str, tuple[str, ...]],
+    leaves: dict[str, Node],
+    ready: dict[str, list[object]],
+) -> None:
+    identities = "表三各行各列的勾稽关系" if table.key == "t3" else ("表四各组的总计" if table.key == "t4" else "")
+    rebuilt: list[str] = []
+    rebuilt_cells: list[str] = []
+    for key in candidates:
+        row, cells = short[key], row_cells[key]
+        printed = " ".join(map(_shown, row.tokens))
+        where = _row_name(table, row, leaves[key])
+        if key in outcome.chosen:
+            split = outcome.chosen[key]
+            ready[key] = list(split)
+            rebuilt.append(f"{where.removeprefix(table.name) or table.name}印为「{printed}」，读作{'、'.join(split)}")
+            rebuilt_cells += cells
+            continue
+        told = _told_split(report, table, leaves[key], candidates[key]) if not identities and key in outcome.ambiguous else None
+        if told is not None:
+            split, said = told
+            ready[key] = list(split)
+            report.findings.append(_finding(
+                "D1",
+                f"{where}的数字连在一起（印为「{printed}」），本表没有勾稽关系可用于拆分；报告正文写明{said}，"
+                f"只有一种拆分与之相符，已读作{'、'.join(split)}；请与原件核对",
+                tuple(report.ref(c) for c in cells),
+            ))
+            continue
+        _unknown(report, list(cells))
+        if key in outcome.ambiguous:
+            n = outcome.ambiguous[key]
+            basis = f"满足{identities}的拆分有{n}种" if identities else f"有{n}种可能的拆分，本表没有可用于判断的勾稽关系"
+            why = f"{basis}，无法确定" + ("（可能性太多，未能穷尽）" if outcome.gave_up else "")
+        else:
+            why = f"没有一种拆分能满足{identities}（原表数字可能有误）" if identities else "无法拆分"
+        report.findings.append(_finding(
+            "D2", f"{where}的数字连在一起（印为「{printed}」）：{why}；这些单元格未读取，请对照原件填写",
+            tuple(report.ref(c) for c in cells),
+        ))
+    if rebuilt:
+        basis = f"每处都只有一种拆分满足{identities}" if identities else "每处都只有一种拆分"
+        report.findings.append(_finding(
+            "D1",
+            f"{table.name}有{len(rebuilt)}行的数字连在一起（单元格之间没有分隔），{basis}，已按此读取："
+            + "；".join(rebuilt) + "。请与原件核对",
+            tuple(report.ref(c) for c in rebuilt_cells),
+        ))
+
+
+def _told_split(
+    report: Report, table: TableSpec, leaf: Node, splits: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], str] | None:
+    """The one split that agrees with every number the report's text states for this row."""
+    section = next(s for s in table.sections if leaf in s.row_leaves)
+    columns = [c.label for c in section.column_leaves]
+    text = "\n".join(report.text.values())
+    told = stated_values(text, leaf.label, columns)
+    if not told:
+        return None
+    agree = [s for s in splits if all(_number(s[k]) == v for k, v in told.items())]
+    if len(agree) != 1:
+        return None
+    said = "、".join(f"{columns[k]}{v}件" for k, v in sorted(told.items()))
+    return agree[0], said
+
+
+def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: list[object]) -> None:
+    parts = [f"{table.key}.{leaf.key}.total" for leaf in group.leaves()]
+    value = _number(str(cells[-1]))
+    known = [report.values.get(p) for p in parts]
+    total = sum(v for v in known if v is not None)
+    same = value is not None and None not in known and value == total
+    tail = "，与各项之和一致" if same else f"，各项之和为{format_number(total)}"
+    report.findings.append(_finding(
+        "T3-SUB",
+        f"{table.name}有国家格式中没有的小计行「{label}」（总计列为{_shown(cells[-1])}）{tail}；应删除小计行，按国家格式填报",
+        (CellRef(f"subtotal:{group.key}", f"{table.name}「{label}」行"),),
+    ))
+
+
+def _missing_rows(
+    report: Report, table: TableSpec, missing: list[tuple[Node, RowRead | None]], sections: dict[str, Section], cut_off: bool
+) -> None:
+    cells: list[str] = []
+    for leaf, _ in missing:
+        cells += _cids(table, sections[leaf.key], leaf)
+    _unknown(report, cells)
+    labels = [leaf.label or table.name for leaf, _ in missing]
+    shown = "、".join(f"「{l}」" for l in labels[:3]) + (f"等{len(labels)}行" if len(labels) > 3 else "")
+    all_rows = sum(1 for s in table.sections for _ in s.row_leaves)
+    if len(missing) == all_rows:
+        message = f"没有读到{table.name}的任何一行；{table.name}各项未读取"
+    elif cut_off:
+        message = f"报告文本不完整：{table.name}在中途截断，缺少{shown}；这些单元格未读取"
+    else:
+        message = f"{table.name}缺少{shown}（没有找到这些行的标签）；这些单元格未读取"
+    report.findings.append(_finding("C1", message, tuple(report.ref(c) for c in cells[:1]) or (CellRef(f"table:{table.key}", table.name),)))

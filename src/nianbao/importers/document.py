@@ -1,0 +1,144 @@
+"""A published report as the importer sees it: its text in reading order, and its tables as grids.
+
+    >>> doc = Document.from_text("一、总体情况\\n……")
+    >>> doc.text.splitlines()[0]
+    '一、总体情况'
+
+Every format reduces to this: a .txt is only text; an HTML page or a Word file
+is text with tables (each also flattened into the text, cell by cell, so that a
+table the grid reader cannot place is still read as text); a PDF is text whose
+lines were broken by the page width (``wrapped``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+Grid = list[list[object]]
+
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+@dataclass
+class TableBlock:
+    """One printed table: ``grid`` repeats a merged cell's text over every position it covers
+    (so labels are found wherever a reader looks, as ``locate.locate_table`` expects);
+    ``owners`` marks the top-left position of each printed cell."""
+
+    grid: Grid
+    owners: list[list[bool]]
+
+    def flat_text(self) -> str:
+        """The table as a flattened web copy prints it: each printed cell once, row by row."""
+        lines = []
+        for row, own in zip(self.grid, self.owners):
+            for value, owner in zip(row, own):
+                if owner:
+                    lines.append(str(value) if value is not None else "")
+        return "\n".join(lines)
+
+
+class GridBuilder:
+    """Assemble a grid from printed cells with rowspan/colspan (the HTML table algorithm)."""
+
+    MAX_SPAN = 200  # a damaged page can claim rowspan="65535"; no statutory table is that large
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], tuple[str, bool]] = {}
+        self.row = -1
+        self.width = 0
+
+    def next_row(self) -> None:
+        self.row += 1
+
+    def add(self, text: str, rowspan: int = 1, colspan: int = 1) -> None:
+        rowspan = max(1, min(rowspan, self.MAX_SPAN))
+        colspan = max(1, min(colspan, self.MAX_SPAN))
+        col = 0
+        while (self.row, col) in self.cells:
+            col += 1
+        for dr in range(rowspan):
+            for dc in range(colspan):
+                self.cells[(self.row + dr, col + dc)] = (text, dr == 0 and dc == 0)
+        self.width = max(self.width, col + colspan)
+
+    def continue_above(self, col: int, colspan: int = 1) -> None:
+        """A Word cell that continues the vertical merge of the cell above it."""
+        above = self.cells.get((self.row - 1, col), ("", True))[0]
+        for dc in range(colspan):
+            self.cells[(self.row, col + dc)] = (above, False)
+        self.width = max(self.width, col + colspan)
+
+    def put(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
+        """A cell at a known grid position (a PDF table's cell, placed by its box)."""
+        for dr in range(max(1, rowspan)):
+            for dc in range(max(1, colspan)):
+                self.cells[(row + dr, col + dc)] = (text, dr == 0 and dc == 0)
+        self.width = max(self.width, col + max(1, colspan))
+
+    def place(self, col: int, text: str, colspan: int = 1) -> None:
+        """A Word cell at a known grid column."""
+        for dc in range(colspan):
+            self.cells[(self.row, col + dc)] = (text, dc == 0)
+        self.width = max(self.width, col + colspan)
+
+    def build(self) -> TableBlock | None:
+        if not self.cells:
+            return None
+        height = max(r for r, _ in self.cells) + 1
+        grid: Grid = [[""] * self.width for _ in range(height)]
+        owners = [[False] * self.width for _ in range(height)]
+        for (r, c), (text, owner) in self.cells.items():
+            grid[r][c] = _cell_value(text)
+            owners[r][c] = owner
+        return TableBlock(grid, owners)
+
+
+def _cell_value(text: str) -> object:
+    """Plain digits become numbers, as a spreadsheet would hold them; anything else stays as printed."""
+    t = text.strip()
+    if _PLAIN_NUMBER.match(t):
+        return float(t) if "." in t else int(t)
+    return t
+
+
+@dataclass
+class Document:
+    text: str
+    tables: list[TableBlock] = field(default_factory=list)
+    wrapped: bool = False  # lines broken by the page width (PDF): paragraphs are re-joined
+    kind: str = "text"
+    # The same pages read in visual order (PDF): better for the text sections, whose quotes a
+    # content-order extraction can misplace, while tables read better in content order.
+    narrative: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str, wrapped: bool = False, kind: str = "text") -> Document:
+        return cls(clean_text(text), [], wrapped, kind)
+
+    @classmethod
+    def from_blocks(cls, blocks: Iterable[str | TableBlock], kind: str) -> Document:
+        """Paragraphs and tables in reading order; each table is also flattened into the text."""
+        parts: list[str] = []
+        tables: list[TableBlock] = []
+        for block in blocks:
+            if isinstance(block, TableBlock):
+                tables.append(block)
+                parts.append(block.flat_text())
+            else:
+                parts.append(block)
+        return cls(clean_text("\n".join(parts)), tables, False, kind)
+
+
+_PAGE_FOOTER = re.compile(r"^[ \t]*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$", re.M)
+
+
+def clean_text(text: str) -> str:
+    """Unify line ends, drop page footers (``- 3 -``, ``第3页 共6页``) and blank runs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    text = text.replace("\ufeff", "").replace("\u200b", "")
+    text = _PAGE_FOOTER.sub("", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line.strip())

@@ -1,0 +1,425 @@
+"""Open a published report file and reduce it to a Document (text + tables).
+
+    >>> load_document(Path("年报.html")).tables[0].grid[0][0]   # doctest: +SKIP
+    '第二十条第（一）项'
+
+One loader per kind of file; each raises a SourceError with a Chinese message
+when the file cannot be used at all (not text, a damaged Word file, a scanned
+PDF with no text layer). Libraries are imported inside the loaders, so checking
+an .xlsx never loads lxml, python-docx or pdfium.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport
+from ..report import Report
+from .document import Document, GridBuilder, TableBlock, clean_text
+
+# --- text ---------------------------------------------------------------------
+
+_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes of a Chinese text or page: BOM, then the page's own declaration, then UTF-8, then GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    tried = []
+    if declared:
+        name = declared.lower()
+        if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk"):
+            name = "gb18030"  # pages declaring gb2312 routinely use GBK characters
+        tried.append(name)
+    for enc in tried + [e for e in _ENCODINGS if e not in tried]:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("utf-8", "replace")
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise FileMissing("文件不存在，请检查路径和文件名")
+    if path.is_dir():
+        raise NotADocument("这是一个文件夹，不是年度报告文件")
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyFile("文件是空的，可能复制、下载或保存没有完成；请重新获取原文件")
+    return data
+
+
+def load_text(path: Path) -> Document:
+    data = _read_bytes(path)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotADocument("不是文本文件（可能是Word、PDF或压缩包被改了扩展名）；请用原来的扩展名导入")
+    return Document.from_text(decode(data), kind="text")
+
+
+# --- HTML -----------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_BLOCK_TAGS = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th", "table",
+    "section", "article", "header", "footer", "center", "blockquote", "pre", "dd", "dt", "dl", "hr",
+    "tbody", "thead", "tfoot", "caption", "form", "nav", "main", "aside", "figure", "figcaption", "address",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "object", "select", "option", "button"}
+
+
+def _span(value: str | None) -> int:
+    try:
+        return int(str(value).strip().split(".")[0]) if value else 1
+    except ValueError:
+        return 1
+
+
+def _inline_text(el) -> str:
+    """A cell's text, with <br> and block children as line breaks."""
+    parts: list[str] = []
+
+    def walk(e) -> None:
+        tag = e.tag if isinstance(e.tag, str) else ""
+        if tag.lower() in _SKIP_TAGS:
+            if e.tail:
+                parts.append(e.tail)
+            return
+        if tag.lower() in _BLOCK_TAGS:
+            parts.append("\n")
+        if e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+        if tag.lower() in _BLOCK_TAGS:
+            parts.append("\n")
+        if e.tail:
+            parts.append(e.tail)
+
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        walk(child)
+    lines = [" ".join(line.split()) for line in "".join(parts).replace("\xa0", " ").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _html_table(table) -> TableBlock | None:
+    builder = GridBuilder()
+    for tr in table.iter("tr"):
+        builder.next_row()
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                continue
+            builder.add(_inline_text(cell), _span(cell.get("rowspan")), _span(cell.get("colspan")))
+    return builder.build()
+
+
+def _html_blocks(root) -> list[str | TableBlock]:
+    """Paragraph text and data tables in reading order. A table holding other tables is page
+    layout (common on government sites), so its content is walked as ordinary blocks."""
+    blocks: list[str | TableBlock] = []
+    parts: list[str] = []
+
+    def flush() -> None:
+        if parts:
+            blocks.append("".join(parts))
+            parts.clear()
+
+    def walk(e) -> None:
+        tag = e.tag.lower() if isinstance(e.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            if e.tail:
+                parts.append(e.tail)
+            return
+        if tag == "table" and not any(True for _ in e.iter("table") if _ is not e):
+            flush()
+            block = _html_table(e)
+            if block is not None:
+                blocks.append(block)
+            if e.tail:
+                parts.append(e.tail)
+            return
+        block_tag = tag in _BLOCK_TAGS
+        if block_tag:
+            parts.append("\n")
+        if e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+        if block_tag:
+            parts.append("\n")
+        if e.tail:
+            parts.append(e.tail)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def load_html(path: Path) -> Document:
+    import lxml.html
+
+    data = _read_bytes(path)
+    m = _META_CHARSET.search(data[:4096])
+    text = decode(data, m.group(1).decode("ascii") if m else None)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as e:  # lxml raises ParserError / ValueError on pages with no content
+        raise NotADocument(f"无法解析为网页（{type(e).__name__}）；请确认文件是保存下来的网页（.html）") from e
+    title = root.find(".//title")
+    blocks: list[str | TableBlock] = []
+    if title is not None and title.text_content().strip():
+        blocks.append(title.text_content().strip())
+    body = root.find("body")
+    blocks += _html_blocks(body if body is not None else root)
+    return Document.from_blocks(blocks, kind="html")
+
+
+# --- Word -------------------------------------------------------------------------
+
+
+def _docx_table(table) -> TableBlock | None:
+    from docx.table import _Cell
+
+    builder = GridBuilder()
+    for tr in table._tbl.tr_lst:
+        builder.next_row()
+        col = tr.grid_before
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            if tc.vMerge == "continue":
+                builder.continue_above(col, span)
+            else:
+                builder.place(col, _Cell(tc, table).text, span)
+            col += span
+    return builder.build()
+
+
+def _docx_blocks(container) -> list[str | TableBlock]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[str | TableBlock] = []
+    for child in container.iter_inner_content():
+        if isinstance(child, Paragraph):
+            blocks.append(child.text)
+        elif isinstance(child, Table):
+            if any(cell.tables for row in child.rows for cell in row.cells):
+                for row in child.rows:  # layout table around the real ones
+                    seen = set()
+                    for cell in row.cells:
+                        if id(cell._tc) not in seen:
+                            seen.add(id(cell._tc))
+                            blocks += _docx_blocks(cell)
+            else:
+                block = _docx_table(child)
+                if block is not None:
+                    blocks.append(block)
+    return blocks
+
+
+def load_docx(path: Path) -> Document:
+    import docx
+
+    data = _read_bytes(path)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise NotADocument("这是旧版Word（.doc）或WPS（.wps）文件；请在Word或WPS中另存为“Word文档（*.docx）”后再导入")
+    if not data.startswith(b"PK"):
+        raise NotADocument("不是Word文档（.docx）；请确认文件类型")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise CorruptDocument("Word文档已损坏或没有写完整（可能下载或复制时中断）；请重新获取原文件") from e
+    if "word/document.xml" not in names:
+        raise NotADocument("这是压缩包或其他Office文件（如Excel工作簿），不是Word文档")
+    try:
+        document = docx.Document(str(path))
+    except Exception as e:  # python-docx raises several types for damaged parts
+        raise CorruptDocument(f"Word文档内容已损坏，无法读取（{type(e).__name__}）；请在Word中打开并另存后再试") from e
+    blocks: list[str | TableBlock] = []
+    core_title = (document.core_properties.title or "").strip()
+    if core_title:
+        blocks.append(core_title)
+    blocks += _docx_blocks(document)
+    return Document.from_blocks(blocks, kind="docx")
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def load_pdf(path: Path) -> Document:
+    """Tables from PDFium's text (content order keeps each cell's words together); the text
+    sections from pdfplumber (visual order keeps quotes where they are printed)."""
+    import pypdfium2 as pdfium
+
+    data = _read_bytes(path)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise NotADocument("不是PDF文件；请确认文件类型")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise CorruptDocument("PDF设置了打开密码，无法读取；请取消密码后再导入") from e
+        raise CorruptDocument(f"PDF已损坏，无法读取（{e}）；请重新获取原文件") from e
+    try:
+        pages = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    text = "\n".join(pages)
+    if not "".join(text.split()):
+        raise NoTextLayer(
+            f"PDF共{len(pages)}页，但没有文字层（可能是扫描件或图片）：无法读取其中的文字和表格。"
+            "请向发布单位索取网页版、Word版或带文字的PDF，或经文字识别（OCR）后再导入"
+        )
+    doc = Document.from_text(text, wrapped=True, kind="pdf")
+    narrative, tables = _visual_text(data)
+    doc.narrative = clean_text(narrative) or None
+    doc.tables = tables
+    return doc
+
+
+def _visual_text(data: bytes) -> tuple[str, list[TableBlock]]:
+    """pdfplumber's reading of the pages: text in visual order, and ruled tables as grids."""
+    import io
+
+    import pdfplumber
+
+    texts: list[str] = []
+    tables: list[tuple[int, list]] = []  # (page number, rows of (top, bottom, x0, x1, text))
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for n, page in enumerate(pdf.pages):
+                texts.append(page.extract_text() or "")
+                for table in page.find_tables():
+                    cells = []
+                    for row, texts_row in zip(table.rows, table.extract()):
+                        for box, text in zip(row.cells, texts_row):
+                            if box is not None:
+                                cells.append((box[1], box[3], box[0], box[2], text or ""))
+                    tables.append((n, cells))
+    except Exception:  # pdfminer fails on some damaged files PDFium reads; keep PDFium's text then
+        return "", []
+    return "\n".join(texts), _pdf_grids(tables)
+
+
+def _pdf_grids(tables: list[tuple[int, list]]) -> list[TableBlock]:
+    """Grids from PDF table cells placed by their boxes; a table continued on the next page
+    (the last table of one page, the first of the next, on the same columns) is joined into one grid."""
+    joined: list[tuple[int, list, list[float]]] = []  # page, cells, where continuations start
+    for page, cells in tables:
+        if not cells:
+            continue
+        if joined and joined[-1][0] == page - 1 and _continues(joined[-1][1], cells) and _first_on_page(tables, page, cells):
+            prev_page, prev, joins = joined[-1]
+            offset = max(c[1] for c in prev) + 1 - min(c[0] for c in cells)
+            moved = [(t + offset, b + offset, x0, x1, s) for t, b, x0, x1, s in cells]
+            joined[-1] = (page, prev + moved, joins + [min(c[0] for c in moved)])
+        else:
+            joined.append((page, cells, []))
+    return [block for _, cells, joins in joined if (block := _grid_from_boxes(cells, joins)) is not None]
+
+
+def _first_on_page(tables: list[tuple[int, list]], page: int, cells: list) -> bool:
+    return next(c for p, c in tables if p == page) is cells
+
+
+def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], v: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+
+
+def _continues(a: list, b: list) -> bool:
+    """Same outer edges, and every column line of ``b`` is one of ``a``'s (a row broken by the
+    page may show fewer inner lines)."""
+    xa = _snap([x for c in a for x in (c[2], c[3])])
+    xb = _snap([x for c in b for x in (c[2], c[3])])
+    near = lambda v, lines: any(abs(v - w) <= 2.0 for w in lines)  # noqa: E731
+    return abs(xa[0] - xb[0]) <= 2.0 and abs(xa[-1] - xb[-1]) <= 2.0 and all(near(v, xa) for v in xb)
+
+
+def _grid_from_boxes(cells: list, joins: list[float]) -> TableBlock | None:
+    xs = _snap([x for c in cells for x in (c[2], c[3])])
+    ys = _snap([y for c in cells for y in (c[0], c[1])])
+    builder = GridBuilder()
+    for top, bottom, x0, x1, text in cells:
+        r, c = _index(ys, top), _index(xs, x0)
+        builder.put(r, c, text, _index(ys, bottom) - r, _index(xs, x1) - c)
+    block = builder.build()
+    if block is not None:
+        for y in sorted(joins, reverse=True):
+            _mend_broken_row(block, _index(ys, y))
+    return block
+
+
+def _mend_broken_row(block: TableBlock, r: int) -> None:
+    """A row the page broke: its tail (words only, e.g. the end of a long label) joins the row above."""
+    if r == 0 or r >= len(block.grid):
+        return
+    row, above = block.grid[r], block.grid[r - 1]
+    words = [v for v in row if v not in ("", None)]
+    if not words or any(not isinstance(v, str) or any(ch.isdigit() for ch in v) for v in words):
+        return
+    if not any(isinstance(v, (int, float)) or (isinstance(v, str) and v[:1].isdigit()) for v in above):
+        return
+    for c, v in enumerate(row):
+        if v not in ("", None) and c < len(above):
+            above[c] = f"{above[c]}{v}" if isinstance(above[c], str) else above[c]
+            # the merged label spreads to the positions its cell covers
+            for k in range(c + 1, len(above)):
+                if block.owners[r - 1][k] or above[k] != above[c].removesuffix(v):
+                    break
+                above[k] = above[c]
+    del block.grid[r]
+    del block.owners[r]
+
+
+def read_report_json(path: Path) -> Report:
+    """A Report saved as JSON (``nianbao import --json``), e.g. last year's figures kept in an archive."""
+    import json
+
+    from ..report import Report
+
+    data = _read_bytes(path)
+    try:
+        payload = json.loads(decode(data))
+        if isinstance(payload, dict) and "report" in payload and "values" not in payload:
+            payload = payload["report"]
+        if not isinstance(payload, dict) or "values" not in payload:
+            raise ValueError("no values")
+        return Report.from_dict(payload)
+    except (ValueError, TypeError, KeyError) as e:
+        raise NotAReport("不是nianbao保存的年报JSON（应含 meta、values 等字段）") from e
+
+
+LOADERS = {
+    ".txt": load_text,
+    ".html": load_html,
+    ".htm": load_html,
+    ".shtml": load_html,
+    ".docx": load_docx,
+    ".pdf": load_pdf,
+}
+
+
+def load_document(path: Path) -> Document:
+    return LOADERS[path.suffix.lower()](path)
