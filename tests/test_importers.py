@@ -252,7 +252,8 @@ def test_word_and_pdf_read_every_cell(name):
     report = import_report(IMPORT / name)
     assert wrong_cells(report, corpus_expected("001")) == []
     assert (report.meta.name, report.meta.year) == ("淮安市人民政府", 2024)
-    assert report.text["other"].startswith("2024 年，市政府严格落实")
+    # Word keeps the space typed between 2024 and 年; a PDF's is only spacing, and is dropped.
+    assert report.text["other"].startswith("2024 年，市政府严格落实" if name.endswith(".docx") else "2024年，市政府严格落实")
     assert report.addresses["t4.after_review.total"] == "表四「复议后起诉」「总计」列"
 
 

@@ -104,7 +104,8 @@ def _texts(doc: Document, text: str, spans) -> dict[str, str]:
     if doc.narrative:
         narrative_spans = section_spans(find_headings(Compact(doc.narrative), doc.narrative), len(doc.narrative))
         if sum(1 for s in narrative_spans if s) >= sum(1 for s in spans if s):
-            text, spans = doc.narrative, narrative_spans
+            # The PDF's visual text comes already joined into paragraphs, by the page layout.
+            return section_texts(doc.narrative, narrative_spans, wrapped=False)
     sections = "\n".join(text[s[0] : s[1]] for s in (spans[0], spans[4], spans[5]) if s)
     return section_texts(text, spans, doc.wrapped or is_wrapped(sections))
 

@@ -132,7 +132,19 @@ class Document:
         return cls(clean_text("\n".join(parts)), tables, False, kind)
 
 
-_PAGE_FOOTER = re.compile(r"^[ \t]*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$", re.M)
+_PAGE_FOOTER = re.compile(
+    r"^[ \t]*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    # "— 1 —" whose number sits lower than its dashes comes out of pdfplumber as "— —" then "1"
+    r"|[-—–－][ \t]*[-—–－][ \t]*\n[ \t]*\d{1,3})[ \t]*$",
+    re.M,
+)
+# A PDF's text layer puts a space where Latin digits meet Chinese characters ("2023 年版"); the
+# published words have none.
+_PDF_SPACING = re.compile(r"(?<=[0-9A-Za-z%])[ \t]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \t]+(?=[0-9A-Za-z])")
+
+
+def join_pdf_spacing(text: str) -> str:
+    return _PDF_SPACING.sub("", text)
 
 
 def clean_text(text: str) -> str:

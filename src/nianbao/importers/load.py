@@ -11,13 +11,15 @@ an .xlsx never loads lxml, python-docx or pdfium.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import re
 import zipfile
 from pathlib import Path
 
 from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport
 from ..report import Report
-from .document import Document, GridBuilder, TableBlock, clean_text
+from .document import Document, GridBuilder, TableBlock, clean_text, join_pdf_spacing
 
 # --- text ---------------------------------------------------------------------
 
@@ -286,7 +288,7 @@ def load_pdf(path: Path) -> Document:
         )
     doc = Document.from_text(text, wrapped=True, kind="pdf")
     narrative, tables = _visual_text(data)
-    doc.narrative = clean_text(narrative) or None
+    doc.narrative = join_pdf_spacing(clean_text(narrative)) or None
     doc.tables = tables
     return doc
 
@@ -297,13 +299,14 @@ def _visual_text(data: bytes) -> tuple[str, list[TableBlock]]:
 
     import pdfplumber
 
-    texts: list[str] = []
+    lines: list[dict] = []
     tables: list[tuple[int, list]] = []  # (page number, rows of (top, bottom, x0, x1, text))
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for n, page in enumerate(pdf.pages):
-                texts.append(page.extract_text() or "")
-                for table in page.find_tables():
+                found = page.find_tables()
+                lines += _page_lines(page, [t.bbox for t in found])
+                for table in found:
                     cells = []
                     for row, texts_row in zip(table.rows, table.extract()):
                         for box, text in zip(row.cells, texts_row):
@@ -312,7 +315,48 @@ def _visual_text(data: bytes) -> tuple[str, list[TableBlock]]:
                     tables.append((n, cells))
     except Exception:  # pdfminer fails on some damaged files PDFium reads; keep PDFium's text then
         return "", []
-    return "\n".join(texts), _pdf_grids(tables)
+    return "\n".join(_paragraphs(lines)), _pdf_grids(tables)
+
+
+_FOOTER_LINE = re.compile(r"^[\s\d\-—–－第页共,，/]*$")
+
+
+def _page_lines(page, table_boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The page's text lines outside its tables (with their x0/x1), page numbers dropped."""
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in table_boxes)
+
+    return [
+        ln for ln in page.filter(outside).extract_text_lines(return_chars=False)
+        if ln["text"].strip() and not (ln["top"] > page.height * 0.85 and _FOOTER_LINE.match(ln["text"]))
+    ]
+
+
+def _paragraphs(lines: list[dict]) -> list[str]:
+    """Re-join the lines the page width broke. A paragraph ends where a line stops short of the
+    text's right edge, or where the next line is indented (公文 indents first lines two characters),
+    also across a page break. The edges are the whole document's: a page of headings and tables
+    has no full line of its own."""
+    if not lines:
+        return []
+    widths = sorted((ln["x1"] - ln["x0"]) / len(ln["text"]) for ln in lines if len(ln["text"]) >= 8) or [10.0]
+    char = widths[len(widths) // 2]
+    left, right = min(ln["x0"] for ln in lines), max(ln["x1"] for ln in lines)
+    out: list[str] = []
+    joinable = False
+    for ln in lines:
+        indented = ln["x0"] - left >= 1.5 * char
+        if out and joinable and not indented:
+            out[-1] += ln["text"].strip()
+        else:
+            out.append(ln["text"].strip())
+        # Line breaking keeps "《" or a number off a line's end, so a full line may stop ~2 characters short.
+        joinable = right - ln["x1"] < 2.5 * char
+    return out
 
 
 def _pdf_grids(tables: list[tuple[int, list]]) -> list[TableBlock]:
