@@ -84,3 +84,9 @@ def test_check_is_one_quick_process_that_imports_no_pandas(tmp_path):
     ) % str(path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("NOPANDAS NOOPENPYXL")
+
+
+def test_unreadable_last_year_exits_two_naming_it(tmp_path):
+    result = run("check", workbook(tmp_path / "ok.xlsx"), "--last-year", tmp_path / "2023.xlsx")
+    assert result.exit_code == 2
+    assert "上年度报告无法读取" in result.output and "2023.xlsx" in result.output and "文件不存在" in result.output

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from ..errors import SourceError
+
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 

@@ -11,7 +11,6 @@ an .xlsx never loads lxml, python-docx or pdfium.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import re
 import zipfile
