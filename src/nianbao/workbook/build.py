@@ -38,6 +38,7 @@ from ..schema import (
 from . import style
 from .layout import (
     CHECK_COLUMN_HEADER,
+    COLUMN_WIDTHS,
     HEADING_ROW,
     META_ROWS,
     META_VALUE_COL,
@@ -56,12 +57,6 @@ from .layout import (
     table_right,
 )
 
-# Column widths (in Excel character units) of each table's grid columns.
-COLUMN_WIDTHS = {
-    "t2": (24, 16, 16, 16),
-    "t3": (6, 12, 44) + (9,) * 7,
-    "t4": (8,) * 15,
-}
 CHECK_COLUMN_WIDTH = 18
 TEXT_COLUMN_WIDTH = 90
 MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))

@@ -21,6 +21,14 @@ TABLE_TOP = 2  # 1-based sheet row of grid row 0
 TABLE_LEFT = 1  # 1-based sheet column of grid column 0
 HEADING_ROW = 1
 
+# Column widths (in Excel character units) of each table's grid columns; the exports size their
+# tables in proportion. Here, not in build.py, so an export does not import openpyxl.
+COLUMN_WIDTHS = {
+    "t2": (24, 16, 16, 16),
+    "t3": (6, 12, 44) + (9,) * 7,
+    "t4": (8,) * 15,
+}
+
 META_FIRST_ROW = 3  # 单位信息: one field per row, label in A, value in B
 META_VALUE_COL = 2
 TEXT_FIRST_ROW = 3  # 文字: one slot per row, label in A, text in B, generation mark in C
