@@ -45,19 +45,11 @@ class ExportResult:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def export(
-    path: str | Path,
-    *,
-    docx: str | Path | None = None,
-    html: str | Path | None = None,
-    pdf: str | Path | None = None,
-    allow_errors: bool = False,
-    last: Report | None = None,
-) -> ExportResult:
-    """Read and check ``path``, then write each requested output (atomically)."""
+def export(path: str | Path, **options) -> ExportResult:
+    """Read ``path`` as ``nianbao check`` does, then ``export_report`` it (same keyword options)."""
     from ..sources import read_report
 
-    return export_report(read_report(path), path, docx=docx, html=html, pdf=pdf, allow_errors=allow_errors, last=last)
+    return export_report(read_report(path), path, **options)
 
 
 def export_report(
