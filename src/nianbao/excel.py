@@ -12,6 +12,10 @@ xlwings Server and xlwings' remote engine is used: bulk ``.value`` reads and wri
 fill colours, sheets add/clear/activate, hyperlinks and ``app.alert`` — no ``.api``,
 no formula reads, no notes. Each click starts a new Python process on Windows, so
 importing this module loads no xlwings, pandas, numpy or openpyxl.
+
+导出 writes next to the workbook's file (``Book.fullname``), which only a Python
+process on the clerk's own computer (desktop RunPython) can do; where the book has
+no folder there (never saved, a OneDrive/SharePoint URL, xlwings Server) it refuses.
 """
 
 from __future__ import annotations
