@@ -19,11 +19,16 @@ start (``python -c pass``) timed in the same way:
 * a whole cold click without the Excel round trips (process start, imports,
   compute): what "Use UDF Server" saves, since it keeps one Python process
   (Excel's COM server) alive and pays only the warm compute after the first click.
+* the compute of 生成文字 (reading the book, generating all nine slots, planning
+  the writes) on the same example with its 文字 sheet emptied, and of 导出 (reading,
+  checking, writing the .docx and .html) on the example without errors, cold and
+  warm, with the heavy modules each cold path loads.
 
 The COM calls a click makes in desktop Excel (a bulk read per sheet, one fill per
-run of marked cells, one write of 校验结果, one hyperlink per finding) cannot be
-timed on Linux. With XLWINGS_LICENSE_KEY set (xlwings' remote engine,
-noncommercial use), the whole button through the xlwings API is timed too.
+run of marked cells, one write of 校验结果, one hyperlink per finding, one write per
+run of generated slots) cannot be timed on Linux. With XLWINGS_LICENSE_KEY set
+(xlwings' remote engine, noncommercial use), each whole button through the xlwings
+API is timed too.
 """
 
 from __future__ import annotations
@@ -67,20 +72,35 @@ def importtime(code: str, module: str, repeat: int) -> float:
     return statistics.median(times)
 
 
-def example_grids(folder: Path) -> tuple[Path, dict]:
+def book_grids(path: Path) -> dict:
+    """The workbook's sheets as xlwings hands them over: None for an empty cell, floats for numbers."""
     import python_calamine
 
-    from nianbao.examples import write_examples
-
-    path = next(p for p in write_examples(folder) if "示例县" in p.name)
     book = python_calamine.CalamineWorkbook.from_path(str(path))
-    # As xlwings hands values over: None for an empty cell, floats for numbers.
-    grids = {
+    return {
         name: [[None if v == "" else float(v) if isinstance(v, int) else v for v in row]
                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
         for name in book.sheet_names
     }
-    return path, grids
+
+
+def example_paths(folder: Path) -> tuple[Path, Path]:
+    """(the example with deliberate mistakes, the example without errors), written into ``folder``."""
+    from nianbao.examples import write_examples
+
+    paths = write_examples(folder)
+    return next(p for p in paths if "示例县" in p.name), next(p for p in paths if "峰灵镇" in p.name)
+
+
+def without_text(grids: dict) -> dict:
+    """The grids with every slot of the 文字 sheet emptied: 生成文字 fills all nine."""
+    from nianbao.schema import TEXT_SHEET
+    from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL
+
+    rows = [list(r) for r in grids[TEXT_SHEET]]
+    for r in TEXT_ROWS.values():
+        rows[r - 1][TEXT_VALUE_COL - 1:TEXT_MARK_COL] = [None] * (TEXT_MARK_COL - TEXT_VALUE_COL + 1)
+    return {**grids, TEXT_SHEET: rows}
 
 
 COLD_COMPUTE = (
@@ -91,6 +111,52 @@ COLD_COMPUTE = (
     "plan = check_plan(grids, 'example.xlsx')\n"
     "print((time.perf_counter() - t) * 1000, len(plan.findings), len(plan.colours))\n"
 )
+# The compute of 生成文字 and of 导出 in a fresh process; prints ms and the heavy modules it loaded.
+COLD_BUTTON = (
+    "import json, sys, time\n"
+    "from nianbao import excel\n"
+    "from bench_excel import {name} as compute\n"
+    "args = json.loads(sys.stdin.read())\n"
+    "t = time.perf_counter()\n"
+    "compute(*args)\n"
+    "ms = (time.perf_counter() - t) * 1000\n"
+    "print(ms, sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'xlwings') if m in sys.modules))\n"
+)
+
+
+def text_compute(grids: dict, source: str):
+    """生成文字 without Excel: everything the button computes before its writes."""
+    from nianbao.excel import text_plan
+
+    return text_plan(grids, source)
+
+
+def export_compute(grids: dict, source: str, folder: str):
+    """导出 without Excel: read the book's grids, check, write the .docx and .html into ``folder``."""
+    from nianbao.excel import read_report
+    from nianbao.export import export_report
+
+    out = Path(folder) / Path(source).stem
+    return export_report(read_report(grids, source), source, docx=out.with_suffix(".docx"), html=out.with_suffix(".html"))
+
+
+def cold(name: str, args: list, repeat: int) -> tuple[float, str]:
+    """Median ms of ``name``(*args) in fresh processes (lazy imports included), and the heavy modules it loaded."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    code = COLD_BUTTON.format(name=name)
+    payload = json.dumps(args, ensure_ascii=False, default=str)
+    runs = [run(code, env=env, stdin=payload).stdout.split(" ", 1) for _ in range(repeat)]
+    return statistics.median(float(r[0]) for r in runs), runs[-1][1].strip()
+
+
+def warm(fn, repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(max(repeat, 20)):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -115,26 +181,39 @@ def main() -> None:
     print(f"import xlwings (pandas, numpy blocked)            {without_pd:7.1f} ms   pandas costs {with_pd - without_pd:.1f} ms per click")
 
     with tempfile.TemporaryDirectory() as tmp:
-        path, grids = example_grids(Path(tmp))
+        path, clean_path = example_paths(Path(tmp))
+        grids = book_grids(path)
         payload = json.dumps(grids, ensure_ascii=False, default=str)
-        cold = statistics.median(float(run(COLD_COMPUTE, stdin=payload).stdout.split()[0]) for _ in range(n))
+        cold_check = statistics.median(float(run(COLD_COMPUTE, stdin=payload).stdout.split()[0]) for _ in range(n))
         from nianbao.excel import check_plan
 
-        check_plan(grids, str(path))
-        warm_times = []
-        for _ in range(max(n, 20)):
-            t = time.perf_counter()
-            plan = check_plan(grids, str(path))
-            warm_times.append((time.perf_counter() - t) * 1000)
-        warm = statistics.median(warm_times)
-        print(f"校验 compute, cold (fresh process, lazy imports)   {cold:7.1f} ms   target ≤ 50; "
+        warm_check = warm(lambda: check_plan(grids, str(path)), n)
+        plan = check_plan(grids, str(path))
+        print(f"校验 compute, cold (fresh process, lazy imports)   {cold_check:7.1f} ms   target ≤ 50; "
               f"{len(plan.findings)} findings, {len(plan.colours)} cells to colour, {len(plan.rows)} result rows")
-        print(f"校验 compute, warm (same process)                  {warm:7.1f} ms")
+        print(f"校验 compute, warm (same process)                  {warm_check:7.1f} ms")
 
         click = wall("import xlwings\n" + COLD_COMPUTE, n, stdin=payload)
         print(f"cold click without Excel I/O (start+imports+校验) {click:7.1f} ms   = {click / base:.1f}× bare start")
-        print(f"\"Use UDF Server\" would save per click ≈ {click - warm:.0f} ms "
+        print(f"\"Use UDF Server\" would save per click ≈ {click - warm_check:.0f} ms "
               f"(process start {base:.0f} + xlwings {with_pd:.0f} + nianbao and lazy imports), after the first click")
+
+        empty = without_text(grids)
+        text_cold, text_loaded = cold("text_compute", [empty, str(path)], n)
+        text_warm = warm(lambda: text_compute(empty, str(path)), n)
+        writes = text_compute(empty, str(path)).writes
+        print(f"生成文字 compute, cold (fresh process, lazy imports) {text_cold:7.1f} ms   "
+              f"{sum(len(rows) for _, rows in writes)} slots in {len(writes)} write(s); heavy modules loaded: {text_loaded}")
+        print(f"生成文字 compute, warm (same process)                {text_warm:7.1f} ms   = {text_warm / warm_check:.1f}× warm 校验")
+
+        clean = book_grids(clean_path)
+        out = Path(tmp) / "导出"
+        out.mkdir()
+        export_cold, export_loaded = cold("export_compute", [clean, str(clean_path), str(out)], n)
+        export_warm = warm(lambda: export_compute(clean, str(clean_path), str(out)), n)
+        sizes = ", ".join(f"{p.suffix} {p.stat().st_size // 1024} KB" for p in sorted(out.iterdir()))
+        print(f"导出 compute+write, cold (fresh process)          {export_cold:7.1f} ms   {sizes}; heavy modules loaded: {export_loaded}")
+        print(f"导出 compute+write, warm (same process)           {export_warm:7.1f} ms   = {export_warm / warm_check:.1f}× warm 校验")
 
         if os.environ.get("XLWINGS_LICENSE_KEY"):
             sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
@@ -142,16 +221,24 @@ def main() -> None:
 
             from nianbao import excel
 
-            data = book_payload(path)
-            times = []
-            for _ in range(max(n, 10)):
-                book = open_book(data)
-                t = time.perf_counter()
-                excel.check_button(book)
-                times.append((time.perf_counter() - t) * 1000)
-            print(f"校验 button via xlwings remote engine (warm)        {statistics.median(times):7.1f} ms   "
-                  f"{len(book.json()['actions'])} actions")
+            def remote(tag: str, data: dict) -> tuple[float, int]:
+                times = []
+                for _ in range(max(n, 10)):
+                    book = open_book(data)
+                    t = time.perf_counter()
+                    excel.BUTTONS[tag](book)
+                    times.append((time.perf_counter() - t) * 1000)
+                return statistics.median(times), len(book.json()["actions"])
 
+            data = book_payload(path)
+            blank = {**data, "sheets": [{**sheet, "values": empty[sheet["name"]]} for sheet in data["sheets"]]}
+            for label, tag, book_data in (
+                ("校验", "check", data),
+                ("生成文字", "text", blank),
+                ("导出", "export", book_payload(clean_path, str(clean_path))),
+            ):
+                ms, actions = remote(tag, book_data)
+                print(f"{label} button via xlwings remote engine (warm){' ' * (10 - 2 * len(label))}{ms:7.1f} ms   {actions} actions")
 
 if __name__ == "__main__":
     main()

@@ -7,18 +7,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
 
 from remote_excel import fill, open_book, payload, replay  # sets the noncommercial key before xlwings loads
 
 from nianbao import excel
 from nianbao.check import check
+from nianbao.cli import main
+from nianbao.narrative import mark
 from nianbao.report import findings_table
-from nianbao.schema import RESULTS_SHEET
+from nianbao.schema import RESULTS_SHEET, TEXT_SHEET, TEXT_SLOTS
 from nianbao.workbook.annotate import RESULTS_NOTE
 from nianbao.workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR
-from nianbao.workbook.layout import RESULTS_COLUMNS
+from nianbao.workbook.layout import RESULTS_COLUMNS, TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL, text_sheet_values
 from nianbao.workbook.read import read_workbook
 
 MISTAKES = "示例县市场监督管理局-2024.xlsx"
@@ -164,6 +169,227 @@ def PatternFillGreen():
     return PatternFill("solid", start_color="FF00B050", end_color="FF00B050")
 
 
+# --- 生成文字 -------------------------------------------------------------------------------
+
+BLANKED = ("overview.proactive", "overview.on_request", "overview.management")
+
+
+def text_sheet(path: Path) -> list[tuple]:
+    """The 文字 sheet's label, text and mark columns, row by row."""
+    ws = openpyxl.load_workbook(path)[TEXT_SHEET]
+    return [tuple(row) for row in ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)]
+
+
+def nianbao_text(src: Path, out: Path) -> Path:
+    result = CliRunner().invoke(main, ["text", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture()
+def blanked(examples_dir, tmp_path) -> Path:
+    """The example with mistakes, three of its text slots emptied; the other six are the clerk's own text."""
+    wb = openpyxl.load_workbook(examples_dir / MISTAKES)
+    for key in BLANKED:
+        wb[TEXT_SHEET].cell(TEXT_ROWS[key], TEXT_VALUE_COL).value = None
+    path = tmp_path / "部分文字.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_text_fills_the_empty_slots_with_what_nianbao_text_writes(blanked, tmp_path):
+    before = text_sheet(blanked)
+    out = tmp_path / "after.xlsx"
+    result = press(blanked, out, "text")
+    after = text_sheet(out)
+    assert after == text_sheet(nianbao_text(blanked, tmp_path / "cli.xlsx"))
+    rows = {TEXT_ROWS[key] - 1 for key in BLANKED}
+    for i, (row_before, row_after) in enumerate(zip(before, after)):
+        if i in rows:  # filled, and marked as nianbao's
+            assert row_before[1] is None and row_after[1] and row_after[2] == mark(row_after[1])
+        else:  # the clerk's text and everything else untouched
+            assert row_after == row_before
+    assert after[TEXT_ROWS["overview.on_request"] - 1][1].startswith("本年度共新收政府信息公开申请36件")
+    assert result["actions"] == ["setValues", "activateSheet", "alert"]  # three adjacent slots: one write
+    assert result["active"] == TEXT_SHEET
+    lines = result["alerts"][0]["prompt"].split("\n")
+    assert lines[0] == "「文字」工作表：3个栏目写入生成的文字，6个栏目保留原有文字。"
+    assert lines[2:11] == [
+        f"{slot.label}：{'已填写（原为空）' if slot.key in BLANKED else '保留原文（非本工具生成或已修改）'}" for slot in TEXT_SLOTS
+    ]
+    assert result["alerts"][0]["mode"] == "info"
+
+
+def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(blanked, tmp_path):
+    first = tmp_path / "first.xlsx"
+    press(blanked, first, "text")
+    wb = openpyxl.load_workbook(first)
+    text = wb[TEXT_SHEET]
+    text.cell(TEXT_ROWS["overview.management"], TEXT_VALUE_COL).value = "本局落实保密审查，全年清理过时信息23条。"  # edited
+    wb["表三"]["J5"] = 40  # 本年新收 total, was 36
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+
+    second = tmp_path / "second.xlsx"
+    result = press(edited, second, "text")
+    after = text_sheet(second)
+    assert after == text_sheet(nianbao_text(edited, tmp_path / "cli.xlsx"))
+    on_request = after[TEXT_ROWS["overview.on_request"] - 1]
+    assert on_request[1].startswith("本年度共新收政府信息公开申请40件") and on_request[2] == mark(on_request[1])
+    assert after[TEXT_ROWS["overview.management"] - 1][1:] == ("本局落实保密审查，全年清理过时信息23条。", mark_of(first, "overview.management"))
+    assert after[TEXT_ROWS["overview.proactive"] - 1] == text_sheet(first)[TEXT_ROWS["overview.proactive"] - 1]
+    assert result["actions"] == ["setValues", "activateSheet", "alert"]  # only the updated slot is written
+    lines = result["alerts"][0]["prompt"].split("\n")
+    assert lines[0] == "「文字」工作表：1个栏目写入生成的文字，8个栏目保留原有文字。"
+    assert "（一）主动公开：未变" in lines and "（二）依申请公开：已按新数字更新" in lines
+    assert "（三）政府信息管理：保留原文（非本工具生成或已修改）" in lines
+
+
+def mark_of(path: Path, key: str) -> str:
+    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(TEXT_ROWS[key], TEXT_MARK_COL).value
+
+
+def test_text_finds_moved_slots_by_their_labels(blanked, tmp_path):
+    wb = openpyxl.load_workbook(blanked)
+    wb[TEXT_SHEET].insert_rows(3, amount=2)  # the clerk added two rows above the slots
+    moved = tmp_path / "moved.xlsx"
+    wb.save(moved)
+    out = tmp_path / "after.xlsx"
+    press(moved, out, "text")
+    assert text_sheet(out) == text_sheet(nianbao_text(moved, tmp_path / "cli.xlsx"))
+    row = TEXT_ROWS["overview.on_request"] + 2
+    assert text_sheet(out)[row - 1][0] == "（二）依申请公开"
+    assert text_sheet(out)[row - 1][1].startswith("本年度共新收政府信息公开申请36件")
+
+
+def test_text_adds_the_templates_text_sheet_to_a_book_without_one(examples_dir, tmp_path):
+    wb = openpyxl.load_workbook(examples_dir / MISTAKES)
+    del wb[TEXT_SHEET]
+    src = tmp_path / "无文字.xlsx"
+    wb.save(src)
+    out = tmp_path / "after.xlsx"
+    result = press(src, out, "text")
+    after = openpyxl.load_workbook(out)
+    assert after.sheetnames.index(TEXT_SHEET) == after.sheetnames.index("表四") + 1
+    rows = text_sheet(out)
+    assert [r[0] for r in rows] == [r[0] for r in text_sheet_values()]
+    assert rows == text_sheet(nianbao_text(src, tmp_path / "cli.xlsx"))
+    assert read_workbook(out).text["overview.on_request"].startswith("本年度共新收政府信息公开申请36件")
+    assert result["alerts"][0]["prompt"].startswith("「文字」工作表：9个栏目写入生成的文字，0个栏目保留原有文字。")
+
+
+def test_text_refuses_a_book_whose_tables_were_never_filled(tmp_path):
+    from nianbao.workbook.build import write_template
+
+    book = open_book(payload(write_template(tmp_path / "年报模板.xlsx")))
+    message = excel.run("text", book)
+    assert message == "；".join(f"{t}全部空白，尚未填写；没有发生的事项请填0" for t in ("表二", "表三", "表四")) + "。请先填写表格，再生成文字"
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+    assert book.json()["actions"][0]["args"][3] == "critical"
+
+
+# --- 导出 -----------------------------------------------------------------------------------
+
+
+def table_cells(path: Path) -> dict[str, str]:
+    """The exported page's statutory values: cell id → text of its <td>."""
+    page = lxml_html.fromstring(path.read_text(encoding="utf-8"))
+    return {td.get("data-cell"): td.text_content() for td in page.iter("td") if td.get("data-cell")}
+
+
+def word_text(path: Path) -> list[str]:
+    document = docx.Document(str(path))
+    return [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells]
+
+
+def nianbao_export(src: Path, folder: Path) -> tuple[Path, Path]:
+    folder.mkdir()
+    out = (folder / "cli.docx", folder / "cli.html")
+    result = CliRunner().invoke(main, ["export", str(src), "--docx", str(out[0]), "--html", str(out[1])])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def saved_copy(examples_dir: Path, tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / "单位"
+    folder.mkdir()
+    path = folder / name
+    path.write_bytes((examples_dir / name).read_bytes())
+    return path
+
+
+def test_export_writes_word_and_html_next_to_the_workbook_as_nianbao_export_does(examples_dir, tmp_path):
+    path = saved_copy(examples_dir, tmp_path, FENGLING)
+    result = press(path, tmp_path / "after.xlsx", "export", name=str(path))  # desktop Excel: fullname is the path
+    written = (path.with_suffix(".docx"), path.with_suffix(".html"))
+    cli_docx, cli_html = nianbao_export(path, tmp_path / "cli")
+    assert table_cells(written[1]) == table_cells(cli_html)
+    assert len(table_cells(written[1])) == 200 and table_cells(written[1])["t3.total.total"] == "0"
+    assert written[1].read_text(encoding="utf-8") == cli_html.read_text(encoding="utf-8")
+    assert word_text(written[0]) == word_text(cli_docx)
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name] + [p.name for p in written])  # no temp files left
+    assert result["actions"] == ["alert"]
+    assert result["alerts"][0]["prompt"].split("\n") == [
+        "已导出《巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告》（校验：0个错误、2个警告、0个提示）：", "",
+        str(written[0]), str(written[1]), "", "报告有警告：发布前请点“校验”逐条核对。",
+    ]
+
+
+def test_export_takes_the_open_books_unsaved_edits(examples_dir, tmp_path):
+    path = saved_copy(examples_dir, tmp_path, MISTAKES)
+    data = payload(path, str(path))
+    sheets = {sheet["name"]: sheet["values"] for sheet in data["sheets"]}
+    sheets["表三"][6][9] = 15  # J7: fixes T3-H and with it T3-V, typed but not saved
+    sheets["表四"][4][4] = 3  # E5: fixes T4-S
+    message = excel.run("export", open_book(data))
+    assert message.startswith("已导出《示例县市场监督管理局2024年政府信息公开工作年度报告》（校验：0个错误、5个警告、0个提示）")
+    assert table_cells(path.with_suffix(".html"))["t3.disclosed.total"] == "15"
+    # The same numbers saved and exported by the command give the same page.
+    wb = openpyxl.load_workbook(path)
+    wb["表三"]["J7"], wb["表四"]["E5"] = 15, 3
+    fixed = tmp_path / MISTAKES
+    wb.save(fixed)
+    _, cli_html = nianbao_export(fixed, tmp_path / "cli")
+    assert table_cells(path.with_suffix(".html")) == table_cells(cli_html)
+
+
+def test_export_of_a_book_without_text_suggests_the_text_button(tmp_path):
+    from workbooks import workbook
+
+    path = workbook(tmp_path / "无文字.xlsx")
+    message = excel.run("export", open_book(payload(path, str(path))))
+    assert message.split("\n") == [
+        "已导出《测试镇人民政府2024年政府信息公开工作年度报告》（校验：0个错误、0个警告、0个提示）：", "",
+        str(tmp_path / "无文字.docx"), str(tmp_path / "无文字.html"), "",
+        "提示：报告没有文字部分（「文字」工作表为空），导出的只有标题和表格；可先点“生成文字”。",
+    ]
+
+
+def test_export_refuses_the_example_with_mistakes_and_lists_its_errors(examples_dir, tmp_path):
+    path = saved_copy(examples_dir, tmp_path, MISTAKES)
+    result = press(path, tmp_path / "after.xlsx", "export", name=str(path))
+    assert result["actions"] == ["alert"] and result["alerts"][0]["mode"] == "critical"
+    assert result["alerts"][0]["prompt"].split("\n") == [
+        f"{path}：报告有3个错误，未导出（改正后再导出；点“校验”可标出出错的单元格）：",
+        "  表三!J28 T3-V 表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1",
+        "  表三!J7 T3-H 表三「（一）予以公开」行：总计=16，自然人至其他各列之和=15，差1",
+        "  表四!E5 T4-S 表四「行政复议」：总计=0，结果维持+结果纠正+其他结果+尚未审结=3，差3",
+    ]
+    assert list(path.parent.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("name, says", [
+    ("工作簿1", "这个工作簿还没有保存过，不知道把文件写在哪里：请先保存工作簿（例如保存到“文档”），再点按钮"),
+    ("https://d.docs.live.net/4f2a/文档/单位.xlsx", "这个工作簿保存在OneDrive或SharePoint上，无法在它旁边写入文件"),
+])
+def test_export_refuses_a_book_without_a_folder(examples_dir, tmp_path, monkeypatch, name, says):
+    monkeypatch.chdir(tmp_path)  # a relative name must not land in the working directory
+    book = open_book(payload(examples_dir / FENGLING, name))
+    assert excel.run("export", book).startswith(says)
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- dispatch: the caller, the active book, alerts instead of tracebacks ---------------------------
 
 
@@ -181,8 +407,8 @@ def test_caller_add_in_works_on_the_active_book(examples_dir, tmp_path):
 
 def test_unknown_button_says_to_update(examples_dir):
     book = open_book(payload(examples_dir / FENGLING))
-    message = excel.run("export", book)
-    assert message == "这个按钮（export）需要更新版本的nianbao：请在命令提示符中运行 pip install -U nianbao，然后重新启动Excel"
+    message = excel.run("publish", book)
+    assert message == "这个按钮（publish）需要更新版本的nianbao：请在命令提示符中运行 pip install -U nianbao，然后重新启动Excel"
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     assert book.json()["actions"][0]["args"][3] == "critical"
 
@@ -237,9 +463,13 @@ def test_import_loads_no_pandas_numpy_openpyxl_or_xlwings():
     assert out.stdout.strip() == "[]"
 
 
-def test_check_button_runs_without_pandas_and_numpy(examples_dir):
-    # Importing pandas or numpy on the 校验 path fails here (None in sys.modules blocks the import),
-    # and the button would end in an error alert instead of the summary.
+@pytest.mark.parametrize("tag, says", [
+    ("check", "3个错误、6个警告、0个提示\n"),  # the emptied slots add S5 to the example's warnings
+    ("text", "「文字」工作表：3个栏目写入生成的文字，6个栏目保留原有文字。\n"),
+])
+def test_check_and_text_buttons_run_without_pandas_and_numpy(blanked, tag, says):
+    # Importing pandas or numpy on the 校验 or 生成文字 path fails here (None in sys.modules blocks
+    # the import), and the button would end in an error alert instead of its summary.
     code = (
         "import sys, json, os\n"
         "sys.modules['pandas'] = None; sys.modules['numpy'] = None\n"
@@ -247,10 +477,10 @@ def test_check_button_runs_without_pandas_and_numpy(examples_dir):
         "from remote_excel import open_book\n"
         "from nianbao import excel\n"
         "book = open_book(json.loads(sys.stdin.read()))\n"
-        "print(json.dumps(excel.run('check', book), ensure_ascii=False))\n"
+        f"print(json.dumps(excel.run({tag!r}, book), ensure_ascii=False))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], input=json.dumps(payload(examples_dir / MISTAKES)),
+        [sys.executable, "-c", code], input=json.dumps(payload(blanked)),
         capture_output=True, text=True, check=True, encoding="utf-8",
     )
-    assert json.loads(out.stdout).startswith("3个错误、5个警告、0个提示\n")
+    assert json.loads(out.stdout).startswith(says)

@@ -180,6 +180,18 @@ def test_export_refuses_a_report_with_errors(examples_dir, tmp_path):
     assert (15, 3, 1, 1, "12") in docx_places(t3)
 
 
+
+def test_a_refusal_can_list_only_the_first_errors_and_name_another_remedy(examples_dir):
+    with pytest.raises(ExportRefused) as refused:
+        export(examples_dir / EXAMPLES[1].file, html="x.html")
+    short = ExportRefused("单位.xlsx", refused.value.errors, shown=2, remedy="点“校验”可标出出错的单元格")
+    assert str(short).split("\n") == [
+        "单位.xlsx：报告有3个错误，未导出（改正后再导出；点“校验”可标出出错的单元格）：",
+        *str(refused.value).split("\n")[1:3],
+        "  ……另有1个错误",
+    ]
+    assert short.errors == refused.value.errors
+
 def test_build_docx_keeps_full_width_punctuation_of_labels():
     doc = build_docx(FENGLING)
     texts = {c.text for t in doc.tables for row in t.rows for c in row.cells}

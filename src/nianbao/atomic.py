@@ -28,7 +28,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except PermissionError as e:
+            # On Windows a file open in Word, Excel or a browser cannot be replaced.
+            raise OutputError(f"无法覆盖这个文件（{e.strerror}）；如果它正在Word、浏览器等程序中打开，请先关闭后再试", target) from e
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -12,17 +12,22 @@ xlwings Server and xlwings' remote engine is used: bulk ``.value`` reads and wri
 fill colours, sheets add/clear/activate, hyperlinks and ``app.alert`` — no ``.api``,
 no formula reads, no notes. Each click starts a new Python process on Windows, so
 importing this module loads no xlwings, pandas, numpy or openpyxl.
+
+导出 writes next to the workbook's file (``Book.fullname``), which only a Python
+process on the clerk's own computer (desktop RunPython) can do; where the book has
+no folder there (never saved, a OneDrive/SharePoint URL, xlwings Server) it refuses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import NianbaoError, SourceError
 from .locate import Grid
 from .report import Finding, Report, Severity
-from .schema import CELL_IDS, OLD_FORMAT_ID, RESULTS_SHEET
+from .schema import CELL_IDS, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
 from .workbook.annotate import (
     RESULTS_NOTE,
     ResultRow,
@@ -35,7 +40,11 @@ from .workbook.annotate import (
     summary_line,
 )
 from .workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR, rgb
-from .workbook.layout import RESULTS_COLUMNS, cell_position
+from .workbook.layout import RESULTS_COLUMNS, TEXT_VALUE_COL, cell_position, text_sheet_values
+
+if TYPE_CHECKING:
+    from .export import ExportResult
+    from .narrative import SheetPlan
 
 TITLE = "政务公开年报"  # the ribbon tab's label, also the title of every alert
 SHOWN_FINDINGS = 5  # findings listed in the closing alert; the rest are on the 校验结果 sheet
@@ -65,6 +74,10 @@ class NoWorkbook(NianbaoError):
     """No workbook is open to work on."""
 
 
+class NotSaved(NianbaoError):
+    """The workbook has no folder on this computer to write next to."""
+
+
 # --- the book through xlwings ---------------------------------------------------------
 
 
@@ -90,6 +103,32 @@ class BookGrids(Mapping[str, list]):
         return len(self.sheets)
 
 
+def book_path(book: Book) -> str:
+    """Where the book is saved, as Excel names it; its name when never saved or when that cannot be told."""
+    try:
+        return book.fullname or book.name
+    except Exception:  # desktop xlwings cannot map every OneDrive/SharePoint address to a local folder
+        return book.name
+
+
+def saved_path(book: Book) -> Path:
+    """The workbook's file on this computer, to write next to; a book never saved, or saved online, has none."""
+    online = NotSaved(
+        "这个工作簿保存在OneDrive或SharePoint上，无法在它旁边写入文件：请先“另存为”到本电脑的文件夹（例如“文档”），"
+        "打开另存的工作簿后再点按钮"
+    )
+    try:
+        where = book.fullname or ""
+    except Exception:
+        raise online from None
+    if "://" in where:
+        raise online
+    path = Path(where)
+    if not path.is_absolute() or not path.parent.is_dir():
+        raise NotSaved("这个工作簿还没有保存过，不知道把文件写在哪里：请先保存工作簿（例如保存到“文档”），再点按钮")
+    return path
+
+
 def read_report(grids: Mapping[str, Grid], source: str) -> Report:
     """The book (as grids) as the same Report ``nianbao check`` reads from the saved file."""
     from .workbook.read import read_grids
@@ -110,15 +149,19 @@ def paint(book: Book, colours: Mapping[tuple[str, str], str | None]) -> None:
         row, col = cell_position(ref)
         runs.setdefault((sheet, row, colour), []).append(col)
     for (sheet, row, colour), cols in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        cols.sort()
-        start = prev = cols[0]
-        for col in cols[1:] + [None]:
-            if col is not None and col == prev + 1:
-                prev = col
-                continue
-            book.sheets[sheet].range((row, start), (row, prev)).color = colour
-            if col is not None:
-                start = prev = col
+        for run in consecutive(cols):
+            book.sheets[sheet].range((row, run[0]), (row, run[-1])).color = colour
+
+
+def consecutive(numbers: Iterable[int]) -> list[list[int]]:
+    """[5, 3, 4, 9] → [[3, 4, 5], [9]]: neighbouring rows or columns, to write in one call each."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
@@ -151,7 +194,7 @@ def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
 @button("check")
 def check_button(book: Book) -> str:
     """校验: colour the wrong cells red (clearing the previous run's marks), refresh 校验结果, sum up."""
-    plan = check_plan(BookGrids(book), book.fullname or book.name)
+    plan = check_plan(BookGrids(book), book_path(book))
     paint(book, plan.colours)
     write_results(book, plan.rows, activate=bool(plan.findings))
     return plan.message
@@ -217,6 +260,86 @@ def check_message(findings: list[Finding]) -> str:
     if len(open_) > SHOWN_FINDINGS:
         lines.append(f"……另有{len(open_) - SHOWN_FINDINGS}条")
     lines += ["", f"出错的单元格已标红，全部结果见「{RESULTS_SHEET}」工作表（点击位置可跳转）；改正后请再点“校验”。"]
+    return "\n".join(lines)
+
+
+@button("text")
+def text_button(book: Book) -> str:
+    """生成文字: fill the 文字 sheet's empty slots (and nianbao's own unedited text) from the open book's numbers."""
+    plan = text_plan(BookGrids(book), book_path(book))
+    if plan.new_sheet is not None:
+        sheets = [sheet.name for sheet in book.sheets]
+        after = TABLES["t4"].sheet if TABLES["t4"].sheet in sheets else sheets[-1]
+        sheet = book.sheets.add(TEXT_SHEET, after=book.sheets[after])
+        sheet.range((1, 1)).value = plan.new_sheet
+    for row, values in plan.writes:
+        book.sheets[TEXT_SHEET].range((row, TEXT_VALUE_COL)).value = values
+    if plan.writes:
+        book.sheets[TEXT_SHEET].activate()
+    return plan.message
+
+
+@dataclass
+class TextPlan:
+    """Everything 生成文字 writes, computed before the first write."""
+
+    report: Report
+    sheet: SheetPlan
+    new_sheet: list[list] | None  # the template's 文字 sheet (values from A1), when the book has none
+    writes: list[tuple[int, list[list[str]]]]  # (first sheet row, [text, mark] rows) per run of adjacent slots
+    message: str
+
+
+def text_plan(grids: Mapping[str, Grid], source: str) -> TextPlan:
+    """Plan 生成文字 for the book given as grids, exactly as ``nianbao text`` plans the saved file."""
+    from .narrative import generate, mark, plan_sheet
+
+    report = read_report(grids, source)
+    generated = generate(report)
+    new_sheet = None if TEXT_SHEET in grids else text_sheet_values()
+    sheet = plan_sheet(grids[TEXT_SHEET] if new_sheet is None else new_sheet, generated)
+    texts = {sheet.rows[c.key]: c.after for c in sheet.written}
+    writes = [(run[0], [[texts[r], mark(texts[r])] for r in run]) for run in consecutive(texts)]
+    return TextPlan(report, sheet, new_sheet, writes, text_message(sheet))
+
+
+def text_message(sheet: SheetPlan) -> str:
+    """The closing alert of 生成文字: how many slots were written and kept, and what each got."""
+    kept = [c for c in sheet.changes if not c.written]
+    lines = [f"「{TEXT_SHEET}」工作表：{len(sheet.written)}个栏目写入生成的文字，{len(kept)}个栏目保留原有文字。", ""]
+    lines += [f"{c.label}：{c.action_label}" for c in sheet.changes]
+    lines += sheet.problems
+    lines.append("")
+    if any(c.action == "kept" for c in kept):
+        lines.append("已有的文字没有改动；如需重新生成某一栏，先清空该栏再点“生成文字”。")
+    lines.append("请核对生成的文字，补全【请填写】处，再点“校验”。")
+    return "\n".join(lines)
+
+
+@button("export")
+def export_button(book: Book) -> str:
+    """导出: the open book (unsaved edits included) as .docx and .html next to its file; refused with errors."""
+    from .export import ExportRefused, export_report
+
+    workbook = saved_path(book)
+    report = read_report(BookGrids(book), str(workbook))
+    try:
+        result = export_report(report, workbook, docx=workbook.with_suffix(".docx"), html=workbook.with_suffix(".html"))
+    except ExportRefused as e:  # the CLI's refusal, with the first few errors and the remedy that fits a button
+        raise ExportRefused(e.path, e.errors, shown=SHOWN_FINDINGS, remedy="点“校验”可标出出错的单元格") from None
+    return export_message(result)
+
+
+def export_message(result: ExportResult) -> str:
+    """The closing alert of 导出: where the files are, and what to mind before publishing them."""
+    from .render import counts_line
+
+    lines = [f"已导出《{result.report.meta.title}》（校验：{counts_line(result.findings)}）：", ""]
+    lines += [str(path) for path in result.written]
+    if not any(result.report.text.values()):
+        lines += ["", f"提示：报告没有文字部分（「{TEXT_SHEET}」工作表为空），导出的只有标题和表格；可先点“生成文字”。"]
+    if any(f.severity is Severity.WARNING and not f.acknowledged for f in result.findings):
+        lines += ["", "报告有警告：发布前请点“校验”逐条核对。"]
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorruptWorkbook, NianbaoError, UnsupportedSource, source
+from .locate import Grid
 from .report import Number, Report, format_number
 from .schema import (
     APPLICANTS,
@@ -330,33 +331,21 @@ def plan(
 # --- the workbook ---------------------------------------------------------------------
 
 
-@dataclass
-class TextResult:
-    source: Path
-    output: Path
-    changes: list[SlotChange] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # slots that could not be written, in words
-
-    @property
-    def written(self) -> list[SlotChange]:
-        return [c for c in self.changes if c.written]
-
-
-def _slot_rows(ws) -> dict[str, int]:
-    """Sheet row of each slot: the template's row when its label is there, else wherever column A has the label."""
+def slot_rows(grid: Grid) -> dict[str, int]:
+    """Sheet row (from 1) of each slot in the 文字 sheet given as rows of values from A1: the
+    template's row when its label is there, else wherever column A has the label."""
     from .workbook.layout import TEXT_ROWS
 
-    found = {}
-    labels = {normalise(s.label): s.key for s in TEXT_SLOTS}
-    for slot in TEXT_SLOTS:
-        row = TEXT_ROWS[slot.key]
-        value = ws.cell(row, 1).value
-        if isinstance(value, str) and normalise(value) == normalise(slot.label):
-            found[slot.key] = row
+    def label(r: int) -> str | None:
+        value = grid[r - 1][0] if r <= len(grid) and grid[r - 1] else None
+        return normalise(value) if isinstance(value, str) else None
+
+    found = {slot.key: TEXT_ROWS[slot.key] for slot in TEXT_SLOTS if label(TEXT_ROWS[slot.key]) == normalise(slot.label)}
     if len(found) < len(TEXT_SLOTS):
-        for (value,) in ws.iter_rows(min_col=1, max_col=1, values_only=False):
-            if isinstance(value.value, str) and normalise(value.value) in labels:
-                found.setdefault(labels[normalise(value.value)], value.row)
+        labels = {normalise(s.label): s.key for s in TEXT_SLOTS}
+        for r in range(1, len(grid) + 1):
+            if label(r) in labels:
+                found.setdefault(labels[label(r)], r)
     return found
 
 
@@ -364,6 +353,46 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     return str(value).replace("\r\n", "\n").strip()
+
+
+@dataclass
+class SheetPlan:
+    """What generating text does to a 文字 sheet: each found slot's change, where it is, what is missing."""
+
+    rows: dict[str, int]  # slot key -> sheet row
+    changes: list[SlotChange] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # slots that cannot be written, in words
+
+    @property
+    def written(self) -> list[SlotChange]:
+        return [c for c in self.changes if c.written]
+
+
+def plan_sheet(grid: Grid, generated: dict[str, str], force: bool = False) -> SheetPlan:
+    """Plan the 文字 sheet given as rows of values from A1 (an openpyxl sheet, or the open book in Excel)."""
+    from .workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL
+
+    def cell(r: int, c: int) -> str:
+        row = grid[r - 1] if r <= len(grid) else ()
+        return _cell_text(row[c - 1] if c <= len(row) else None)
+
+    rows = slot_rows(grid)
+    current = {key: (cell(r, TEXT_VALUE_COL), cell(r, TEXT_MARK_COL) or None) for key, r in rows.items()}
+    sheet = SheetPlan(rows)
+    for change in plan(current, generated, force):
+        if change.key in rows:
+            sheet.changes.append(change)
+        else:
+            sheet.problems.append(f"「{TEXT_SHEET}」工作表中找不到栏目「{change.label}」，未写入")
+    return sheet
+
+
+@dataclass
+class TextResult(SheetPlan):
+    """What ``text`` did: the sheet's plan, carried out from ``source`` into ``output``."""
+
+    source: Path = field(kw_only=True)
+    output: Path = field(kw_only=True)
 
 
 def text(
@@ -405,20 +434,10 @@ def text(
 
         _text_sheet(wb)
         ws = wb[TEXT_SHEET]
-    rows = _slot_rows(ws)
-    current = {
-        key: (_cell_text(ws.cell(row, TEXT_VALUE_COL).value), _cell_text(ws.cell(row, TEXT_MARK_COL).value) or None)
-        for key, row in rows.items()
-    }
-    result = TextResult(path, output)
-    for change in plan(current, generated, force):
-        if change.key not in rows:
-            result.problems.append(f"「{TEXT_SHEET}」工作表中找不到栏目「{change.label}」，未写入")
-            continue
-        result.changes.append(change)
-        if change.written:
-            row = rows[change.key]
-            ws.cell(row, TEXT_VALUE_COL).value = change.after
-            ws.cell(row, TEXT_MARK_COL).value = mark(change.after)
+    sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force)
+    for change in sheet.written:
+        row = sheet.rows[change.key]
+        ws.cell(row, TEXT_VALUE_COL).value = change.after
+        ws.cell(row, TEXT_MARK_COL).value = mark(change.after)
     save_workbook(wb, output)
-    return result
+    return TextResult(sheet.rows, sheet.changes, sheet.problems, source=path, output=output)

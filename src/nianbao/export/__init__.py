@@ -18,13 +18,19 @@ from ..report import Finding, Report, Severity
 
 
 class ExportRefused(NianbaoError):
-    """The report has errors; publishing it would publish wrong numbers."""
+    """The report has errors; publishing it would publish wrong numbers.
 
-    def __init__(self, path: str | Path, errors: list[Finding]):
-        lines = "\n".join(f"  {f.address or '—'} {f.rule} {f.message}" for f in errors)
-        super().__init__(
-            f"报告有{len(errors)}个错误，未导出（改正后再导出；确需导出草稿请加 --allow-errors）：\n{lines}", path
-        )
+    ``shown`` limits the errors listed (an Excel alert has room for a few);
+    ``remedy`` is how to export a draft anyway where the caller offers one.
+    """
+
+    def __init__(self, path: str | Path, errors: list[Finding], shown: int | None = None,
+                 remedy: str = "确需导出草稿请加 --allow-errors"):
+        listed = errors if shown is None else errors[:shown]
+        lines = [f"  {f.address or '—'} {f.rule} {f.message}" for f in listed]
+        if len(errors) > len(listed):
+            lines.append(f"  ……另有{len(errors) - len(listed)}个错误")
+        super().__init__(f"报告有{len(errors)}个错误，未导出（改正后再导出；{remedy}）：\n" + "\n".join(lines), path)
         self.errors = errors
 
 
@@ -39,7 +45,15 @@ class ExportResult:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def export(
+def export(path: str | Path, **options) -> ExportResult:
+    """Read ``path`` as ``nianbao check`` does, then ``export_report`` it (same keyword options)."""
+    from ..sources import read_report
+
+    return export_report(read_report(path), path, **options)
+
+
+def export_report(
+    report: Report,
     path: str | Path,
     *,
     docx: str | Path | None = None,
@@ -48,11 +62,9 @@ def export(
     allow_errors: bool = False,
     last: Report | None = None,
 ) -> ExportResult:
-    """Read and check ``path``, then write each requested output (atomically)."""
+    """Check ``report`` (read from ``path``, a file or the workbook open in Excel), then write each requested output."""
     from ..check import check
-    from ..sources import read_report
 
-    report = read_report(path)
     findings = check(report, last)
     result = ExportResult(report, findings)
     if result.errors and not allow_errors:

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..report import Report
-from ..workbook.build import COLUMN_WIDTHS
+from ..workbook.layout import COLUMN_WIDTHS
 from .document import blocks, grid_rows, header_rows, shown_value
 
 TITLE_FONT = "方正小标宋简体"

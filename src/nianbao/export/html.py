@@ -37,7 +37,7 @@ def _template():
 
 
 def _cells(table_key: str, report: Report) -> dict:
-    from ..workbook.build import COLUMN_WIDTHS
+    from ..workbook.layout import COLUMN_WIDTHS
 
     widths = COLUMN_WIDTHS[table_key]
     n_header = header_rows(table_key)

@@ -38,12 +38,15 @@ from ..schema import (
 from . import style
 from .layout import (
     CHECK_COLUMN_HEADER,
+    COLUMN_WIDTHS,
     HEADING_ROW,
     META_ROWS,
     META_VALUE_COL,
     POSITIONS,
+    TEXT_HEADINGS,
     TEXT_MARK_COL,
     TEXT_ROWS,
+    TEXT_TITLE,
     TEXT_VALUE_COL,
     a1,
     column_letter,
@@ -54,12 +57,6 @@ from .layout import (
     table_right,
 )
 
-# Column widths (in Excel character units) of each table's grid columns.
-COLUMN_WIDTHS = {
-    "t2": (24, 16, 16, 16),
-    "t3": (6, 12, 44) + (9,) * 7,
-    "t4": (8,) * 15,
-}
 CHECK_COLUMN_WIDTH = 18
 TEXT_COLUMN_WIDTH = 90
 MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
@@ -265,9 +262,9 @@ def _meta_sheet(wb: Workbook) -> None:
 
 def _text_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(TEXT_SHEET)
-    ws["A1"] = "文字部分（一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项）"
+    ws["A1"] = TEXT_TITLE
     ws["A1"].font = style.TITLE_FONT
-    for col, (text, width) in enumerate((("栏目", 22), ("内容", TEXT_COLUMN_WIDTH), ("生成标记", 12)), start=1):
+    for col, (text, width) in enumerate(zip(TEXT_HEADINGS, (22, TEXT_COLUMN_WIDTH, 12)), start=1):
         cell = ws.cell(2, col, text)
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width

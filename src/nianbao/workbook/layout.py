@@ -21,11 +21,21 @@ TABLE_TOP = 2  # 1-based sheet row of grid row 0
 TABLE_LEFT = 1  # 1-based sheet column of grid column 0
 HEADING_ROW = 1
 
+# Column widths (in Excel character units) of each table's grid columns; the exports size their
+# tables in proportion. Here, not in build.py, so an export does not import openpyxl.
+COLUMN_WIDTHS = {
+    "t2": (24, 16, 16, 16),
+    "t3": (6, 12, 44) + (9,) * 7,
+    "t4": (8,) * 15,
+}
+
 META_FIRST_ROW = 3  # 单位信息: one field per row, label in A, value in B
 META_VALUE_COL = 2
 TEXT_FIRST_ROW = 3  # 文字: one slot per row, label in A, text in B, generation mark in C
 TEXT_VALUE_COL = 2
 TEXT_MARK_COL = 3
+TEXT_TITLE = "文字部分（一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项）"
+TEXT_HEADINGS = ("栏目", "内容", "生成标记")  # row 2, over columns A, TEXT_VALUE_COL, TEXT_MARK_COL
 
 
 def column_letter(col: int) -> str:
@@ -85,6 +95,13 @@ POSITIONS: dict[str, Position] = _positions()
 ADDRESSES: dict[str, str] = {cid: str(pos) for cid, pos in POSITIONS.items()}
 META_ROWS: dict[str, int] = {f.key: META_FIRST_ROW + i for i, f in enumerate(META_FIELDS)}
 TEXT_ROWS: dict[str, int] = {s.key: TEXT_FIRST_ROW + i for i, s in enumerate(TEXT_SLOTS)}
+
+
+def text_sheet_values() -> list[list[str | None]]:
+    """The template's 文字 sheet as rows of values from A1: title, headings, one label per slot."""
+    rows: list[list[str | None]] = [[TEXT_TITLE, None, None], list(TEXT_HEADINGS)]
+    rows += [[None] * len(TEXT_HEADINGS) for _ in range(TEXT_FIRST_ROW - len(rows) - 1)]
+    return rows + [[slot.label, None, None] for slot in TEXT_SLOTS]
 
 
 def table_bottom(table: TableSpec) -> int:
