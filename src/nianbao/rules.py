@@ -62,6 +62,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("P3", "收费金额与机关层级不符（可能把元填成了万元）", "spec §5.4", W),
         RuleInfo("P5", "没有申请却有行政复议或诉讼", "spec §5.4", I),
         RuleInfo("P6", "有逾期未缴费的申请，应在六中说明收费通知", "spec §5.4", I),
+        RuleInfo("H1", "汇总数不完整：有单位的该项无法读取，未计入", "nianbao", W),
     )
 }
 
