@@ -37,4 +37,4 @@ def annotated_name(path: Path) -> str:
 
 
 # Each command lives in its own module and registers itself on ``main``.
-from . import check, demo, template  # noqa: E402,F401
+from . import check, demo, merge, template  # noqa: E402,F401

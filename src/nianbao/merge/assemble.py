@@ -131,10 +131,11 @@ def merge_year(records: list[Record], year: int | None = None) -> int | None:
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
-def _when(ts: float) -> str:
+def _when(ts: float, precise: bool = False) -> str:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+    text = dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S.%f" if precise else "%Y-%m-%d %H:%M:%S")
+    return text[:-3] if precise else text
 
 
 def _pick(records: list[Record]) -> tuple[Record, list[tuple[Record, str]]]:
@@ -148,7 +149,8 @@ def _pick(records: list[Record]) -> tuple[Record, list[tuple[Record, str]]]:
         elif r.mtime == used.mtime:
             why = f"修改时间与「{used.relative}」相同，按文件路径顺序采用后者"
         else:
-            why = f"采用修改时间较晚的「{used.relative}」（{_when(used.mtime)}），本文件修改于{_when(r.mtime)}"
+            precise = _when(r.mtime) == _when(used.mtime)  # within one second: show the milliseconds that decided
+            why = f"采用修改时间较晚的「{used.relative}」（{_when(used.mtime, precise)}），本文件修改于{_when(r.mtime, precise)}"
         rest.append((r, why))
     return used, rest
 

@@ -165,7 +165,8 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
     last_col = len(widths) - 1
     title = fmt(bold=True, font_size=14)
     note = fmt(text_wrap=True, valign="top", font_size=10)
-    ws.merge_range(0, 0, 0, last_col, f"{summary.meta.name}{summary.meta.year or ''}{'年' if summary.meta.year else ''}政府信息公开工作年度报告汇总表", title)
+    year = f"{summary.meta.year}年" if summary.meta.year else ""
+    ws.merge_range(0, 0, 0, last_col, f"{summary.meta.region}{year}政府信息公开工作年度报告汇总表", title)
     ws.set_row(0, 24)
     incomplete = [f for f in findings if f.rule == "H1"]
     lines = (
@@ -283,6 +284,9 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
         per_unit.set_legend({"none": True})
         per_unit.set_y_axis({"reverse": True})
         ws.insert_chart(row, 3, per_unit, {"x_scale": 1.4, "y_scale": max(1.0, len(bars) / 12)})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
 
 
 def _value(frame: Any, unit: Unit, cid: str) -> float:
