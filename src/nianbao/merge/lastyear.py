@@ -23,6 +23,7 @@ from .worker import _is_merge_output, read_all
 
 DETAIL_SHEET = "明细"
 KEY_ROW_MARK = "unit"  # first cell of the hidden row of column ids on 明细
+DETAIL_HEADER_ROWS = 3  # under the ids: table / row / column headers, then one row per unit
 
 
 def _number(value: object, cid: str) -> float:
@@ -50,7 +51,7 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
     if ids is None:
         raise SourceError(f"「{DETAIL_SHEET}」工作表中没有列标识行，无法按单位读取上年数据", path)
     col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
-    start = rows.index(ids) + 1
+    start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
     data: dict[str, dict[str, Any]] = {}
     for row in rows[start:]:
         if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == STATUS_UNREADABLE:

@@ -13,6 +13,7 @@ the file's facts (size, time, SHA-256) for the 来源 sheet.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import os
@@ -169,6 +170,9 @@ def read_all(
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     chunksize = max(1, min(64, len(items) // (workers * 8)))
     by_path: dict[str, Record] = {}
+    # Forked workers share the parent's heap; a garbage collection in a worker would walk (and so copy)
+    # every inherited object. Freezing keeps the collector to what the worker itself creates.
+    gc.freeze()
     pool = ctx.Pool(workers, initializer=_ignore_sigint)
     try:
         for record in pool.imap_unordered(read_one, items, chunksize=chunksize):
@@ -181,6 +185,7 @@ def read_all(
         raise
     finally:
         pool.join()
+        gc.unfreeze()
     return [by_path[str(item.path)] for item in items]
 
 
