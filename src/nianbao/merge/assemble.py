@@ -167,7 +167,7 @@ def assemble(
     ``last`` is last year's frame (lastyear.read_last_year), indexed by the same unit keys.
     """
     year = merge_year(records, year)
-    submissions: list[Submission] = []
+    submissions = [Submission(SKIPPED, "", s.relative, s.reason) for s in skipped or ()]
     outcome: dict[str, str] = {}
     groups: dict[str, list[Record]] = {}
     matches: dict[str, Match | None] = {}

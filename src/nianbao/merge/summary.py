@@ -21,7 +21,7 @@ from typing import Any
 
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import RULES, evaluate
-from ..schema import CELL_IDS, CELLS, TABLES
+from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
 from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
 
 SUMMARY_SHEET = "汇总"
@@ -107,7 +107,8 @@ def coverage(batch: Any, summary: Report) -> str:
 
     counted = batch.counted
     levels = Counter(u.record.meta.level or "层级未填" for u in counted)
-    by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (-kv[1], kv[0])))
+    order = list(LEVELS)
+    by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     year = f"{batch.year}年度" if batch.year else "年度未填写的"
     parts = [f"汇总范围：{year}报告，共{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
     gov = [u for u in counted if u.record.meta.government_own]
