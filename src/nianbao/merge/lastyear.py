@@ -19,7 +19,7 @@ from ..errors import SourceError, source
 from ..schema import CELL_IDS, CELLS
 from .files import discover
 from .roster import Roster
-from .worker import _is_merge_output, read_all
+from .worker import is_merge_output, read_all
 
 DETAIL_SHEET = "明细"
 KEY_ROW_MARK = "unit"  # first cell of the hidden row of column ids on 明细
@@ -85,6 +85,6 @@ def read_last_year(
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     paths = [Path(p) for p in paths]
-    if len(paths) == 1 and paths[0].is_file() and _is_merge_output(paths[0]):
+    if len(paths) == 1 and paths[0].is_file() and is_merge_output(paths[0]):
         return _from_merge_output(paths[0], roster)
     return _from_workbooks(paths, roster, year, workers, progress)

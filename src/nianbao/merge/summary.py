@@ -17,12 +17,14 @@ places the tables there and the summary's findings point there.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import RULES, evaluate
 from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
 from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
+from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_NAME = "汇总"
@@ -99,12 +101,8 @@ def check_summary(summary: Report) -> list[Finding]:
     return list(summary.findings) + evaluate(summary)
 
 
-def coverage(batch: Any, summary: Report) -> str:
+def coverage(batch: Batch, summary: Report) -> str:
     """The sentence that says what the totals cover: which units, which year, what was left out."""
-    from collections import Counter
-
-    from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR
-
     counted = batch.counted
     levels = Counter(u.record.meta.level or "层级未填" for u in counted)
     order = list(LEVELS)

@@ -73,7 +73,8 @@ def _facts(item: Input, record: Record) -> bytes | None:
     return data
 
 
-def _is_merge_output(path: Path) -> bool:
+def is_merge_output(path: Path) -> bool:
+    """Whether ``path`` is a workbook written by nianbao merge (its hidden marker says so)."""
     import python_calamine
 
     try:
@@ -129,7 +130,7 @@ def read_one(item: Input) -> Record:
     except Exception as e:  # a reader bug must not stop the county's batch; the row names it
         record.error, record.error_kind = f"读取时出现意外错误（{type(e).__name__}: {e}）", type(e).__name__
         return record
-    if not report.meta.name and any(f.rule == "L1" for f in report.findings) and _is_merge_output(item.path):
+    if not report.meta.name and any(f.rule == "L1" for f in report.findings) and is_merge_output(item.path):
         record.merge_output = True
         record.meta = report.meta
         return record

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import escape as xml_escape
@@ -34,7 +35,7 @@ from ..schema import (
 )
 from ..workbook import style
 from ..workbook.layout import HEADING_ROW, column_letter, table_bottom, table_right
-from .assemble import CATEGORIES, Batch, Unit
+from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
 from .summary import CHECKS_ROW, STOCK_NOTE, SUMMARY_SHEET, TABLE_COLUMN_OFFSET, TABLE_ROWS, coverage
 from .worker import MERGE_MARKER
@@ -233,10 +234,6 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
 
     # 2. Reporting and checking status: what a county office chases in January.
     row = 4 + len(groups)
-    from collections import Counter
-
-    from .assemble import MISSING
-
     status = Counter(u.status for u in batch.units)
     missing = sum(1 for s in batch.submissions if s.category == MISSING)
     rows = [("通过", status["通过"]), ("有警告", status["有警告"]), ("有错误", status["有错误"]),
@@ -478,8 +475,6 @@ def _findings_sheet(wb: Any, fmt: Formats, batch: Batch, summary_findings: list[
 
 def _submission_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
     ws = wb.add_worksheet(SUBMISSION_SHEET)
-    from collections import Counter
-
     counts = Counter(s.category for s in batch.submissions)
     used = sum(1 for u in batch.units if u.readable)
     parts = []
