@@ -403,3 +403,11 @@ def _sheet(path: Path, name: str) -> list[list]:
 
 def _hashes(folder: Path) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_files_of_several_input_folders_are_named_by_their_folder(tmp_path):
+    unit_book(tmp_path / "乡镇" / "甲.xlsx", "示例县甲镇人民政府", one_application(), level="乡镇/街道")
+    unit_book(tmp_path / "部门" / "甲.xlsx", "示例县甲局", one_application())
+    result = merge([tmp_path / "乡镇", tmp_path / "部门"], tmp_path / "汇总.xlsx")
+    assert sorted(r.relative for r in result.batch.records) == ["乡镇/甲.xlsx", "部门/甲.xlsx"]
+    assert result.summary.values["t3.new.total"] == 2

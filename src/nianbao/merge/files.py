@@ -59,8 +59,11 @@ def discover(paths: Iterable[str | Path], output: str | Path | None = None) -> t
     out = Path(output).resolve() if output is not None else None
     found: dict[Path, Input] = {}
     skipped: list[Skipped] = []
+    paths = [Path(p) for p in paths]
+    # With several folders, "甲.xlsx" may sit in two of them: name each by its folder too.
+    several = sum(1 for p in paths if p.is_dir()) > 1 or (len(paths) > 1 and any(p.is_dir() for p in paths))
+    shown: set[str] = set()
     for given in paths:
-        given = Path(given)
         if not given.exists():
             raise FileMissing("文件或文件夹不存在，请检查路径", given)
         if given.is_file():
@@ -72,12 +75,18 @@ def discover(paths: Iterable[str | Path], output: str | Path | None = None) -> t
                 for name in sorted(files):
                     if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
                         p = Path(root) / name
-                        candidates.append((p, p.relative_to(given).as_posix()))
+                        rel = p.relative_to(given).as_posix()
+                        candidates.append((p, f"{given.resolve().name}/{rel}" if several else rel))
         for p, relative in candidates:
             reason = _skip_reason(p, out)
             if reason:
                 skipped.append(Skipped(relative, reason))
                 continue
             resolved = p.resolve()
-            found.setdefault(resolved, Input(resolved, relative))
+            if resolved in found:
+                continue
+            if relative in shown:  # two different files shown alike: the full path tells them apart
+                relative = resolved.as_posix()
+            shown.add(relative)
+            found[resolved] = Input(resolved, relative)
     return sorted(found.values()), sorted(skipped, key=lambda s: s.relative)
