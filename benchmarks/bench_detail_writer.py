@@ -84,7 +84,8 @@ def main() -> None:
     print(f"\n{'N':>6}  {'writer':<28} {'median s':>8} {'vs openpyxl':>11} {'peak MB':>8}")
     for n, writer, seconds, peak in table:
         print(f"{n:>6}  {writer:<28} {seconds:>8.2f} {base[n] / seconds:>10.1f}× {peak:>8.0f}")
-    print("peak MB includes the rows held in memory before writing (the same for every writer).")
+    print("peak MB = the whole child process, its rows included (the same for every writer); "
+          "the splice holds the sheet XML in memory while compressing it.")
 
 
 if __name__ == "__main__":

@@ -272,7 +272,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--repeat", type=int, default=3, help="runs per size for the median (sizes ≥ 10000 run once)")
-    ap.add_argument("--baseline-sample", type=int, default=1000, help="above this many files the baseline is sampled")
+    ap.add_argument("--baseline-sample", type=int, default=1200, help="above this many files the baseline is sampled")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = ap.parse_args()

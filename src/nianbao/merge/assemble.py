@@ -180,7 +180,7 @@ def assemble(
         if not r.readable:
             outcome[r.relative] = STATUS_UNREADABLE
             name = _stem(r)
-            key, match = identity(name, False, roster)
+            _, match = identity(name, False, roster)
             unit = Unit("file:" + r.relative, r, name, match=match)
             if match is not None and match.index is not None:
                 unit.roster = roster.entries[match.index]
