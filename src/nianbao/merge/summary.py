@@ -83,7 +83,7 @@ def summarise(frame: Any, year: int | None = None, name: str | None = None, regi
         report.addresses[cid] = SUMMARY_ADDRESSES[cid]
         missing = int((~known).sum())
         if missing:
-            units = ", ".join(map(str, rows.loc[~known, "unit"].head(5))) if "unit" in rows else ""
+            units = "、".join(map(str, rows.loc[~known, "unit"].head(5))) if "unit" in rows else ""
             more = f"等{missing}个单位" if missing > 5 else ""
             report.findings.append(
                 Finding(
