@@ -50,6 +50,7 @@ SUMMARY_UNIT = "（汇总）"
 SUMMARY_WIDTHS = (6, 12, 44)
 SUMMARY_DATA_WIDTH = 13
 TOP_CHART_UNITS = 20
+CHART_BLOCK_ROWS = 18  # a default-size chart is about 15 rows tall: each block gets its own band
 
 # 明细: (frame column / id, header)
 DETAIL_COLUMNS = (
@@ -233,7 +234,7 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     ws.insert_chart(0, 3, mix, {"x_scale": 1.2, "y_scale": 1.1})
 
     # 2. Reporting and checking status: what a county office chases in January.
-    row = 4 + len(groups)
+    row = CHART_BLOCK_ROWS
     status = Counter(u.status for u in batch.units)
     missing = sum(1 for s in batch.submissions if s.category == MISSING)
     rows = [("通过", status["通过"]), ("有警告", status["有警告"]), ("有错误", status["有错误"]),
@@ -256,7 +257,7 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     ws.insert_chart(row, 3, state, {"x_scale": 1.2, "y_scale": 1.0})
 
     # 3. Applications received per unit: the largest ones, the rest as one bar.
-    row += 4 + len(rows) + 8
+    row = 2 * CHART_BLOCK_ROWS
     cid = "t3.new.total"
     frame = batch.frame
     received = frame[cid].fillna(0).to_numpy(dtype=float)
@@ -271,18 +272,19 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     for i, (label, n) in enumerate(bars):
         ws.write(row + 2 + i, 0, label, cell)
         ws.write_number(row + 2 + i, 1, n, cell)
-    if bars:
+    if top:
         per_unit = wb.add_chart({"type": "bar"})
         per_unit.add_series({
             "name": CELLS[cid].label,
-            "categories": [CHART_SHEET, row + 2, 0, row + 1 + len(bars), 0],
-            "values": [CHART_SHEET, row + 2, 1, row + 1 + len(bars), 1],
+            # Only the named units: the "rest" bar would dwarf them and is in the table above.
+            "categories": [CHART_SHEET, row + 2, 0, row + 1 + len(top), 0],
+            "values": [CHART_SHEET, row + 2, 1, row + 1 + len(top), 1],
             "data_labels": {"value": True},
         })
         per_unit.set_title({"name": "各单位本年新收申请数量"})
         per_unit.set_legend({"none": True})
         per_unit.set_y_axis({"reverse": True})
-        ws.insert_chart(row, 3, per_unit, {"x_scale": 1.4, "y_scale": max(1.0, len(bars) / 12)})
+        ws.insert_chart(row, 3, per_unit, {"x_scale": 1.4, "y_scale": max(1.0, len(top) / 12)})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
