@@ -67,6 +67,18 @@ def test_refuses_to_write_over_an_input(tmp_path):
     assert book.read_bytes() == before
 
 
+def test_refuses_to_write_over_a_file_inside_an_input_folder(tmp_path):
+    book = unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application())
+    before = book.read_bytes()
+    result = run(str(tmp_path / "in"), "-o", str(book))
+    assert result.exit_code == 1
+    assert "输出文件不能是输入文件之一" in result.output
+    assert book.read_bytes() == before
+    # An earlier merge output in the folder may be replaced.
+    assert run(str(tmp_path / "in"), "-o", str(tmp_path / "in" / "汇总.xlsx")).exit_code == 0
+    assert run(str(tmp_path / "in"), "-o", str(tmp_path / "in" / "汇总.xlsx")).exit_code == 0
+
+
 def test_missing_input_folder_exits_2(tmp_path):
     result = run(str(tmp_path / "没有这个文件夹"), "-o", str(tmp_path / "汇总.xlsx"))
     assert result.exit_code == 2
@@ -93,12 +105,12 @@ def test_ctrl_c_leaves_no_output(tmp_path):
     folder = tmp_path / "in"
     book = unit_book(tmp_path / "甲.xlsx", "示例县甲局", one_application())
     folder.mkdir()
-    for i in range(2500):  # long enough (one worker) to be interrupted while reading
+    for i in range(4000):  # several seconds of reading: long enough to be interrupted
         shutil.copyfile(book, folder / f"{i:04d}.xlsx")
     out = tmp_path / "out" / "汇总.xlsx"
     proc = subprocess.Popen([NIANBAO, "merge", str(folder), "-o", str(out), "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    time.sleep(1.2)
     assert proc.poll() is None, "finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -118,3 +130,13 @@ def test_check_command_does_not_import_pandas(tmp_path, examples_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
     assert out.stdout.strip() == "False False"
+
+
+def test_year_option_decides_which_reports_count(tmp_path):
+    unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application(), year=2023)
+    unit_book(tmp_path / "in" / "乙.xlsx", "示例县乙局", one_application(), year=2023)
+    unit_book(tmp_path / "in" / "丙.xlsx", "示例县丙局", one_application())
+    data = json.loads(run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总.xlsx"), "--year", "2024", "--json").output)
+    assert data["year"] == 2024
+    assert [u["unit"] for u in data["units"]] == ["示例县丙局"]
+    assert sorted((s["category"], s["file"]) for s in data["submissions"]) == [("年度不符", "乙.xlsx"), ("年度不符", "甲.xlsx")]

@@ -88,6 +88,18 @@ def _region(batch: Batch) -> str:
     return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
 
 
+def _refuse_to_overwrite_an_input(paths: list[Path], output: Path) -> None:
+    """An output may replace an earlier merge output, never a file the merge reads."""
+    from .worker import is_merge_output
+
+    target = output.resolve()
+    for p in paths:
+        p = p.resolve()
+        inside = p.is_dir() and p in target.parents
+        if (p == target or inside) and target.is_file() and not is_merge_output(target):
+            raise OutputError("输出文件不能是输入文件之一；原始报送文件不会被覆盖，请换一个输出文件名", output)
+
+
 def merge(
     paths: Iterable[str | Path],
     output: str | Path | None,
@@ -102,10 +114,7 @@ def merge(
         output = Path(output)
         if output.suffix.lower() != ".xlsx":
             raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
-        target = output.resolve()
-        for p in paths:
-            if p.exists() and p.is_file() and p.resolve() == target:
-                raise OutputError("输出文件不能是输入文件之一；原始报送文件不会被覆盖，请换一个输出文件名", output)
+        _refuse_to_overwrite_an_input(paths, output)
     batch = gather(paths, output=output, **options)
     summary = summarise(batch.frame, year=batch.year, region=_region(batch))
     findings = check_summary(summary)

@@ -82,7 +82,9 @@ def is_merge_output(path: Path) -> bool:
         if MARKER_SHEET not in book.sheet_names:
             return False
         rows = book.get_sheet_by_name(MARKER_SHEET).to_python()
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # includes calamine's Rust panics
         return False
     return any(len(r) > 1 and (r[0], r[1]) == MERGE_MARKER for r in rows)
 
@@ -127,7 +129,9 @@ def read_one(item: Input) -> Record:
     except SourceError as e:
         record.error, record.error_kind = e.message, type(e).__name__
         return record
-    except Exception as e:  # a reader bug must not stop the county's batch; the row names it
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # a reader bug (or a Rust panic, a BaseException) must not stop the batch
         record.error, record.error_kind = f"读取时出现意外错误（{type(e).__name__}: {e}）", type(e).__name__
         return record
     if not report.meta.name and any(f.rule == "L1" for f in report.findings) and is_merge_output(item.path):
