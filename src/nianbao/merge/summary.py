@@ -34,11 +34,24 @@ FIRST_TABLE_ROW = 6  # rows 1–4: title, coverage, stock note, completeness; ro
 TABLE_COLUMN_OFFSET = {"t2": 2, "t3": 0, "t4": 3}
 TABLE_GAP = 1
 
+# How the totals of each kind of cell are formed (CellSpec.aggregate). Both add up over units;
+# a stock's sum is a different thing from the county's own stock, and the 汇总 sheet says so.
+AGGREGATES = {"sum": "各单位之和", "stock": "各单位之和（存量指标）"}
 STOCK_CELLS = tuple(cid for cid in CELL_IDS if CELLS[cid].aggregate == "stock")
-STOCK_NOTE = (
-    "说明：表二「现行有效件数」是存量指标，本表数字为各单位现行有效件数之和"
-    "（按单位相加；联合发文等可能被多个单位重复计数），不是全县（市、区）的现行有效文件总数。"
-)
+if {c.aggregate for c in CELLS.values()} - set(AGGREGATES):
+    # A new kind of aggregation in the schema must be taught here, not silently summed.
+    raise ValueError(f"summary: unknown CellSpec.aggregate {sorted({c.aggregate for c in CELLS.values()} - set(AGGREGATES))}")
+
+
+def _stock_note() -> str:
+    where = "、".join(dict.fromkeys(f"{CELLS[c].table}「{CELLS[c].column.label}」" for c in STOCK_CELLS))
+    return (
+        f"说明：{where}是存量指标，本表数字为各单位该项之和"
+        "（按单位相加；联合发文等可能被多个单位重复计数），不是全县（市、区）的现行有效文件总数。"
+    )
+
+
+STOCK_NOTE = _stock_note()
 
 
 def table_rows() -> dict[str, int]:

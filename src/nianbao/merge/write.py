@@ -192,7 +192,8 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
         for i, f in enumerate(findings, start=1):
             ws.merge_range(row + i, 0, row + i, last_col, f"{f.severity.label}  {f.rule}  {f.address.split('!')[-1]}  {f.message}", note)
     else:
-        ws.write(row, 0, "汇总数校验：汇总数符合表二、表三、表四的全部表内校验规则。", head)
+        names = "、".join(t.name for t in TABLES.values())
+        ws.write(row, 0, f"汇总数校验：汇总数符合{names}的全部表内校验规则。", head)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
