@@ -39,7 +39,7 @@ import zipfile
 from pathlib import Path
 
 from nianbao.report import Report
-from nianbao.schema import CELL_IDS, CELLS, TABLES, find_node
+from nianbao.schema import CELL_IDS, TABLES, find_node
 from nianbao.workbook.build import write_report
 from nianbao.workbook.layout import ADDRESSES, META_ROWS, META_VALUE_COL, a1
 from nianbao.workbook.read import _sheet_part

@@ -21,7 +21,7 @@ from nianbao.schema import CELL_IDS
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
 from nianbao.workbook.read import read_workbook
-from unitbooks import YEAR, one_application, unit_book, unit_report
+from unitbooks import YEAR, one_application, unit_book
 
 # Four units with hand-picked, consistent numbers (each passes every rule on its own).
 TOWN_A = {

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..report import CellRef, Finding, Report, Severity, UnitMeta
+from ..report import CellRef, Finding, Report, UnitMeta
 from ..rules import RULES, evaluate
 from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
 from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
