@@ -81,6 +81,9 @@ def _decimals(v: float) -> int:
 
 def parse_cell(value: object, spec: CellSpec) -> Parsed:
     """Read one cell's content as the format intends it."""
+    if type(value) is float and spec.kind == "count" and value >= 0 and value.is_integer():
+        # The common case, taken first: a merge reads 200 of these per workbook (same result as below).
+        return Parsed(int(value), State.NUMBER)
     if value is None or (isinstance(value, str) and not value.strip()):
         return Parsed(None, State.BLANK)
     if isinstance(value, bool):

@@ -76,6 +76,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("P7", "信息处理费金额不是10元的整数倍", "spec §5.4", W),
         RuleInfo("P8", "收取了信息处理费而表二（八）行政事业性收费为0", "spec §5.4", I),
         RuleInfo("P9", "申请很少却收取了信息处理费", "spec §5.4", W),
+        RuleInfo("H1", "汇总数不完整：有单位的该项无法读取，未计入", "nianbao", W),
     )
 }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 FORMAT_ID = "F2021"
@@ -324,6 +325,7 @@ CELLS: dict[str, CellSpec] = _cells()
 CELL_IDS: tuple[str, ...] = tuple(CELLS)
 
 
+@lru_cache(maxsize=None)  # readers ask once per table per workbook
 def table_cells(table_key: str) -> tuple[str, ...]:
     return tuple(cid for cid in CELL_IDS if cid.startswith(table_key + "."))
 
@@ -453,6 +455,7 @@ _SPELLINGS = (("交纳", "缴纳"), ("其它", "其他"), ("或者", "或"), ("�
 _NUMBERING = re.compile(r"^(\d+)[.．、,]")
 
 
+@lru_cache(maxsize=8192)  # the same labels recur in every workbook of a merge
 def normalise(text: object) -> str:
     """Compare labels as a reader of web copies must (spec §3.5).
 

@@ -1,0 +1,150 @@
+"""nianbao merge INPUT... -o 汇总.xlsx : merge.merge (gather → summarise → write) + render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import OutputError, SourceError
+from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main
+
+EXIT_INTERRUPTED = 130
+PROGRESS_FROM = 50  # files: below this a run takes about a second and a bar only flickers
+SHOW_SUBMISSIONS = 30
+
+
+@main.command("merge")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("汇总.xlsx"), show_default=True,
+              help="汇总工作簿（.xlsx）。不能是输入文件之一。")
+@click.option("--roster", type=click.Path(path_type=Path), help="应报送单位名单（.xlsx 或 .csv：单位名称、机关层级、代码）。")
+@click.option("--last-year", "last_year", multiple=True, type=click.Path(path_type=Path),
+              help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3）。可重复。")
+@click.option("--year", type=int, help="汇总年度；不填时取多数报告填写的年度。")
+@click.option("--workers", type=click.IntRange(min=1), help="并行读取的进程数，默认等于CPU核数。")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用），不显示进度条。")
+def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, last_year: tuple[Path, ...],
+                  year: int | None, workers: int | None, as_json: bool) -> None:
+    """汇总：把各单位的年报工作簿汇总成一个工作簿（汇总、明细、问题清单、报送情况、来源）。原文件不会被修改。
+
+    INPUT 为文件夹（递归查找 .xlsx）或文件。
+    """
+    from ..merge import merge
+
+    err = console(stderr=True)
+    try:
+        with _progress(err, quiet=as_json) as progress:
+            result = merge(inputs, output, roster=roster, last_year=list(last_year) or None, year=year,
+                           workers=workers, progress=progress)
+    except KeyboardInterrupt:
+        err.print("[bold red]已中断[/bold red]：没有写出任何文件，原有输出文件（如有）保持不变。")
+        sys.exit(EXIT_INTERRUPTED)
+    except OutputError as e:
+        fail(str(e), EXIT_FINDINGS)
+    except SourceError as e:
+        fail(str(e), EXIT_UNUSABLE)
+    batch = result.batch
+    if not batch.records:
+        fail("没有找到可汇总的工作簿（.xlsx）；请检查输入的文件夹", EXIT_UNUSABLE)
+    code = _exit_code(result)
+    if as_json:
+        click.echo(json.dumps(_json(result), ensure_ascii=False, indent=1))
+    else:
+        _print(console(), result)
+    sys.exit(code)
+
+
+class _progress:
+    """A rich progress bar on stderr for long runs; None (no bar) when quiet, short or not a terminal."""
+
+    def __init__(self, err, quiet: bool):
+        self.err, self.quiet, self.bar = err, quiet, None
+
+    def __enter__(self):
+        if self.quiet or not self.err.is_terminal:
+            return None
+
+        def start(total: int):
+            if total < PROGRESS_FROM:
+                return None
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("读取"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=self.err, transient=True)
+            self.bar.start()
+            task = self.bar.add_task("", total=total)
+            return lambda n: self.bar.advance(task, n)
+
+        return start
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def _exit_code(result) -> int:
+    from ..merge.assemble import MISSING, STATUS_UNREADABLE
+
+    units = result.batch.units
+    if any(u.status == STATUS_UNREADABLE for u in units):
+        return EXIT_UNUSABLE
+    if any(u.status == "有错误" for u in units) or any(s.category == MISSING for s in result.batch.submissions):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _json(result) -> dict:
+    from ..report import count_by_severity
+
+    batch = result.batch
+    return {
+        "output": str(result.output) if result.output else None,
+        "year": batch.year,
+        "units": [
+            {
+                "unit": u.display, "name": u.record.meta.name, "file": u.record.relative, "status": u.status,
+                "roster": u.roster.name if u.roster else None,
+                "match": ("exact" if u.match.exact else ("fuzzy" if u.match.index is not None else "none")) if u.match else None,
+                "counts": {s.value: n for s, n in count_by_severity(u.findings).items()},
+                "error": u.record.error,
+            }
+            for u in batch.units
+        ],
+        "submissions": [{"category": s.category, "unit": s.unit, "file": s.file, "note": s.note} for s in batch.submissions],
+        "summary": {
+            "values": result.summary.values,
+            "findings": [f.to_dict() for f in result.summary_findings],
+        },
+        "files": [{"file": r.relative, "outcome": batch.outcome.get(r.relative, ""), "sha256": r.sha256} for r in batch.records],
+    }
+
+
+def _print(out, result) -> None:
+    from collections import Counter
+
+    from rich.markup import escape
+
+    batch = result.batch
+    status = Counter(u.status for u in batch.units)
+    year = f"{batch.year}年度" if batch.year else "年度未填写"
+    parts = "、".join(f"{s}{status[s]}个" for s in ("通过", "有警告", "有错误", "无法读取") if status[s])
+    out.print(f"[bold]汇总{year}：{len(batch.counted)}个单位计入[/bold]（{parts or '无'}）")
+    if batch.submissions:
+        cats = Counter(s.category for s in batch.submissions)
+        out.print("报送情况：" + "、".join(f"{c}{n}项" for c, n in cats.items()))
+        for s in batch.submissions[:SHOW_SUBMISSIONS]:
+            out.print(f"  [yellow]{s.category}[/yellow] {escape(s.unit)} {escape(s.file)} {escape(s.note)}", soft_wrap=True)
+        if len(batch.submissions) > SHOW_SUBMISSIONS:
+            out.print(f"  …… 其余{len(batch.submissions) - SHOW_SUBMISSIONS}项见「报送情况」工作表")
+    if result.summary_findings:
+        out.print(f"[bold red]汇总数校验：{len(result.summary_findings)}项[/bold red]（各单位的错误使合计对不上，见「问题清单」）")
+        for f in result.summary_findings[:10]:
+            out.print(f"  {f.rule:<6} {escape(f.message)}", soft_wrap=True)
+    else:
+        out.print("[green]汇总数符合全部表内校验规则。[/green]")
+    if result.output:
+        out.print(f"汇总工作簿：{escape(str(result.output))}")

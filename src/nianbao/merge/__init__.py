@@ -1,0 +1,125 @@
+"""County aggregation: many unit workbooks → one DataFrame → totals, checks and a merge workbook.
+
+    >>> from nianbao.merge import collect, summarise, merge
+    >>> frame = collect(["收件箱/"])                       # doctest: +SKIP
+    >>> frame.loc[:, ["unit", "status", "t3.new.total"]]   # doctest: +SKIP
+    >>> total = summarise(frame, year=2024)                # doctest: +SKIP
+    >>> merge(["收件箱/"], "汇总.xlsx", roster="名单.xlsx") # doctest: +SKIP
+
+A map over files (worker.read_all: one process per core, each file read by the
+foundation reader) and a reduce (assemble: who counts, who is missing, the
+numeric rules once over the whole frame). ``nianbao merge`` is ``merge``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..errors import OutputError
+from ..report import Finding, Report
+from .assemble import Batch, assemble
+from .files import discover
+from .roster import Roster, read_roster
+from .summary import check_summary, summarise
+from .worker import read_all
+
+__all__ = ["collect", "summarise", "merge", "gather", "MergeResult", "Roster", "read_roster"]
+
+Progress = Callable[[int], None]
+
+
+def _roster(roster: Roster | str | Path | None) -> Roster | None:
+    if roster is None or isinstance(roster, Roster):
+        return roster
+    return read_roster(roster)
+
+
+def gather(
+    paths: Iterable[str | Path],
+    *,
+    output: str | Path | None = None,
+    roster: Roster | str | Path | None = None,
+    last_year: str | Path | Iterable[str | Path] | None = None,
+    year: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], Progress] | None = None,
+) -> Batch:
+    """Read every input and assemble the batch (no output written).
+
+    ``progress(total)`` is called once with the number of files and returns a
+    callback advanced by one per file read.
+    """
+    roster = _roster(roster)
+    items, skipped = discover(paths, output)
+    advance = progress(len(items)) if progress else None
+    records = read_all(items, workers, advance)
+    last = None
+    if last_year is not None:
+        from .assemble import merge_year
+        from .lastyear import read_last_year
+
+        lasts = [last_year] if isinstance(last_year, (str, Path)) else list(last_year)
+        last = read_last_year([Path(p) for p in lasts], roster, merge_year(records, year), workers)
+    return assemble(records, roster=roster, year=year, last=last, skipped=skipped)
+
+
+def collect(paths: Iterable[str | Path], **options: Any) -> Any:
+    """One row per unit (meta, every cell id as a float column, status, finding counts): for analysts.
+
+    Options as ``gather`` (roster, last_year, year, workers).
+    """
+    return gather(paths, **options).frame
+
+
+@dataclass
+class MergeResult:
+    batch: Batch
+    summary: Report
+    summary_findings: list[Finding]
+    output: Path | None
+
+
+def _region(batch: Batch) -> str:
+    from collections import Counter
+
+    regions = Counter(u.record.meta.region for u in batch.counted if u.record.meta.region)
+    return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
+
+
+def _refuse_to_overwrite_an_input(paths: list[Path], output: Path) -> None:
+    """An output may replace an earlier merge output, never a file the merge reads."""
+    from .worker import is_merge_output
+
+    target = output.resolve()
+    for p in paths:
+        p = p.resolve()
+        inside = p.is_dir() and p in target.parents
+        if (p == target or inside) and target.is_file() and not is_merge_output(target):
+            raise OutputError("输出文件不能是输入文件之一；原始报送文件不会被覆盖，请换一个输出文件名", output)
+
+
+def merge(
+    paths: Iterable[str | Path],
+    output: str | Path | None,
+    **options: Any,
+) -> MergeResult:
+    """nianbao merge: gather, summarise, check the totals and write the merge workbook to ``output``.
+
+    Refuses (OutputError) to write over one of its inputs.
+    """
+    paths = [Path(p) for p in paths]
+    if output is not None:
+        output = Path(output)
+        if output.suffix.lower() != ".xlsx":
+            raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
+        _refuse_to_overwrite_an_input(paths, output)
+    batch = gather(paths, output=output, **options)
+    summary = summarise(batch.frame, year=batch.year, region=_region(batch))
+    findings = check_summary(summary)
+    if output is not None:
+        from .write import write_merge
+
+        write_merge(batch, summary, findings, output)
+    return MergeResult(batch, summary, findings, output)

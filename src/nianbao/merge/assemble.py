@@ -1,0 +1,332 @@
+"""The reduce step: records → units (who counts, who is missing, which file wins) → one DataFrame.
+
+    batch = assemble(records, roster=roster, year=2024)
+    batch.frame.loc[:, ["unit", "status", "t3.new.total"]]
+
+Numeric rules run here, once, over the whole frame (rules.evaluate_frame):
+the same declarations ``check.check`` runs on one report, so a unit's findings
+in a merge are exactly those of ``nianbao check`` on its file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..check import acknowledge
+from ..render import verdict
+from ..report import Finding, Severity, count_by_severity, sort_findings
+from ..rules import evaluate_frame
+from ..schema import CELL_IDS
+from .files import Skipped
+from .roster import Match, Roster, RosterEntry, name_key
+from .worker import Record
+
+# 报送情况 categories, in the order the sheet lists them.
+MISSING = "未报送"
+UNREADABLE = "无法读取"
+WRONG_YEAR = "年度不符"
+DUPLICATE = "重复报送"
+UNKNOWN = "名单外单位"
+FUZZY = "名称近似匹配"
+NO_LAST_YEAR = "无上年数据"
+SKIPPED = "已跳过"
+CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, SKIPPED)
+
+# What became of each input file (来源 sheet).
+USED, NOT_USED = "已汇总", "未采用"
+
+STATUS_UNREADABLE = "无法读取"  # besides render.verdict's 通过 / 有错误 / 有警告
+
+GOVERNMENT_KEY = "gov"  # every report marked 本级人民政府年度报告 is one unit: counted once
+
+META_COLUMNS = (
+    "unit", "meta.name", "meta.level", "meta.region", "meta.year", "meta.government_own",
+    "roster.order", "roster.name", "roster.code", "match", "file",
+    "status", "errors", "warnings", "infos", "acknowledged", "counted",
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One row of 报送情况."""
+
+    category: str
+    unit: str
+    file: str = ""
+    note: str = ""
+
+
+@dataclass
+class Unit:
+    key: str
+    record: Record
+    name: str  # as the unit wrote it (or the file name when it wrote none)
+    roster: RosterEntry | None = None
+    match: Match | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.record.readable
+
+    @property
+    def display(self) -> str:
+        return self.roster.name if self.roster else self.name
+
+    @property
+    def status(self) -> str:
+        return verdict(self.findings) if self.readable else STATUS_UNREADABLE
+
+
+@dataclass
+class Batch:
+    """Everything a merge found: the units (output order), the frame, and what the county must chase."""
+
+    year: int | None
+    units: list[Unit]
+    frame: Any  # pandas.DataFrame, index = unit key
+    records: list[Record]
+    submissions: list[Submission]
+    outcome: dict[str, str]  # record.relative -> 已汇总 / 未采用（why）/ 无法读取
+    skipped: list[Skipped] = field(default_factory=list)
+    roster: Roster | None = None
+    last_year: bool = False
+
+    @property
+    def counted(self) -> list[Unit]:
+        return [u for u in self.units if u.readable]
+
+    def findings(self) -> list[tuple[Unit, Finding]]:
+        return [(u, f) for u in self.units for f in u.findings]
+
+
+def _stem(record: Record) -> str:
+    return PurePosixPath(record.relative).stem
+
+
+def unit_name(record: Record) -> str:
+    return record.meta.name or _stem(record)
+
+
+def identity(name: str, government_own: bool, roster: Roster | None) -> tuple[str, Match | None]:
+    """The key two files of the same unit share (with the roster match that gave it)."""
+    match = roster.match(name) if roster is not None else None
+    if government_own:
+        return GOVERNMENT_KEY, match
+    if match is not None and match.index is not None:
+        return f"roster:{match.index:06d}", match
+    return "name:" + name_key(name), match
+
+
+def merge_year(records: list[Record], year: int | None = None) -> int | None:
+    """The year being merged: as given, else the year most reports state (the later one on a tie)."""
+    if year is not None:
+        return year
+    years = Counter(r.meta.year for r in records if r.readable and r.meta.year)
+    if not years:
+        return None
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _when(ts: float, precise: bool = False) -> str:
+    import datetime as dt
+
+    text = dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S.%f" if precise else "%Y-%m-%d %H:%M:%S")
+    return text[:-3] if precise else text
+
+
+def _pick(records: list[Record]) -> tuple[Record, list[tuple[Record, str]]]:
+    """Of several files for one unit and year, the later-modified one; the others with why not."""
+    ordered = sorted(records, key=lambda r: (r.mtime, r.relative))
+    used = ordered[-1]
+    rest = []
+    for r in ordered[:-1]:
+        if r.sha256 == used.sha256:
+            why = f"与「{used.relative}」内容完全相同，只计一次"
+        elif r.mtime == used.mtime:
+            why = f"修改时间与「{used.relative}」相同，按文件路径顺序采用后者"
+        else:
+            precise = _when(r.mtime) == _when(used.mtime)  # within one second: show the milliseconds that decided
+            why = f"采用修改时间较晚的「{used.relative}」（{_when(used.mtime, precise)}），本文件修改于{_when(r.mtime, precise)}"
+        rest.append((r, why))
+    return used, rest
+
+
+def assemble(
+    records: list[Record],
+    roster: Roster | None = None,
+    year: int | None = None,
+    last: Any = None,
+    skipped: list[Skipped] | None = None,
+) -> Batch:
+    """Decide which file counts for which unit, build the frame and run the numeric rules.
+
+    ``last`` is last year's frame (lastyear.read_last_year), indexed by the same unit keys.
+    """
+    year = merge_year(records, year)
+    submissions = [Submission(SKIPPED, "", s.relative, s.reason) for s in skipped or ()]
+    outcome: dict[str, str] = {}
+    groups: dict[str, list[Record]] = {}
+    matches: dict[str, Match | None] = {}
+    unreadable: list[Unit] = []
+    for r in records:
+        if r.merge_output:
+            outcome[r.relative] = f"{NOT_USED}：汇总表"
+            submissions.append(Submission(SKIPPED, "", r.relative, "这是汇总表（nianbao merge 的输出），不是单位报告"))
+            continue
+        if not r.readable:
+            outcome[r.relative] = STATUS_UNREADABLE
+            name = _stem(r)
+            _, match = identity(name, False, roster)
+            unit = Unit("file:" + r.relative, r, name, match=match)
+            if match is not None and match.index is not None:
+                unit.roster = roster.entries[match.index]
+            unreadable.append(unit)
+            continue
+        if year is not None and r.meta.year is not None and r.meta.year != year:
+            outcome[r.relative] = f"{NOT_USED}：{r.meta.year}年度"
+            submissions.append(
+                Submission(WRONG_YEAR, unit_name(r), r.relative, f"报告年度为{r.meta.year}年，本次汇总{year}年度，未计入")
+            )
+            continue
+        key, match = identity(unit_name(r), r.meta.government_own, roster)
+        groups.setdefault(key, []).append(r)
+        matches[r.path] = match
+
+    units: list[Unit] = []
+    for key, group in groups.items():
+        used, rest = _pick(group)
+        match = matches[used.path]
+        if key == GOVERNMENT_KEY and (match is None or match.index is None):
+            # The government's own report may come under the office's name; take any file's roster match.
+            match = next((matches[r.path] for r in group if matches[r.path] and matches[r.path].index is not None), match)
+        unit = Unit(key, used, unit_name(used), match=match)
+        if match is not None and match.index is not None:
+            unit.roster = roster.entries[match.index]
+        units.append(unit)
+        outcome[used.relative] = USED
+        for r, why in rest:
+            outcome[r.relative] = f"{NOT_USED}：重复"
+            what = "均标记为本级人民政府年度报告，只计一次；" if key == GOVERNMENT_KEY else ""
+            submissions.append(Submission(DUPLICATE, unit.display, r.relative, what + why))
+
+    units = _order(units) + _order(unreadable)
+    _roster_submissions(units, roster, records, matches, submissions)
+    frame = _frame(units)
+    _run_rules(units, frame, last)
+    _fill_status(units, frame)
+    if last is not None:
+        have = set(last.index)
+        for u in units:
+            if u.readable and u.key not in have:
+                submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.relative, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3）"))
+    submissions.sort(key=lambda s: CATEGORIES.index(s.category))
+    for r in records:
+        outcome.setdefault(r.relative, USED)
+    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None)
+
+
+def _order(units: list[Unit]) -> list[Unit]:
+    """Roster order first, then the rest by name; the file path breaks ties."""
+    return sorted(
+        units,
+        key=lambda u: (u.roster is None, u.roster.order if u.roster else 0, u.display, u.record.relative),
+    )
+
+
+def _roster_submissions(
+    units: list[Unit], roster: Roster | None, records: list[Record], matches: dict[str, Match | None], out: list[Submission]
+) -> None:
+    for u in units:
+        if not u.readable:
+            out.append(Submission(UNREADABLE, u.display, u.record.relative, u.record.error or ""))
+    if roster is None:
+        return
+    for r in records:
+        m = matches.get(r.path)
+        if m is not None and m.index is not None and not m.exact:
+            out.append(
+                Submission(FUZZY, roster.entries[m.index].name, r.relative, f"报告中的名称「{unit_name(r)}」按名单「{roster.entries[m.index].name}」匹配：{m.how}")
+            )
+    for u in units:
+        if not u.readable and u.match is not None and u.match.index is not None and not u.match.exact:
+            out.append(Submission(FUZZY, u.display, u.record.relative, f"文件名「{u.name}」按名单「{u.display}」匹配：{u.match.how}"))
+    sent = {u.roster.order for u in units if u.roster is not None}
+    for e in roster.entries:
+        if e.order not in sent and e not in roster.duplicates:
+            out.append(Submission(MISSING, e.name, "", "名单中的单位没有报送（没有找到该单位的文件）"))
+    for u in units:
+        if u.readable and u.roster is None:
+            m = u.match
+            if m is not None and m.candidates:
+                maybe = "、".join(roster.entries[i].name for i in m.candidates)
+                note = f"名称「{u.name}」与名单中多个单位相近（{maybe}），无法确定；已计入汇总，请核对名称"
+            else:
+                note = f"名称「{u.name}」不在名单中；已计入汇总，请核对名单或名称"
+            out.append(Submission(UNKNOWN, u.name, u.record.relative, note))
+    for e in roster.duplicates:
+        out.append(Submission(SKIPPED, e.name, roster.source, "名单中重复列出的单位，只计一次"))
+
+
+def _frame(units: list[Unit]):
+    import numpy as np
+    import pandas as pd
+
+    n = len(units)
+    values = np.full((n, len(CELL_IDS)), np.nan)
+    for i, u in enumerate(units):
+        if u.readable:
+            values[i] = np.frombuffer(u.record.values, dtype=float)
+    meta = {
+        "unit": [u.display for u in units],
+        "meta.name": [u.record.meta.name for u in units],
+        "meta.level": [u.record.meta.level or None for u in units],
+        "meta.region": [u.record.meta.region for u in units],
+        "meta.year": pd.array([u.record.meta.year for u in units], dtype="Int64"),
+        "meta.government_own": [u.record.meta.government_own for u in units],
+        "roster.order": pd.array([u.roster.order if u.roster else None for u in units], dtype="Int64"),
+        "roster.name": [u.roster.name if u.roster else "" for u in units],
+        "roster.code": [u.roster.code if u.roster else "" for u in units],
+        "match": [_match_label(u) for u in units],
+        "file": [u.record.relative for u in units],
+    }
+    index = pd.Index([u.key for u in units], name="key")
+    head = pd.DataFrame(meta, index=index)
+    body = pd.DataFrame(values, index=index, columns=list(CELL_IDS))
+    return pd.concat([head, body], axis=1)
+
+
+def _match_label(u: Unit) -> str:
+    if u.match is None:
+        return ""
+    if u.match.index is None:
+        return "名单外"
+    return "精确" if u.match.exact else "近似"
+
+
+def _run_rules(units: list[Unit], frame, last) -> None:
+    readable = [u for u in units if u.readable]
+    by_key = {u.key: u for u in readable}
+    numeric: dict[str, list[Finding]] = {u.key: [] for u in readable}
+    if readable:
+        sub = frame.loc[[u.key for u in readable]]
+        aligned = last.reindex(sub.index) if last is not None else None
+        for key, finding in evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid)):
+            numeric[key].append(finding)
+    for u in readable:
+        # The order check.check uses: reading, numeric rules, text checks; then acknowledgements, then sorting.
+        found = u.record.reading + numeric[u.key] + u.record.text_findings
+        u.findings = sort_findings(acknowledge(found, u.record.acknowledged))
+
+
+def _fill_status(units: list[Unit], frame) -> None:
+    counts = [count_by_severity(u.findings) for u in units]
+    frame["status"] = [u.status for u in units]
+    frame["errors"] = [c[Severity.ERROR] for c in counts]
+    frame["warnings"] = [c[Severity.WARNING] for c in counts]
+    frame["infos"] = [c[Severity.INFO] for c in counts]
+    frame["acknowledged"] = [sum(1 for f in u.findings if f.acknowledged) for u in units]
+    frame["counted"] = [u.readable for u in units]

@@ -1,0 +1,90 @@
+"""Last year's numbers per unit, for the cross-year rules Y1–Y3.
+
+    last = read_last_year(Path("2023汇总.xlsx"), roster)    # doctest: +SKIP
+
+``--last-year`` takes last year's merge output (its 明细 sheet carries a hidden
+row of cell ids, so it is read back exactly), a folder of last year's unit
+workbooks, or workbook files. Units are keyed as this year's are (roster
+match, else name; the government's own report as one unit), so the frames
+line up by index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from ..cells import parse_cell
+from ..errors import SourceError, source
+from ..schema import CELL_IDS, CELLS
+from .files import discover
+from .roster import Roster
+from .worker import is_merge_output, read_all
+
+DETAIL_SHEET = "明细"
+KEY_ROW_MARK = "unit"  # first cell of the hidden row of column ids on 明细
+DETAIL_HEADER_ROWS = 3  # under the ids: table / row / column headers, then one row per unit
+
+
+def _number(value: object, cid: str) -> float:
+    parsed = parse_cell(value, CELLS[cid])
+    if parsed.number is not None:
+        return float(parsed.number)
+    return 0.0 if parsed.state.counts_as_zero else float("nan")
+
+
+def _from_merge_output(path: Path, roster: Roster | None) -> Any:
+    import pandas as pd
+
+    from ..workbook.read import open_workbook
+    from .assemble import STATUS_UNREADABLE, identity
+
+    with source(path):
+        book = open_workbook(path)
+        try:
+            rows = book.get_sheet_by_name(DETAIL_SHEET).to_python()
+        except Exception as e:
+            raise SourceError(f"汇总表中没有可读取的「{DETAIL_SHEET}」工作表") from e
+        finally:
+            book.close()
+    ids = next((r for r in rows if r and r[0] == KEY_ROW_MARK), None)
+    if ids is None:
+        raise SourceError(f"「{DETAIL_SHEET}」工作表中没有列标识行，无法按单位读取上年数据", path)
+    col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
+    start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
+    data: dict[str, dict[str, Any]] = {}
+    for row in rows[start:]:
+        if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == STATUS_UNREADABLE:
+            continue
+        gov = row[col["meta.government_own"]] in ("是", True)
+        key, _ = identity(str(row[col["unit"]]), gov, roster)
+        values = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
+        values["meta.level"] = row[col["meta.level"]] or None
+        data.setdefault(key, values)
+    return pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS])
+
+
+def _from_workbooks(paths: list[Path], roster: Roster | None, year: int | None, workers: int | None,
+                    progress: Callable[[int], None] | None) -> Any:
+    from .assemble import assemble
+
+    items, _ = discover(paths)
+    records = read_all(items, workers, progress)
+    batch = assemble(records, roster=roster, year=(year - 1) if year else None)
+    frame = batch.frame[batch.frame["counted"].astype(bool)]
+    return frame[["meta.level", *CELL_IDS]]
+
+
+def read_last_year(
+    paths: list[Path] | Path, roster: Roster | None = None, year: int | None = None,
+    workers: int | None = None, progress: Callable[[int], None] | None = None,
+) -> Any:
+    """Last year's frame, one row per unit key: ``meta.level`` and a float column per cell id.
+
+    ``year`` is this year's: from a folder only last year's reports are taken.
+    """
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].is_file() and is_merge_output(paths[0]):
+        return _from_merge_output(paths[0], roster)
+    return _from_workbooks(paths, roster, year, workers, progress)

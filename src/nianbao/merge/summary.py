@@ -1,0 +1,134 @@
+"""summarise(frame) -> Report: the county totals, as a Report in the statutory cells.
+
+    >>> total = summarise(batch.frame, year=2024)       # doctest: +SKIP
+    >>> total.values["t3.new.total"]                    # doctest: +SKIP
+    128
+
+How a cell aggregates is the schema's ``CellSpec.aggregate``: flows ("sum")
+add up; stock fields ("stock", 现行有效件数) are added too, but they are a
+sum of levels, and the 汇总 sheet says so (``STOCK_NOTE``). A unit whose cell
+is unknown (text that is not a number, a formula with no saved result) adds
+nothing, and the total carries an H1 finding naming how many units are
+missing from it: an incomplete total is never shown as if it were complete.
+
+``SUMMARY_ADDRESSES`` is where each total sits on the 汇总 sheet; the writer
+places the tables there and the summary's findings point there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..report import CellRef, Finding, Report, UnitMeta
+from ..rules import RULES, evaluate
+from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
+from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
+from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
+
+SUMMARY_SHEET = "汇总"
+SUMMARY_NAME = "汇总"
+FIRST_TABLE_ROW = 6  # rows 1–4: title, coverage, stock note, completeness; row 5 blank
+# Each table keeps its template columns, shifted so the three share column widths well:
+# 表三's label columns come first; 表二 and 表四 start under 表三's wide label / first data column.
+TABLE_COLUMN_OFFSET = {"t2": 2, "t3": 0, "t4": 3}
+TABLE_GAP = 1
+
+# How the totals of each kind of cell are formed (CellSpec.aggregate). Both add up over units;
+# a stock's sum is a different thing from the county's own stock, and the 汇总 sheet says so.
+AGGREGATES = {"sum": "各单位之和", "stock": "各单位之和（存量指标）"}
+STOCK_CELLS = tuple(cid for cid in CELL_IDS if CELLS[cid].aggregate == "stock")
+if {c.aggregate for c in CELLS.values()} - set(AGGREGATES):
+    # A new kind of aggregation in the schema must be taught here, not silently summed.
+    raise ValueError(f"summary: unknown CellSpec.aggregate {sorted({c.aggregate for c in CELLS.values()} - set(AGGREGATES))}")
+
+
+def _stock_note() -> str:
+    where = "、".join(dict.fromkeys(f"{CELLS[c].table}「{CELLS[c].column.label}」" for c in STOCK_CELLS))
+    return (
+        f"说明：{where}是存量指标，本表数字为各单位该项之和"
+        "（按单位相加；联合发文等可能被多个单位重复计数），不是全县（市、区）的现行有效文件总数。"
+    )
+
+
+STOCK_NOTE = _stock_note()
+
+
+def table_rows() -> dict[str, int]:
+    """The 汇总 sheet row where each table's block (heading + grid) starts."""
+    out, row = {}, FIRST_TABLE_ROW
+    for key, table in TABLES.items():
+        out[key] = row
+        row += table_bottom(table) - HEADING_ROW + 1 + TABLE_GAP
+    return out
+
+
+TABLE_ROWS = table_rows()
+CHECKS_ROW = max(TABLE_ROWS[k] + table_bottom(t) - HEADING_ROW for k, t in TABLES.items()) + 2
+
+
+def summary_position(cid: str) -> tuple[int, int]:
+    """1-based (row, col) of a total on the 汇总 sheet."""
+    pos = POSITIONS[cid]
+    key = cid.split(".", 1)[0]
+    return TABLE_ROWS[key] + pos.row - HEADING_ROW, pos.col + TABLE_COLUMN_OFFSET[key]
+
+
+SUMMARY_ADDRESSES = {cid: f"{SUMMARY_SHEET}!{a1(*summary_position(cid))}" for cid in CELL_IDS}
+
+
+def _total(values: Any, kind: str) -> int | float:
+    total = float(values.sum())
+    if kind == "count":
+        return int(round(total))
+    # Amounts in 万元: drop binary noise (0.1 + 0.2), keep far more places than anyone types.
+    return round(total, 6)
+
+
+def summarise(frame: Any, year: int | None = None, name: str | None = None, region: str = "") -> Report:
+    """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns)."""
+    rows = frame[frame["counted"].astype(bool)] if "counted" in frame else frame
+    report = Report(meta=UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year))
+    for cid in CELL_IDS:
+        col = rows[cid].astype(float)
+        known = col.notna()
+        report.values[cid] = _total(col[known], CELLS[cid].kind)
+        report.addresses[cid] = SUMMARY_ADDRESSES[cid]
+        missing = int((~known).sum())
+        if missing:
+            units = "、".join(map(str, rows.loc[~known, "unit"].head(5))) if "unit" in rows else ""
+            more = f"等{missing}个单位" if missing > 5 else ""
+            report.findings.append(
+                Finding(
+                    "H1", RULES["H1"].severity,
+                    f"{CELLS[cid].label}的汇总数不完整：{units}{more}的该项无法读取，未计入（已计入{int(known.sum())}个单位）",
+                    (CellRef(cid, SUMMARY_ADDRESSES[cid]),),
+                    actual=report.values[cid],
+                )
+            )
+    return report
+
+
+def check_summary(summary: Report) -> list[Finding]:
+    """What is wrong with the totals: incomplete cells, then every rule the sums break."""
+    return list(summary.findings) + evaluate(summary)
+
+
+def coverage(batch: Batch, summary: Report) -> str:
+    """The sentence that says what the totals cover: which units, which year, what was left out."""
+    counted = batch.counted
+    levels = Counter(u.record.meta.level or "层级未填" for u in counted)
+    order = list(LEVELS)
+    by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+    year = f"{batch.year}年度" if batch.year else "年度未填写的"
+    parts = [f"汇总范围：{year}报告，共{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
+    gov = [u for u in counted if u.record.meta.government_own]
+    if gov:
+        parts.append(f"含本级人民政府年度报告「{gov[0].display}」，只计一次")
+    cats = Counter(s.category for s in batch.submissions)
+    if cats[UNKNOWN]:
+        parts.append(f"含名单外单位{cats[UNKNOWN]}个")
+    left = [f"{c}{cats[c]}{'个' if c in (MISSING, UNREADABLE) else '份'}" for c in (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE) if cats[c]]
+    if left:
+        parts.append("未计入：" + "、".join(left) + "（详见「报送情况」）")
+    return "；".join(parts) + "。"

@@ -1,0 +1,196 @@
+"""The map step: one input file → one small picklable Record, in a pool of processes.
+
+Each worker reads its file with the foundation reader and runs the checks that
+need the report itself (reading findings, text checks). The numeric rules are
+NOT run here: the parent runs them once over all units (rules.evaluate_frame),
+so there is one implementation of every rule and one pass of numpy.
+
+A Record carries only what the reduce needs: the unit's details, the 200
+numbers as floats (NaN = unknown, blank and "/" = 0, as ``Report.number``),
+what non-numbers were typed, addresses that differ from the template's, and
+the file's facts (size, time, SHA-256) for the 来源 sheet.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import math
+import os
+import signal
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..check import REPORT_CHECKS
+from ..errors import SourceError
+from ..report import Finding, Report, State, UnitMeta
+from ..schema import CELL_IDS, MARKER_SHEET
+from ..sources import read_report
+from ..workbook.layout import ADDRESSES
+from .files import Input
+
+# A merge output carries this row in its hidden marker sheet, so that a later merge over the same
+# folder does not count last year's totals as one more unit.
+MERGE_MARKER = ("kind", "merge")
+
+
+@dataclass
+class Record:
+    relative: str
+    path: str
+    size: int = 0
+    mtime: float = 0.0
+    sha256: str = ""
+    error: str | None = None  # why the file could not be read (Chinese)
+    error_kind: str | None = None  # the SourceError class name
+    merge_output: bool = False  # a nianbao merge output, not a unit's report
+    meta: UnitMeta = field(default_factory=UnitMeta)
+    values: array = field(default_factory=lambda: array("d"))  # in CELL_IDS order
+    shown: dict[str, str | None] = field(default_factory=dict)  # cells that were not a plain number: what was typed
+    addresses: dict[str, str] = field(default_factory=dict)  # only where not ADDRESSES[cid]
+    reading: list[Finding] = field(default_factory=list)  # found while reading
+    text_findings: list[Finding] = field(default_factory=list)  # check.REPORT_CHECKS
+    acknowledged: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None and not self.merge_output
+
+    def address(self, cid: str) -> str:
+        return self.addresses.get(cid, ADDRESSES[cid])
+
+
+def _facts(item: Input, record: Record) -> bytes | None:
+    try:
+        st = item.path.stat()
+        data = item.path.read_bytes()
+    except OSError:
+        return None
+    record.size, record.mtime = st.st_size, st.st_mtime
+    record.sha256 = hashlib.sha256(data).hexdigest()
+    return data
+
+
+def is_merge_output(path: Path) -> bool:
+    """Whether ``path`` is a workbook written by nianbao merge (its hidden marker says so)."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if MARKER_SHEET not in book.sheet_names:
+            return False
+        rows = book.get_sheet_by_name(MARKER_SHEET).to_python()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # includes calamine's Rust panics
+        return False
+    return any(len(r) > 1 and (r[0], r[1]) == MERGE_MARKER for r in rows)
+
+
+def _shown(report: Report, cid: str) -> str | None:
+    state = report.state(cid)
+    if state is State.BLANK:
+        return None
+    if state is State.FORMULA:
+        return "（公式无结果）"
+    return report.raw.get(cid, "")
+
+
+def record_from_report(report: Report, record: Record) -> Record:
+    """Fill ``record`` from a Report that was read (also used for reports already in memory)."""
+    record.meta = report.meta
+    nan = math.nan
+    values = array("d")
+    for cid in CELL_IDS:
+        v = report.number(cid)
+        values.append(nan if v is None else float(v))
+    record.values = values
+    record.shown = {cid: _shown(report, cid) for cid in report.states if report.state(cid) is not State.NUMBER}
+    record.shown.update({cid: raw for cid, raw in report.raw.items() if cid not in record.shown})
+    record.addresses = {cid: report.addresses.get(cid, "") for cid in CELL_IDS if report.addresses.get(cid, "") != ADDRESSES[cid]}
+    record.reading = list(report.findings)
+    # Text checks take last year's report in their signature; none of them reads it, and a worker
+    # never has it (cross-year numeric rules run in the parent, over the frame).
+    record.text_findings = [f for rc in REPORT_CHECKS for f in rc(report, None)]
+    record.acknowledged = dict(report.acknowledged)
+    return record
+
+
+def read_one(item: Input) -> Record:
+    """Read one input file. Never raises for a bad file: the reason goes into the Record."""
+    record = Record(item.relative, str(item.path))
+    if _facts(item, record) is None:
+        record.error, record.error_kind = "文件无法打开（可能没有读取权限或已被移走）", "FileMissing"
+        return record
+    try:
+        report = read_report(item.path)
+    except SourceError as e:
+        record.error, record.error_kind = e.message, type(e).__name__
+        return record
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # a reader bug (or a Rust panic, a BaseException) must not stop the batch
+        record.error, record.error_kind = f"读取时出现意外错误（{type(e).__name__}: {e}）", type(e).__name__
+        return record
+    if not report.meta.name and any(f.rule == "L1" for f in report.findings) and is_merge_output(item.path):
+        record.merge_output = True
+        record.meta = report.meta
+        return record
+    return record_from_report(report, record)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone handles it (and writes nothing).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# Below this many files a pool costs more to start than it saves.
+POOL_THRESHOLD = 24
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def read_all(
+    items: list[Input], workers: int | None = None, progress: Callable[[int], None] | None = None
+) -> list[Record]:
+    """Read every input (in a process pool when it pays); records come back in input order."""
+    workers = workers or default_workers()
+    if workers <= 1 or len(items) < POOL_THRESHOLD:
+        out = []
+        for item in items:
+            out.append(read_one(item))
+            if progress:
+                progress(1)
+        return out
+    import multiprocessing as mp
+
+    # fork where available: workers start in milliseconds and inherit the imported modules.
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    chunksize = max(1, min(64, len(items) // (workers * 8)))
+    by_path: dict[str, Record] = {}
+    # Forked workers share the parent's heap; a garbage collection in a worker would walk (and so copy)
+    # every inherited object. Freezing keeps the collector to what the worker itself creates.
+    gc.freeze()
+    pool = ctx.Pool(workers, initializer=_ignore_sigint)
+    try:
+        for record in pool.imap_unordered(read_one, items, chunksize=chunksize):
+            by_path[record.path] = record
+            if progress:
+                progress(1)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        gc.unfreeze()
+    return [by_path[str(item.path)] for item in items]
+
+
