@@ -17,18 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import median_ms
+
 from nianbao.check import check
 from nianbao.examples import write_examples
 from nianbao.workbook.read import read_workbook
 
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

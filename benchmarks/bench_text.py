@@ -9,10 +9,10 @@ saving an empty document for the Word export, and a bare Jinja render for the HT
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms
 
 from nianbao.check import REPORT_CHECKS, check
 from nianbao.examples import EXAMPLES
@@ -23,14 +23,6 @@ from nianbao.report import Report
 from nianbao.rules import evaluate
 from nianbao.textcheck import TEXT_CHECKS
 
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def row(name: str, ours: float, base: float, base_name: str) -> None:

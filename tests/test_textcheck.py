@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.check import check
 from nianbao.examples import EXAMPLES
 from nianbao.narrative import generate
-from nianbao.report import Report, findings_table
-from nianbao.sources import read_report
+from nianbao.report import Report
 from nianbao.textcheck import (
     check_aspects,
     check_follow_up,
@@ -212,26 +210,6 @@ def test_y6_last_years_problems_not_followed_up():
 
 
 # --- the bundled examples --------------------------------------------------------------
-
-
-def test_examples_findings_with_the_text_checks(examples_dir):
-    """The examples' complete findings: the text checks add S6 and S10 to 峰灵镇 and nothing to the made-up department."""
-    fengling = read_report(examples_dir / EXAMPLES[0].file)
-    assert findings_table(check(fengling)) == [
-        ("S6", "warning", "文字!B8"),
-        ("S10", "warning", "文字!B8"),
-    ]
-    mistakes = read_report(examples_dir / EXAMPLES[1].file)
-    assert findings_table(check(mistakes)) == [
-        ("T3-V", "error", "表三!J28"),
-        ("T3-H", "error", "表三!J7"),
-        ("T4-S", "error", "表四!E5"),
-        ("N4", "warning", "表三!D17"),
-        ("N3", "warning", "表三!G15"),
-        ("P1", "warning", "表二!D4"),
-        ("P3", "warning", "表二!B15"),
-        ("S7", "warning", "文字!B11"),
-    ]
 
 
 def test_s10_a_unit_may_speak_of_its_own_kind():
