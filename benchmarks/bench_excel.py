@@ -23,6 +23,11 @@ start (``python -c pass``) timed in the same way:
   the writes) on the same example with its 文字 sheet emptied, and of 导出 (reading,
   checking, writing the .docx and .html) on the example without errors, cold and
   warm, with the heavy modules each cold path loads.
+* 汇总 on a small folder (--merge-units unit workbooks generated as in
+  bench_merge.py, a few percent faulty, and a roster) named on a 汇总设置 sheet:
+  reading the settings, merging in one process and writing the new summary
+  workbook, cold and warm, against ``nianbao merge`` of the same folder as a
+  subprocess (end to end, its default process pool) in the same run.
 
 The COM calls a click makes in desktop Excel (a bulk read per sheet, one fill per
 run of marked cells, one write of 校验结果, one hyperlink per finding, one write per
@@ -140,6 +145,49 @@ def export_compute(grids: dict, source: str, folder: str):
     return export_report(read_report(grids, source), source, docx=out.with_suffix(".docx"), html=out.with_suffix(".html"))
 
 
+def merge_compute(grids: dict, workbook: str) -> None:
+    """汇总 without Excel: the button's plan, merge and alert; the output is removed so every run sees the same folder."""
+    from nianbao.excel import merge_books, merge_message, merge_plan
+
+    plan = merge_plan(grids, Path(workbook))
+    merge_message(merge_books(plan), plan)
+    plan.output.unlink()
+
+
+def merge_folder(folder: Path, units: int) -> tuple[dict, Path]:
+    """``units`` unit workbooks in folder/收件箱 with 名单.csv beside it, and the grids of a book holding a
+    汇总设置 sheet that names them; returns (grids, where that book is saved)."""
+    from bench_merge import generate
+
+    from nianbao.schema import MERGE_SETTINGS_SHEET
+    from nianbao.workbook.layout import merge_settings_values
+
+    import openpyxl
+
+    generate(folder / "收件箱", units)
+    rows = merge_settings_values({"folder": "收件箱", "roster": "名单.csv"})
+    wb = openpyxl.Workbook()
+    wb.active.title = MERGE_SETTINGS_SHEET
+    for row in rows:
+        wb.active.append(row)
+    wb.save(folder / "汇总设置.xlsx")
+    return {MERGE_SETTINGS_SHEET: rows}, folder / "汇总设置.xlsx"
+
+
+def cli_merge(folder: Path, repeat: int) -> float:
+    """Median ms of ``nianbao merge`` of folder/收件箱 with its roster, as a subprocess."""
+    exe = Path(sys.executable).parent / "nianbao"
+    cmd = [str(exe) if exe.exists() else "nianbao", "merge", str(folder / "收件箱"), "-o", str(folder / "cli.xlsx"),
+           "--roster", str(folder / "名单.csv")]
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        times.append((time.perf_counter() - t) * 1000)
+    (folder / "cli.xlsx").unlink()
+    return statistics.median(times)
+
+
 def cold(name: str, args: list, repeat: int) -> tuple[float, str]:
     """Median ms of ``name``(*args) in fresh processes (lazy imports included), and the heavy modules it loaded."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
@@ -162,6 +210,7 @@ def warm(fn, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--merge-units", type=int, default=50, help="unit workbooks in the folder 汇总 merges")
     args = parser.parse_args()
     n = args.repeat
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, median of {n}\n")
@@ -215,6 +264,17 @@ def main() -> None:
         print(f"导出 compute+write, cold (fresh process)          {export_cold:7.1f} ms   {sizes}; heavy modules loaded: {export_loaded}")
         print(f"导出 compute+write, warm (same process)           {export_warm:7.1f} ms   = {export_warm / warm_check:.1f}× warm 校验")
 
+        merge_dir = Path(tmp) / "汇总"
+        merge_grids, settings_book = merge_folder(merge_dir, args.merge_units)
+        merge_cold, merge_loaded = cold("merge_compute", [merge_grids, str(settings_book)], n)
+        merge_warm = warm(lambda: merge_compute(merge_grids, str(settings_book)), min(n, 5))
+        cli = cli_merge(merge_dir, n)
+        files = sum(1 for p in (merge_dir / "收件箱").rglob("*") if p.is_file())
+        print(f"汇总 merge+write, cold (fresh process)            {merge_cold:7.1f} ms   {files} files, one process; "
+              f"heavy modules loaded: {merge_loaded}")
+        print(f"汇总 merge+write, warm (same process)             {merge_warm:7.1f} ms")
+        print(f"nianbao merge of the same folder (subprocess)     {cli:7.1f} ms   button cold compute = {merge_cold / cli:.2f}× the command")
+
         if os.environ.get("XLWINGS_LICENSE_KEY"):
             sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
             from remote_excel import open_book, payload as book_payload
@@ -236,6 +296,7 @@ def main() -> None:
                 ("校验", "check", data),
                 ("生成文字", "text", blank),
                 ("导出", "export", book_payload(clean_path, str(clean_path))),
+                ("汇总", "merge", book_payload(settings_book, str(settings_book))),
             ):
                 ms, actions = remote(tag, book_data)
                 print(f"{label} button via xlwings remote engine (warm){' ' * (10 - 2 * len(label))}{ms:7.1f} ms   {actions} actions")

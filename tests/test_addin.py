@@ -67,7 +67,7 @@ def test_ribbon_tab_and_chinese_labels():
     root = custom_ui()
     tab = root.find(f"{NS}ribbon/{NS}tabs/{NS}tab")
     assert tab.get("label") == excel.TITLE == "政务公开年报"
-    assert [(b.get("tag"), b.get("label")) for b in buttons(root)] == [("check", "校验"), ("text", "生成文字"), ("export", "导出")]
+    assert [(b.get("tag"), b.get("label")) for b in buttons(root)] == [("check", "校验"), ("text", "生成文字"), ("merge", "汇总"), ("export", "导出")]
 
 
 def test_every_on_action_names_a_sub_of_the_ribbon_module():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -14,16 +15,24 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from remote_excel import fill, open_book, payload, replay  # sets the noncommercial key before xlwings loads
+from unitbooks import one_application, unit_book
 
 from nianbao import excel
 from nianbao.check import check
 from nianbao.cli import main
 from nianbao.narrative import mark
-from nianbao.report import findings_table
-from nianbao.schema import RESULTS_SHEET, TEXT_SHEET, TEXT_SLOTS
+from nianbao.report import Report, findings_table
+from nianbao.schema import MERGE_SETTINGS_SHEET, RESULTS_SHEET, TEXT_SHEET, TEXT_SLOTS
 from nianbao.workbook.annotate import RESULTS_NOTE
 from nianbao.workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR
-from nianbao.workbook.layout import RESULTS_COLUMNS, TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL, text_sheet_values
+from nianbao.workbook.layout import (
+    RESULTS_COLUMNS,
+    TEXT_MARK_COL,
+    TEXT_ROWS,
+    TEXT_VALUE_COL,
+    merge_settings_values,
+    text_sheet_values,
+)
 from nianbao.workbook.read import read_workbook
 
 MISTAKES = "示例县市场监督管理局-2024.xlsx"
@@ -378,16 +387,171 @@ def test_export_refuses_the_example_with_mistakes_and_lists_its_errors(examples_
     assert list(path.parent.iterdir()) == [path]
 
 
+@pytest.mark.parametrize("tag", ["export", "merge"])
 @pytest.mark.parametrize("name, says", [
     ("工作簿1", "这个工作簿还没有保存过，不知道把文件写在哪里：请先保存工作簿（例如保存到“文档”），再点按钮"),
     ("https://d.docs.live.net/4f2a/文档/单位.xlsx", "这个工作簿保存在OneDrive或SharePoint上，无法在它旁边写入文件"),
 ])
-def test_export_refuses_a_book_without_a_folder(examples_dir, tmp_path, monkeypatch, name, says):
+def test_export_and_merge_refuse_a_book_without_a_folder(examples_dir, tmp_path, monkeypatch, name, says, tag):
     monkeypatch.chdir(tmp_path)  # a relative name must not land in the working directory
     book = open_book(payload(examples_dir / FENGLING, name))
-    assert excel.run("export", book).startswith(says)
+    assert excel.run(tag, book).startswith(says)
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     assert list(tmp_path.iterdir()) == []
+
+
+# --- 汇总 -----------------------------------------------------------------------------------
+
+UNITS = {  # file → (unit, numbers): three consistent units, one with an error (T3-H on 本年新收)
+    "甲镇.xlsx": ("示例县甲镇人民政府", one_application()),
+    "部门/乙局.xlsx": ("示例县乙局", one_application("business", "partial")),
+    "部门/丙局.xlsx": ("示例县丙局", {**one_application(), "t3.new.total": 2}),
+    "乡镇/丁镇.xlsx": ("示例县丁镇人民政府", {}),
+}
+SETTINGS_BOOK = "汇总设置.xlsx"
+
+
+@pytest.fixture()
+def inbox(tmp_path) -> Path:
+    """A county's inbox: four unit workbooks in two subfolders and one empty file (an interrupted copy)."""
+    folder = tmp_path / "收件箱"
+    for relative, (unit, numbers) in UNITS.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        unit_book(folder / relative, unit, numbers)
+    (folder / "部门" / "坏.xlsx").write_bytes(b"")
+    return folder
+
+
+def fingerprints(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def nianbao_merge(folder: Path, out: Path, *options: str) -> Report:
+    """What `nianbao merge` writes for ``folder``, re-read as the Report of its 汇总 sheet."""
+    result = CliRunner().invoke(main, ["merge", str(folder), "-o", str(out), *options])
+    assert result.exit_code in (1, 2), result.output  # the inbox has an error and an unreadable file
+    return read_workbook(out)
+
+
+def assert_same_totals(ours: Path, theirs: Report) -> None:
+    reread = read_workbook(ours)
+    assert reread.values == theirs.values and reread.states == theirs.states
+
+
+def settings_book(path: Path, values: dict[str, object]) -> Path:
+    """A workbook holding only a 汇总设置 sheet, laid out as the docs say, filled with ``values``."""
+    wb = openpyxl.Workbook()
+    wb.active.title = MERGE_SETTINGS_SHEET
+    for row in merge_settings_values(values):
+        wb.active.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def merged_lines(units: str, output: Path, errors: int = 1, unreadable: int = 1, missing: str = "") -> list[str]:
+    """The closing alert of 汇总, line by line, up to what depends on the open book."""
+    return [
+        f"汇总2024年度：{units}。", "", "汇总工作簿：", str(output), "",
+        f"有错误的单位：{errors}个", f"无法读取的文件：{unreadable}个",
+        missing or "未指定应报送单位名单，没有检查未报送（可在「汇总设置」工作表中指定）",
+        "汇总数校验：2项问题（见「问题清单」）",  # 丙局's T3-H makes the totals' T3-H and T3-V fail
+        "", "各单位的情况见汇总工作簿的「报送情况」「问题清单」「明细」工作表。",
+        "汇总工作簿没有自动打开：请在Excel中点“文件→打开”，打开上面的文件。",
+    ]
+
+
+def test_merge_writes_a_new_summary_beside_the_open_book_with_nianbao_merges_totals(inbox, tmp_path):
+    cli = nianbao_merge(inbox, tmp_path / "cli" / "汇总.xlsx")
+    before = fingerprints(inbox)
+    open_unit = inbox / "甲镇.xlsx"  # the clerk opened one of the units' workbooks
+    result = press(open_unit, tmp_path / "after.xlsx", "merge", name=str(open_unit))
+    output = inbox / "汇总.xlsx"
+    assert_same_totals(output, cli)
+    assert read_workbook(output).values["t3.new.total"] == 4
+    assert fingerprints(inbox) == {**before, "汇总.xlsx": fingerprints(inbox)["汇总.xlsx"]}  # inputs untouched, no temp file
+    assert result["actions"] == ["alert"] and result["alerts"][0]["mode"] == "info"
+    assert result["alerts"][0]["prompt"].split("\n") == merged_lines(
+        "4个单位计入（通过3个、有错误1个、无法读取1个）", output,
+    ) + ["本工作簿也在汇总之列：汇总读取的是它已保存的内容，尚未保存的修改没有计入。"]
+
+
+def test_merge_follows_the_settings_sheet_folder_roster_and_year(inbox, tmp_path):
+    office = tmp_path / "县政务公开办"
+    roster = office / "名单.csv"
+    roster.parent.mkdir()
+    roster.write_text("单位名称\n" + "".join(unit + "\n" for unit, _ in UNITS.values()) + "示例县戊局\n", encoding="utf-8")
+    book = settings_book(office / SETTINGS_BOOK, {"folder": "../收件箱", "roster": "名单.csv", "year": 2024})
+    cli = nianbao_merge(inbox, tmp_path / "cli" / "汇总.xlsx", "--roster", str(roster), "--year", "2024")
+    before = fingerprints(inbox)
+    result = press(book, tmp_path / "after.xlsx", "merge", name=str(book))
+    output = office / "汇总.xlsx"
+    assert_same_totals(output, cli)
+    assert fingerprints(inbox) == before
+    submissions = openpyxl.load_workbook(output)["报送情况"]
+    assert "示例县戊局" in [c.value for row in submissions.iter_rows() for c in row]
+    assert result["alerts"][0]["prompt"].split("\n") == merged_lines(
+        "4个单位计入（通过3个、有错误1个、无法读取1个）", output, missing="名单中未报送的单位：1个",
+    )  # the settings workbook is not an input: no word about its unsaved changes
+
+
+def test_merge_passes_over_the_settings_book_inside_the_folder_it_merges(inbox, tmp_path):
+    book = settings_book(inbox / SETTINGS_BOOK, {})  # 汇总文件夹 left blank: the book's own folder
+    result = press(book, tmp_path / "after.xlsx", "merge", name=str(book))
+    output = inbox / "汇总.xlsx"
+    assert result["alerts"][0]["prompt"].split("\n")[:4] == merged_lines("4个单位计入（通过3个、有错误1个、无法读取1个）", output)[:4]
+    skipped = [r for r in openpyxl.load_workbook(output)["报送情况"].iter_rows(values_only=True) if r[0] == "已跳过"]
+    assert [r[2] for r in skipped] == [SETTINGS_BOOK]
+
+
+def test_second_press_writes_a_second_file_and_keeps_the_first(inbox, tmp_path):
+    open_unit = inbox / "甲镇.xlsx"
+    press(open_unit, tmp_path / "first.xlsx", "merge", name=str(open_unit))
+    first = inbox / "汇总.xlsx"
+    kept = first.read_bytes()
+    result = press(open_unit, tmp_path / "second.xlsx", "merge", name=str(open_unit))
+    second = inbox / "汇总(2).xlsx"
+    assert first.read_bytes() == kept
+    assert result["alerts"][0]["prompt"].split("\n")[3] == str(second)
+    assert read_workbook(second).values == read_workbook(first).values  # the first output is not a unit: skipped
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(["乡镇", "部门", "甲镇.xlsx", "汇总.xlsx", "汇总(2).xlsx"])
+
+
+def test_merge_plan_finds_the_settings_by_their_labels(inbox, tmp_path):
+    office = tmp_path / "县政务公开办"
+    (office / "上年").mkdir(parents=True)
+    (office / "名单.csv").write_text("单位名称\n示例县甲局\n", encoding="utf-8")
+    grids = {
+        "说明": [["本工作簿用于汇总"]],
+        MERGE_SETTINGS_SHEET: [  # laid out differently from the docs: found by the labels, value right of each
+            ["本县2024年度汇总"], [None, "汇总年度", None, "2024年"], [None, "汇总文件夹", '"../收件箱"'],
+            [None, "应报送单位名单", str(office / "名单.csv")], [None, "上年度汇总", "上年"],
+        ],
+    }
+    plan = excel.merge_plan(grids, office / SETTINGS_BOOK)
+    assert (plan.folder, plan.roster, plan.last_year, plan.year) == (office / "../收件箱", office / "名单.csv", office / "上年", 2024)
+    assert plan.output == office / "汇总.xlsx"
+    assert plan.skip == {office / SETTINGS_BOOK: "发起汇总的工作簿（含「汇总设置」工作表，不是单位的报告）"}
+    plain = excel.merge_plan({"表三": [[None]]}, inbox / "甲镇.xlsx")  # no settings: the book's own folder, nothing skipped
+    assert (plain.folder, plain.roster, plain.last_year, plain.year, plain.skip) == (inbox, None, None, None, {})
+
+
+@pytest.mark.parametrize("values, says", [
+    ({"folder": "没有这个文件夹"}, "「汇总设置」工作表：“汇总文件夹”填写的「没有这个文件夹」不存在（按本工作簿所在的文件夹查找："),
+    ({"folder": "名单.csv"}, "「汇总设置」工作表：“汇总文件夹”应为文件夹，"),
+    ({"roster": "“名单.xlsx”"}, "「汇总设置」工作表：“应报送单位名单”填写的「名单.xlsx」不存在"),
+    ({"year": "去年"}, "「汇总设置」工作表：“汇总年度”应填写四位年份，如2024（现为「去年」）"),
+    ({"folder": "空"}, "文件夹 "),
+])
+def test_merge_refuses_settings_that_name_nothing_usable(tmp_path, values, says):
+    office = tmp_path / "县政务公开办"
+    (office / "空").mkdir(parents=True)
+    (office / "名单.csv").write_text("单位名称\n示例县甲局\n", encoding="utf-8")
+    book = settings_book(office / SETTINGS_BOOK, values)
+    before = fingerprints(office)
+    message = excel.run("merge", open_book(payload(book, str(book))))
+    assert message.startswith(says), message
+    assert fingerprints(office) == before
 
 
 # --- dispatch: the caller, the active book, alerts instead of tracebacks ---------------------------

@@ -257,6 +257,15 @@ def test_lock_files_and_the_output_itself_are_skipped(tmp_path):
     assert other.summary.values["t3.new.total"] == 1
 
 
+def test_files_the_caller_names_are_skipped_with_its_reason(tmp_path):
+    folder = tmp_path / "in"
+    unit_book(folder / "甲.xlsx", "示例县甲局", one_application())
+    unit_book(folder / "设置.xlsx", "示例县乙局", one_application())
+    result = merge([folder], None, skip={tmp_path / "in" / ".." / "in" / "设置.xlsx": "发起汇总的工作簿"})
+    assert [r.relative for r in result.batch.records] == ["甲.xlsx"]
+    assert [(s.category, s.file, s.note) for s in result.batch.submissions] == [(SKIPPED, "设置.xlsx", "发起汇总的工作簿")]
+
+
 def test_fuzzy_roster_matches_are_reported(tmp_path):
     unit_book(tmp_path / "in" / "a.xlsx", "峰灵镇", one_application(), level="乡镇/街道")
     unit_book(tmp_path / "in" / "b.xlsx", "巫溪县市场监管局", one_application())

@@ -13,21 +13,25 @@ fill colours, sheets add/clear/activate, hyperlinks and ``app.alert`` — no ``.
 no formula reads, no notes. Each click starts a new Python process on Windows, so
 importing this module loads no xlwings, pandas, numpy or openpyxl.
 
-导出 writes next to the workbook's file (``Book.fullname``), which only a Python
-process on the clerk's own computer (desktop RunPython) can do; where the book has
-no folder there (never saved, a OneDrive/SharePoint URL, xlwings Server) it refuses.
+导出 and 汇总 write next to the workbook's file (``Book.fullname``), which only a
+Python process on the clerk's own computer (desktop RunPython) can do; where the
+book has no folder there (never saved, a OneDrive/SharePoint URL, xlwings Server)
+they refuse. 汇总 reads the unit workbooks from disk (the open one too, as saved)
+and writes a new workbook it cannot open: the allowed API has no "open a book".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
+from .cells import plain_text
 from .errors import NianbaoError, SourceError
 from .locate import Grid
 from .report import Finding, Report, Severity
-from .schema import CELL_IDS, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
+from .schema import CELL_IDS, MERGE_SETTINGS, MERGE_SETTINGS_SHEET, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
 from .workbook.annotate import (
     RESULTS_NOTE,
     ResultRow,
@@ -44,6 +48,7 @@ from .workbook.layout import RESULTS_COLUMNS, TEXT_VALUE_COL, cell_position, tex
 
 if TYPE_CHECKING:
     from .export import ExportResult
+    from .merge import MergeResult
     from .narrative import SheetPlan
 
 TITLE = "政务公开年报"  # the ribbon tab's label, also the title of every alert
@@ -340,6 +345,114 @@ def export_message(result: ExportResult) -> str:
         lines += ["", f"提示：报告没有文字部分（「{TEXT_SHEET}」工作表为空），导出的只有标题和表格；可先点“生成文字”。"]
     if any(f.severity is Severity.WARNING and not f.acknowledged for f in result.findings):
         lines += ["", "报告有警告：发布前请点“校验”逐条核对。"]
+    return "\n".join(lines)
+
+
+@button("merge")
+def merge_button(book: Book) -> str:
+    """汇总: merge the unit workbooks of the open book's folder (or of the folder its 汇总设置 names) into a new workbook beside it."""
+    plan = merge_plan(BookGrids(book), saved_path(book))
+    return merge_message(merge_books(plan), plan)
+
+
+@dataclass
+class MergePlan:
+    """What 汇总 merges and where it writes, decided before anything is read or written."""
+
+    workbook: Path  # the open workbook's file
+    folder: Path
+    roster: Path | None
+    last_year: Path | None
+    year: int | None
+    output: Path  # a new file beside the workbook
+    skip: dict[Path, str]  # the open workbook, when it is the 汇总设置 workbook and not a unit's report
+
+
+def merge_books(plan: MergePlan) -> MergeResult:
+    """``nianbao merge`` of what the plan names, into its new output file."""
+    from .merge import merge
+
+    # workers=1: a process pool started from the Python that Excel runs (pythonw, or the UDF server's
+    # COM process) is not something the tests can reach; one process reads ~1,000 files in a few seconds.
+    return merge([plan.folder], plan.output, roster=plan.roster, last_year=plan.last_year, year=plan.year,
+                 workers=1, skip=plan.skip)
+
+
+def merge_plan(grids: Mapping[str, Grid], workbook: Path) -> MergePlan:
+    """Read the 汇总设置 sheet (if any) of the book saved at ``workbook``; check what it names exists."""
+    from .merge.files import discover
+    from .workbook.layout import MERGE_SETTINGS_ROWS, MERGE_SETTINGS_VALUE_COL
+    from .workbook.read import Sheets, labelled_values
+
+    here = workbook.parent
+    values: dict[str, object] = {}
+    skip: dict[Path, str] = {}
+    if MERGE_SETTINGS_SHEET in grids:
+        labels = {f.key: f.label for f in MERGE_SETTINGS}
+        values = labelled_values(Sheets(grids), MERGE_SETTINGS_SHEET, MERGE_SETTINGS_ROWS, labels, MERGE_SETTINGS_VALUE_COL)
+        skip[workbook] = f"发起汇总的工作簿（含「{MERGE_SETTINGS_SHEET}」工作表，不是单位的报告）"
+    folder = setting_path(values, "folder", here) or here
+    if not folder.is_dir():
+        raise SettingError(f"“{setting_label('folder')}”应为文件夹，{folder} 是一个文件")
+    roster, last_year = setting_path(values, "roster", here), setting_path(values, "last_year", here)
+    year_text = plain_text(values.get("year"))
+    year = re.search(r"(19|20)\d\d", year_text)
+    if year_text and not year:
+        raise SettingError(f"“{setting_label('year')}”应填写四位年份，如2024（现为「{year_text}」）；不填时取多数报告填写的年度")
+    if not discover([folder], skip=skip)[0]:
+        raise NianbaoError(f"文件夹 {folder} 中没有找到单位的年报工作簿（.xlsx）：请把各单位报送的工作簿放在这个文件夹（可以有子文件夹）中")
+    return MergePlan(workbook, folder, roster, last_year, int(year.group(0)) if year else None, free_name(here / "汇总.xlsx"), skip)
+
+
+class SettingError(NianbaoError):
+    """The 汇总设置 sheet names something that is not there."""
+
+    def __init__(self, message: str):
+        super().__init__(f"「{MERGE_SETTINGS_SHEET}」工作表：{message}")
+
+
+def setting_label(key: str) -> str:
+    return next(f.label for f in MERGE_SETTINGS if f.key == key)
+
+
+def setting_path(values: Mapping[str, object], key: str, here: Path) -> Path | None:
+    """A path typed on 汇总设置 (quotes from Explorer's “复制为路径” allowed), relative to the workbook's folder; it must exist."""
+    text = plain_text(values.get(key)).strip('"“”')
+    if not text:
+        return None
+    path = here / text  # an absolute path stays as it is
+    if not path.exists():
+        raise SettingError(f"“{setting_label(key)}”填写的「{text}」不存在（按本工作簿所在的文件夹查找：{path}）；请检查路径")
+    return path
+
+
+def free_name(path: Path) -> Path:
+    """``path`` if no file has that name yet, else the first of 汇总(2).xlsx, 汇总(3).xlsx, … that is free: nothing is overwritten."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+    return candidate
+
+
+def merge_message(result: MergeResult, plan: MergePlan) -> str:
+    """The closing alert of 汇总: where the summary workbook is, who counted, what the county must chase."""
+    from .merge.assemble import MISSING, STATUS_UNREADABLE
+
+    batch = result.batch
+    units = batch.units
+    lines = [batch.headline() + "。", "", "汇总工作簿：", str(result.output), ""]
+    lines.append(f"有错误的单位：{sum(1 for u in units if u.status == '有错误')}个")
+    lines.append(f"无法读取的文件：{sum(1 for u in units if u.status == STATUS_UNREADABLE)}个")
+    if batch.roster is not None:
+        lines.append(f"名单中未报送的单位：{sum(1 for s in batch.submissions if s.category == MISSING)}个")
+    else:
+        lines.append(f"未指定应报送单位名单，没有检查未报送（可在「{MERGE_SETTINGS_SHEET}」工作表中指定）")
+    lines.append(f"汇总数校验：{len(result.summary_findings)}项问题（见「问题清单」）" if result.summary_findings else "汇总数校验：符合全部表内校验规则")
+    lines += ["", "各单位的情况见汇总工作簿的「报送情况」「问题清单」「明细」工作表。",
+              "汇总工作簿没有自动打开：请在Excel中点“文件→打开”，打开上面的文件。"]
+    if str(plan.workbook.resolve()) in {r.path for r in batch.records}:
+        lines.append("本工作簿也在汇总之列：汇总读取的是它已保存的内容，尚未保存的修改没有计入。")
     return "\n".join(lines)
 
 

@@ -447,6 +447,16 @@ TEXT_SHEET = "文字"
 MARKER_SHEET = "_nianbao"
 RESULTS_SHEET = "校验结果"
 
+# What the Excel add-in's 汇总 button merges, when the open workbook has this sheet (label in A, value in B);
+# without it the button merges the open workbook's own folder. Relative paths are relative to that folder.
+MERGE_SETTINGS_SHEET = "汇总设置"
+MERGE_SETTINGS: tuple[MetaField, ...] = (
+    MetaField("folder", "汇总文件夹"),  # blank: the open workbook's folder
+    MetaField("roster", "应报送单位名单"),  # .xlsx or .csv; blank: no 未报送 check
+    MetaField("last_year", "上年度汇总"),  # last year's merge output or unit folder; blank: no Y1–Y3
+    MetaField("year", "汇总年度"),  # blank: the year most reports state
+)
+
 
 # --- label normalisation (spec §3.5) ---------------------------------------
 

@@ -129,10 +129,7 @@ def _print(out, result) -> None:
     from rich.markup import escape
 
     batch = result.batch
-    status = Counter(u.status for u in batch.units)
-    year = f"{batch.year}年度" if batch.year else "年度未填写"
-    parts = "、".join(f"{s}{status[s]}个" for s in ("通过", "有警告", "有错误", "无法读取") if status[s])
-    out.print(f"[bold]汇总{year}：{len(batch.counted)}个单位计入[/bold]（{parts or '无'}）")
+    out.print(f"[bold]{escape(batch.headline())}[/bold]")
     if batch.submissions:
         cats = Counter(s.category for s in batch.submissions)
         out.print("报送情况：" + "、".join(f"{c}{n}项" for c, n in cats.items()))

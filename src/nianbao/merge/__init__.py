@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from ..errors import OutputError
 from ..report import Finding, Report
@@ -45,14 +45,16 @@ def gather(
     year: int | None = None,
     workers: int | None = None,
     progress: Callable[[int], Progress] | None = None,
+    skip: Mapping[str | Path, str] | None = None,
 ) -> Batch:
     """Read every input and assemble the batch (no output written).
 
     ``progress(total)`` is called once with the number of files and returns a
-    callback advanced by one per file read.
+    callback advanced by one per file read. ``skip`` maps files that are not
+    reports to the reason 报送情况 lists them under 已跳过 with.
     """
     roster = _roster(roster)
-    items, skipped = discover(paths, output)
+    items, skipped = discover(paths, output, skip)
     advance = progress(len(items)) if progress else None
     records = read_all(items, workers, advance)
     last = None

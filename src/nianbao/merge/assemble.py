@@ -39,6 +39,7 @@ CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAS
 USED, NOT_USED = "已汇总", "未采用"
 
 STATUS_UNREADABLE = "无法读取"  # besides render.verdict's 通过 / 有错误 / 有警告
+STATUSES = ("通过", "有警告", "有错误", STATUS_UNREADABLE)  # in the order the counts are said
 
 GOVERNMENT_KEY = "gov"  # every report marked 本级人民政府年度报告 is one unit: counted once
 
@@ -101,6 +102,13 @@ class Batch:
 
     def findings(self) -> list[tuple[Unit, Finding]]:
         return [(u, f) for u in self.units for f in u.findings]
+
+    def headline(self) -> str:
+        """"汇总2024年度：4个单位计入（通过3个、有错误1个）": the first line the command and the button say."""
+        status = Counter(u.status for u in self.units)
+        year = f"{self.year}年度" if self.year else "年度未填写"
+        parts = "、".join(f"{s}{status[s]}个" for s in STATUSES if status[s])
+        return f"汇总{year}：{len(self.counted)}个单位计入（{parts or '无'}）"
 
 
 def _stem(record: Record) -> str:

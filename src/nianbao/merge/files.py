@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..errors import FileMissing
 
@@ -38,7 +38,7 @@ class Skipped:
     reason: str
 
 
-def _skip_reason(path: Path, output: Path | None) -> str | None:
+def _skip_reason(path: Path, output: Path | None, skip: Mapping[Path, str]) -> str | None:
     name = path.name
     if name.startswith(LOCK_PREFIX):
         return "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
@@ -47,16 +47,22 @@ def _skip_reason(path: Path, output: Path | None) -> str | None:
         return "隐藏文件或未完成保存的临时文件"
     if output is not None and path.resolve() == output:
         return "本次汇总的输出文件"
-    return None
+    return skip.get(path.resolve())
 
 
-def discover(paths: Iterable[str | Path], output: str | Path | None = None) -> tuple[list[Input], list[Skipped]]:
+def discover(
+    paths: Iterable[str | Path], output: str | Path | None = None, skip: Mapping[str | Path, str] | None = None
+) -> tuple[list[Input], list[Skipped]]:
     """Every input file under ``paths`` (sorted, each once) and what was passed over, with why.
+
+    ``skip`` names files the caller knows are not reports, each with the reason
+    to list (the Excel button's own 汇总设置 workbook inside the folder it merges).
 
     Raises FileMissing for a path that does not exist: a mistyped folder must not
     look like a county where nobody reported.
     """
     out = Path(output).resolve() if output is not None else None
+    passed_over = {Path(p).resolve(): reason for p, reason in (skip or {}).items()}
     found: dict[Path, Input] = {}
     skipped: list[Skipped] = []
     paths = [Path(p) for p in paths]
@@ -78,7 +84,7 @@ def discover(paths: Iterable[str | Path], output: str | Path | None = None) -> t
                         rel = p.relative_to(given).as_posix()
                         candidates.append((p, f"{given.resolve().name}/{rel}" if several else rel))
         for p, relative in candidates:
-            reason = _skip_reason(p, out)
+            reason = _skip_reason(p, out, passed_over)
             if reason:
                 skipped.append(Skipped(relative, reason))
                 continue

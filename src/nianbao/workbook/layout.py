@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..grid import Place, grid_size, table_grid
 from ..rules import CHECKS, RULES, Check
-from ..schema import META_FIELDS, TABLES, TEXT_SLOTS, TableSpec
+from ..schema import MERGE_SETTINGS, MERGE_SETTINGS_SHEET, META_FIELDS, TABLES, TEXT_SLOTS, TableSpec
 
 TABLE_TOP = 2  # 1-based sheet row of grid row 0
 TABLE_LEFT = 1  # 1-based sheet column of grid column 0
@@ -36,6 +36,11 @@ TEXT_VALUE_COL = 2
 TEXT_MARK_COL = 3
 TEXT_TITLE = "文字部分（一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项）"
 TEXT_HEADINGS = ("栏目", "内容", "生成标记")  # row 2, over columns A, TEXT_VALUE_COL, TEXT_MARK_COL
+# 汇总设置: title, headings, then one setting per row, label in A, value in B. No hints beside the values:
+# a label found away from its row takes the first non-empty cell right of it, which would be the hint.
+MERGE_SETTINGS_FIRST_ROW = 3
+MERGE_SETTINGS_VALUE_COL = 2
+MERGE_SETTINGS_HEADINGS = ("项目", "填写")
 
 
 def column_letter(col: int) -> str:
@@ -95,6 +100,7 @@ POSITIONS: dict[str, Position] = _positions()
 ADDRESSES: dict[str, str] = {cid: str(pos) for cid, pos in POSITIONS.items()}
 META_ROWS: dict[str, int] = {f.key: META_FIRST_ROW + i for i, f in enumerate(META_FIELDS)}
 TEXT_ROWS: dict[str, int] = {s.key: TEXT_FIRST_ROW + i for i, s in enumerate(TEXT_SLOTS)}
+MERGE_SETTINGS_ROWS: dict[str, int] = {f.key: MERGE_SETTINGS_FIRST_ROW + i for i, f in enumerate(MERGE_SETTINGS)}
 
 
 def text_sheet_values() -> list[list[str | None]]:
@@ -102,6 +108,14 @@ def text_sheet_values() -> list[list[str | None]]:
     rows: list[list[str | None]] = [[TEXT_TITLE, None, None], list(TEXT_HEADINGS)]
     rows += [[None] * len(TEXT_HEADINGS) for _ in range(TEXT_FIRST_ROW - len(rows) - 1)]
     return rows + [[slot.label, None, None] for slot in TEXT_SLOTS]
+
+
+def merge_settings_values(values: dict[str, object] | None = None) -> list[list[object]]:
+    """A 汇总设置 sheet as rows of values from A1 (title, headings, one setting per row), filled with ``values``."""
+    values = values or {}
+    rows: list[list[object]] = [[MERGE_SETTINGS_SHEET, None], list(MERGE_SETTINGS_HEADINGS)]
+    rows += [[None] * len(MERGE_SETTINGS_HEADINGS) for _ in range(MERGE_SETTINGS_FIRST_ROW - len(rows) - 1)]
+    return rows + [[f.label, values.get(f.key)] for f in MERGE_SETTINGS]
 
 
 def table_bottom(table: TableSpec) -> int:

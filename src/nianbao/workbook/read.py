@@ -331,7 +331,7 @@ def _missing_table(table: TableSpec, report: Report) -> None:
 # --- details, text, acknowledgements ------------------------------------------------
 
 
-def _labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int) -> dict[str, object]:
+def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int) -> dict[str, object]:
     """Values beside labels: by the template's rows when the labels are there, else by searching the labels."""
     grid = sheets.rows(sheet) if sheet in sheets.names else []
     out: dict[str, object] = {}
@@ -355,7 +355,7 @@ def _labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: d
 
 def _read_meta(sheets: Sheets, report: Report) -> None:
     labels = {f.key: f.label for f in META_FIELDS}
-    values = _labelled_values(sheets, META_SHEET, META_ROWS, labels, META_VALUE_COL)
+    values = labelled_values(sheets, META_SHEET, META_ROWS, labels, META_VALUE_COL)
     meta = report.meta
     for key in ("name", "level", "region", "contact", "phone"):
         v = values.get(key)
@@ -384,7 +384,7 @@ def _read_text(sheets: Sheets, report: Report) -> None:
     labels = {s.key: s.label for s in TEXT_SLOTS}
     for key, row in TEXT_ROWS.items():
         report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, TEXT_VALUE_COL)}"
-    for key, value in _labelled_values(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
+    for key, value in labelled_values(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
         text = plain_text(value)
         if text:
             report.text[key] = text
