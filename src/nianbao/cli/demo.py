@@ -1,4 +1,5 @@
-"""nianbao demo [-o DIR] : write the bundled examples, check each, write annotated copies."""
+"""nianbao demo [-o DIR] : the main jobs on the bundled examples — check each and write annotated
+copies, publish the clean one (Word + web page), merge them as a county would."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from . import EXIT_FINDINGS, annotated_name, console, fail, main
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("nianbao-demo"), show_default=True,
               help="示例输出文件夹。")
 def demo_command(output: Path) -> None:
-    """演示：生成示例工作簿，逐个校验，并写出标注副本。"""
-    from ..check import check
+    """演示：生成示例工作簿，逐个校验并写出标注副本，导出可发布的报告，再按县里的做法汇总。"""
+    from ..check import check, has_errors
     from ..examples import write_examples
+    from ..export import export_report
+    from ..merge import merge
     from ..render import print_report
     from ..sources import read_report
     from ..workbook.annotate import annotate
@@ -29,10 +32,23 @@ def demo_command(output: Path) -> None:
     except NianbaoError as e:
         fail(str(e), EXIT_FINDINGS)
     out.print(f"[bold]示例文件已写入 {output}/[/bold]\n")
+    checked = []
     for path in paths:
         report = read_report(path)
         findings = check(report)
+        checked.append((path, report, findings))
         print_report(out, str(path), report, findings)
         annotated = annotate(path, findings, output / "校验结果" / annotated_name(path), report.acknowledged)
         out.print(f"  标注副本：{annotated}\n")
-    out.print("下一步：用 Excel 或 WPS 打开标注副本查看标红单元格；校验自己的文件：nianbao check 文件.xlsx")
+    for path, report, findings in checked:
+        if not has_errors(findings):
+            stem = output / "发布" / report.meta.title
+            export_report(report, path, docx=stem.with_suffix(".docx"), html=stem.with_suffix(".html"))
+            out.print(f"已导出可发布的报告：{stem}.docx、{stem}.html")
+    result = merge(paths, output / "汇总.xlsx", workers=1)
+    out.print(f"已汇总：{result.output}（{result.batch.headline()}）\n")
+    out.print(
+        "下一步：用 Excel 或 WPS 打开标注副本查看标红单元格。校验自己的文件：nianbao check 文件.xlsx；"
+        "生成文字：nianbao text 文件.xlsx；导出：nianbao export 文件.xlsx --docx 年报.docx --html 年报.html；"
+        "汇总一个文件夹：nianbao merge 文件夹 -o 汇总.xlsx"
+    )
