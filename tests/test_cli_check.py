@@ -94,3 +94,11 @@ def test_unreadable_last_year_exits_two_naming_it(tmp_path):
     result = run("check", workbook(tmp_path / "ok.xlsx"), "--last-year", tmp_path / "2023.xlsx")
     assert result.exit_code == 2
     assert "上年度报告无法读取" in result.output and "2023.xlsx" in result.output and "文件不存在" in result.output
+
+
+def test_square_brackets_in_names_and_messages_are_printed_as_typed(tmp_path):
+    path = workbook(tmp_path / "[2024]峰灵镇.xlsx")
+    result = run("check", path)
+    assert "[2024]峰灵镇.xlsx" in result.output
+    result = run("check", tmp_path / "[缺]年报.xlsx")
+    assert result.exit_code == 2 and "[缺]年报.xlsx" in result.output

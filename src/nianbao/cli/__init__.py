@@ -22,7 +22,9 @@ def console(stderr: bool = False):
 
 
 def fail(message: str, code: int) -> None:
-    console(stderr=True).print(f"[bold red]错误：[/bold red]{message}", markup=True)
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[bold red]错误：[/bold red]{escape(message)}")
     sys.exit(code)
 
 

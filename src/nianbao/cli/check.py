@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError, SourceError
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, annotated_name, console, fail, main, read_last_year
@@ -34,7 +35,7 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
             code = EXIT_UNUSABLE
             results.append({"file": str(path), "status": "无法读取", "error": e.message})
             if not as_json:
-                console(stderr=True).print(f"[bold red]无法读取[/bold red] {path}：{e.message}")
+                console(stderr=True).print(f"[bold red]无法读取[/bold red] {escape(str(path))}：{escape(e.message)}")
             continue
         findings = check(report, last)
         if has_errors(findings) and code == EXIT_OK:
@@ -60,4 +61,4 @@ def _annotate(path: Path, findings, target: Path, acknowledged: dict[str, str], 
     except NianbaoError as e:
         fail(str(e), EXIT_FINDINGS)
     if not quiet:
-        console().print(f"  标注副本：{target}\n")
+        console().print(f"  标注副本：{escape(str(target))}\n")

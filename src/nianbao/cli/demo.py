@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError
 from . import EXIT_FINDINGS, annotated_name, console, fail, main
@@ -31,7 +32,7 @@ def demo_command(output: Path) -> None:
         paths = write_examples(output)
     except NianbaoError as e:
         fail(str(e), EXIT_FINDINGS)
-    out.print(f"[bold]示例文件已写入 {output}/[/bold]\n")
+    out.print(f"[bold]示例文件已写入 {escape(str(output))}/[/bold]\n")
     checked = []
     for path in paths:
         report = read_report(path)
@@ -39,14 +40,14 @@ def demo_command(output: Path) -> None:
         checked.append((path, report, findings))
         print_report(out, str(path), report, findings)
         annotated = annotate(path, findings, output / "校验结果" / annotated_name(path), report.acknowledged)
-        out.print(f"  标注副本：{annotated}\n")
+        out.print(f"  标注副本：{escape(str(annotated))}\n")
     for path, report, findings in checked:
         if not has_errors(findings):
             stem = output / "发布" / report.meta.title
             export_report(report, path, docx=stem.with_suffix(".docx"), html=stem.with_suffix(".html"))
-            out.print(f"已导出可发布的报告：{stem}.docx、{stem}.html")
+            out.print(f"已导出可发布的报告：{escape(str(stem))}.docx、.html")
     result = merge(paths, output / "汇总.xlsx", workers=1)
-    out.print(f"已汇总：{result.output}（{result.batch.headline()}）\n")
+    out.print(f"已汇总：{escape(str(result.output))}（{escape(result.batch.headline())}）\n")
     out.print(
         "下一步：用 Excel 或 WPS 打开标注副本查看标红单元格。校验自己的文件：nianbao check 文件.xlsx；"
         "生成文字：nianbao text 文件.xlsx；导出：nianbao export 文件.xlsx --docx 年报.docx --html 年报.html；"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError, SourceError
 from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main, read_last_year
@@ -35,10 +36,10 @@ def export_command(file: Path, docx_out: Path | None, html_out: Path | None, pdf
     except NianbaoError as e:
         fail(str(e), EXIT_FINDINGS)
     out = console()
-    out.print(f"{result.report.meta.title}（校验：{counts_line(result.findings)}）")
+    out.print(f"{escape(result.report.meta.title)}（校验：{counts_line(result.findings)}）")
     if result.errors:
         out.print(f"[bold red]注意：报告有{len(result.errors)}个错误，已按 --allow-errors 导出，仅供审阅，不要发布[/bold red]")
     if not any(result.report.text.values()):
         out.print("[yellow]提示：报告没有文字部分（「文字」工作表为空），导出的只有标题和表格；可先运行 nianbao text 生成文字[/yellow]")
     for path in result.written:
-        out.print(f"  已导出：{path}")
+        out.print(f"  已导出：{escape(str(path))}")

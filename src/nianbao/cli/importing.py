@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError, SourceError
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main
@@ -47,7 +48,7 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
             code = EXIT_UNUSABLE
             results.append({"file": str(path), "error": e.message})
             if not as_json:
-                err.print(f"[bold red]无法导入[/bold red] {path}：{e.message}", markup=True)
+                err.print(f"[bold red]无法导入[/bold red] {escape(str(path))}：{escape(e.message)}")
             continue
         if any(f.severity is Severity.ERROR for f in report.findings) and code == EXIT_OK:
             code = EXIT_FINDINGS
@@ -61,7 +62,7 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
             fail(str(e), EXIT_FINDINGS)
         print_report(out, str(path), report, report.findings)
         read = sum(1 for v in report.values.values() if v is not None)
-        out.print(f"  读取{read}/{len(report.values)}个数 → {target}\n")
+        out.print(f"  读取{read}/{len(report.values)}个数 → {escape(str(target))}\n")
     if as_json:
         payload = results[0].get("report", results[0]) if len(sources) == 1 else {"files": results}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError
 from . import EXIT_FINDINGS, console, fail, main
@@ -20,4 +21,4 @@ def template_command(output: Path) -> None:
         write_template(output)
     except NianbaoError as e:
         fail(str(e), EXIT_FINDINGS)
-    console().print(f"已生成模板：{output}")
+    console().print(f"已生成模板：{escape(str(output))}")

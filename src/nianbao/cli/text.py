@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from ..errors import NianbaoError, SourceError
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_last_year
@@ -39,7 +40,7 @@ def text_command(file: Path | None, output: Path | None, in_place: bool, force: 
     out = console()
     if copy_to is not None:
         written = copy_templates(copy_to)
-        out.print(f"已复制{len(written)}个文字模板到 {copy_to}/（已存在的文件未覆盖）")
+        out.print(f"已复制{len(written)}个文字模板到 {escape(str(copy_to))}/（已存在的文件未覆盖）")
         if file is None:
             sys.exit(EXIT_OK)
     if file is None:
@@ -60,9 +61,9 @@ def text_command(file: Path | None, output: Path | None, in_place: bool, force: 
         tone = "green" if change.written else "dim"
         out.print(f"  [{tone}]{change.label:<16}{change.action_label}[/{tone}]")
     for problem in result.problems:
-        out.print(f"  [yellow]{problem}[/yellow]")
+        out.print(f"  [yellow]{escape(problem)}[/yellow]")
     kept = [c for c in result.changes if c.action == "kept"]
-    out.print(f"已写入：{target}（{len(result.written)}个栏目写入生成的文字）")
+    out.print(f"已写入：{escape(str(target))}（{len(result.written)}个栏目写入生成的文字）")
     if kept and not force:
         out.print("  保留了已有文字的栏目；如需全部替换为生成的文字，请加 --force")
     out.print("  请核对生成的文字，补全【请填写】处，再运行 nianbao check 校验。")
