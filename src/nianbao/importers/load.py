@@ -11,12 +11,18 @@ an .xlsx never loads lxml, python-docx or pdfium.
 
 from __future__ import annotations
 
-
 import re
-import zipfile
 from pathlib import Path
 
-from ..errors import CorruptDocument, EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport
+from ..errors import (
+    CorruptDocument,
+    EmptyFile,
+    FileMissing,
+    NotADocument,
+    NotAReport,
+    NoTextLayer,
+)
+from ..package import OLE_MAGIC, package_parts
 from ..report import Report
 from .document import Document, GridBuilder, TableBlock, clean_text, join_pdf_spacing
 
@@ -230,15 +236,11 @@ def load_docx(path: Path) -> Document:
     import docx
 
     data = _read_bytes(path)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:8] == OLE_MAGIC:
         raise NotADocument("这是旧版Word（.doc）或WPS（.wps）文件；请在Word或WPS中另存为“Word文档（*.docx）”后再导入")
     if not data.startswith(b"PK"):
         raise NotADocument("不是Word文档（.docx）；请确认文件类型")
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError) as e:
-        raise CorruptDocument("Word文档已损坏或没有写完整（可能下载或复制时中断）；请重新获取原文件") from e
+    names = package_parts(path, CorruptDocument("Word文档已损坏或没有写完整（可能下载或复制时中断）；请重新获取原文件"))
     if "word/document.xml" not in names:
         raise NotADocument("这是压缩包或其他Office文件（如Excel工作簿），不是Word文档")
     try:

@@ -214,7 +214,7 @@ def _table_sheet(wb: Workbook, table: TableSpec) -> None:
 def _meta_sheet(wb: Workbook) -> None:
     ws = wb.active
     ws.title = META_SHEET
-    ws["A1"] = "单位信息"
+    ws["A1"] = META_SHEET
     ws["A1"].font = style.TITLE_FONT
     for col, (text, width) in enumerate((("项目", 24), ("填写内容", 44), ("说明", 40)), start=1):
         cell = ws.cell(2, col, text)

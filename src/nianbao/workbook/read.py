@@ -34,7 +34,17 @@ from ..errors import (
     source,
 )
 from ..grid import table_grid
-from ..locate import Grid, LabelIndex, Located, Typo, f2019_reasons, locate_table, old_format_finding, verify_layout
+from ..locate import (
+    Grid,
+    LabelIndex,
+    Located,
+    Typo,
+    f2019_reasons,
+    locate_table,
+    old_format_finding,
+    verify_layout,
+)
+from ..package import OLE_MAGIC, package_parts
 from ..report import CellRef, Finding, Report, Severity, State, UnitMeta, format_number
 from ..rules import RULES
 from ..schema import (
@@ -64,7 +74,6 @@ from .layout import (
     a1,
 )
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
@@ -90,11 +99,7 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise LegacyXls("这是旧版Excel（.xls）或WPS表格（.et）格式。请在Excel或WPS中打开，另存为“Excel工作簿（*.xlsx）”后再试")
     if not head.startswith(b"PK"):
         raise NotAWorkbook("不是Excel工作簿（.xlsx）文件；如果是从网页或其他软件导出的，请在Excel中另存为.xlsx")
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError) as e:
-        raise CorruptWorkbook("文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件") from e
+    names = package_parts(path, CorruptWorkbook("文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件"))
     if "xl/workbook.xml" not in names:
         raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
     try:
