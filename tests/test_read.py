@@ -8,14 +8,13 @@ import zipfile
 
 import openpyxl
 import pytest
+from workbooks import report, workbook
 
 from nianbao.errors import CorruptWorkbook, EmptyFile, EncryptedWorkbook, FileMissing, LegacyXls, NotAWorkbook
 from nianbao.grid import table_grid
 from nianbao.report import Severity, State
 from nianbao.schema import TABLES
 from nianbao.workbook.read import read_workbook
-
-from workbooks import report, workbook
 
 # cell id → (typed value, expected number, expected state, expected (rule, severity) or None)
 CATALOGUE = {
@@ -51,7 +50,7 @@ def findings_at(r, cid):
 
 @pytest.mark.parametrize("cid", list(CATALOGUE))
 def test_each_kind_of_cell_content_is_read_apart(catalogue, cid):
-    typed, number, state, finding = CATALOGUE[cid]
+    _, number, state, finding = CATALOGUE[cid]
     assert catalogue.values[cid] == number
     assert catalogue.state(cid) is state
     assert findings_at(catalogue, cid) == ([finding] if finding else [])
@@ -224,3 +223,31 @@ def test_missing_unit_details_are_one_warning_naming_the_cells(tmp_path):
     r = read_workbook(workbook(tmp_path / "m.xlsx", base=report(name="", year=None)))
     assert [(f.rule, [c.address for c in f.cells]) for f in r.findings] == [("M1", ["单位信息!B3", "单位信息!B6"])]
     assert r.findings[0].message == "「单位信息」未填写：机关名称、报告年度"
+
+
+def _rewrite_part(path, part, change):
+    """Copy of the workbook at ``path`` with one zip member rewritten by ``change(bytes) -> bytes``."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            body = z.read(info)
+            out.writestr(info, change(body) if info.filename == part else body)
+    return path
+
+
+def test_an_unsaved_formula_is_found_whatever_quotes_the_relationships_use(tmp_path):
+    """A malformed-looking (but legal) workbook.xml.rels once made the formula scan raise AttributeError."""
+    import re
+
+    path = workbook(tmp_path / "q.xlsx", cells={"t3.disclosed.natural_person": "=1+1"})
+    _rewrite_part(path, "xl/_rels/workbook.xml.rels", lambda b: re.sub(rb'(Target|Id)="([^"]*)"', rb"\1='\2'", b))
+    r = read_workbook(path)
+    assert findings_at(r, "t3.disclosed.natural_person") == [("N5", Severity.ERROR)]
+    assert r.findings[0].address == "表三!D7"
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "表三!D7" in result.output and "N5" in result.output
+

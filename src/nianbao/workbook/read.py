@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
 
 import python_calamine
 
@@ -156,11 +156,14 @@ class Sheets:
 
 def formula_cells_without_value(path: Path, name: str) -> set[str]:
     """A1 addresses of formulas with no saved result in sheet ``name`` of the file: calamine shows them as blank."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError
+
     try:
         with zipfile.ZipFile(path) as z:
             part = _sheet_part(z, name)
             xml = z.read(part).decode("utf-8", "replace") if part else ""
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, ParseError, DefusedXmlException):
         return set()
     out = set()
     for m in _CELL_XML.finditer(xml):
@@ -175,22 +178,33 @@ _CACHED_VALUE = re.compile(r"<v>[^<]+</v>")
 
 
 def _sheet_part(z: zipfile.ZipFile, name: str) -> str | None:
-    book = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    for m in re.finditer(r"<sheet\b[^>]*>", book):
-        tag = m.group(0)
-        sheet_name = re.search(r'name="([^"]*)"', tag)
-        rid = re.search(r'r:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
-        if sheet_name and rid and _xml_unescape(sheet_name.group(1)) == name:
-            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
-                if f'Id="{rid.group(1)}"' in rel.group(0):
-                    target = re.search(r'Target="([^"]*)"', rel.group(0)).group(1)
-                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
+    """The zip member of sheet ``name``: workbook.xml names its relationship, the .rels file its target.
+
+    Parsed as XML, not matched as text: single-quoted attributes, other namespace prefixes and
+    a relationship without a target are all legal or survivable (a regex once raised on them).
+    """
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(z.read("xl/workbook.xml"))
+    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rid = next(
+        (_attribute(s, "id") for s in book.iter() if _local(s.tag) == "sheet" and s.get("name") == name), None
+    )
+    if rid is None:
+        return None
+    target = next((r.get("Target") for r in rels.iter() if _local(r.tag) == "Relationship" and r.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
-def _xml_unescape(s: str) -> str:
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attribute(element, local_name: str) -> str | None:
+    """An attribute by its local name, whatever namespace prefix the writer used (r:id)."""
+    return next((v for k, v in element.attrib.items() if _local(k) == local_name), None)
 
 
 # --- tables ---------------------------------------------------------------------
@@ -258,7 +272,7 @@ def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -
             report.findings.append(
                 _finding(
                     "T3-SUB",
-                    f"表三有国家格式中没有的小计行「{group.label}」（{sheet}!{a1(r + 1, c + 1)}={format_number(value)}）"
+                    f"表三有国家格式中没有的小计行「{group.label}」（{sheet}!{a1(r + 1, c + 1)}={format_number(value) if isinstance(value, (int, float)) else value}）"
                     f"{tail}；请删除小计行，按国家格式填报",
                     (CellRef(f"subtotal:{group.key}", f"{sheet}!{a1(r + 1, c + 1)}"),),
                 )
@@ -447,7 +461,7 @@ def read_grids(
         located[table.key] = _find_table(sheets, table, report)
     if any(v is None for v in located.values()) and _old_format(sheets, report):
         report.values = {}
-        report.states = {cid: State.TEXT for cid in CELLS}
+        report.states = dict.fromkeys(CELLS, State.TEXT)
         report.findings = [f for f in report.findings if f.rule in ("Y4", "V1")]
         return report
     for table in TABLES.values():
