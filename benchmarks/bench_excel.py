@@ -157,12 +157,11 @@ def merge_compute(grids: dict, workbook: str) -> None:
 def merge_folder(folder: Path, units: int) -> tuple[dict, Path]:
     """``units`` unit workbooks in folder/收件箱 with 名单.csv beside it, and the grids of a book holding a
     汇总设置 sheet that names them; returns (grids, where that book is saved)."""
+    import openpyxl
     from bench_merge import generate
 
     from nianbao.schema import MERGE_SETTINGS_SHEET
     from nianbao.workbook.layout import merge_settings_values
-
-    import openpyxl
 
     generate(folder / "收件箱", units)
     rows = merge_settings_values({"folder": "收件箱", "roster": "名单.csv"})
@@ -277,7 +276,8 @@ def main() -> None:
 
         if os.environ.get("XLWINGS_LICENSE_KEY"):
             sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-            from remote_excel import open_book, payload as book_payload
+            from remote_excel import open_book
+            from remote_excel import payload as book_payload
 
             from nianbao import excel
 

@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CORPUS, FIXTURES, corpus_expected  # noqa: E402
+from conftest import CORPUS, FIXTURES, corpus_expected
 
-from nianbao.importers import import_report, missing_tables  # noqa: E402
-from nianbao.report import format_number  # noqa: E402
-from nianbao.schema import CELL_IDS  # noqa: E402
+from nianbao.importers import import_report, missing_tables
+from nianbao.report import format_number
+from nianbao.schema import CELL_IDS
 
 
 def header(path: Path) -> dict[str, str]:
@@ -54,7 +54,7 @@ def accuracy(path: Path, expected: dict[str, float | int | None]) -> tuple[int, 
 def main() -> None:
     print("== reports with transcribed numbers")
     total_correct = total_expected = 0
-    complete = {"seed-fengling-2023": {cid: 0 for cid in CELL_IDS}}
+    complete = {"seed-fengling-2023": dict.fromkeys(CELL_IDS, 0)}
     complete.update({name: corpus_expected(name) for name in ("001", "004", "005")})
     for name, expected in complete.items():
         path = CORPUS / f"{name}.txt"

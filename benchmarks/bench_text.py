@@ -24,7 +24,6 @@ from nianbao.rules import evaluate
 from nianbao.textcheck import TEXT_CHECKS
 
 
-
 def row(name: str, ours: float, base: float, base_name: str) -> None:
     print(f"{name:<40}{ours:>10.3f}{base:>10.3f}  {ours / base:>6.1f}×  ({base_name})")
 

@@ -43,7 +43,7 @@ def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path, profile
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          *([f"--infilter={infilter}"] if infilter else []),
          "--convert-to", fmt, "--outdir", str(outdir), str(src)],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True, text=True, timeout=180, check=False,
     )
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     if result.returncode != 0 or not out.exists():

@@ -19,10 +19,10 @@ from typing import Any
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import openpyxl  # noqa: E402
-import xlwings as xw  # noqa: E402
-from openpyxl.styles import PatternFill  # noqa: E402
-from openpyxl.worksheet.hyperlink import Hyperlink  # noqa: E402
+import openpyxl
+import xlwings as xw
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 if "remote" not in [engine.name for engine in xw.engines]:
     raise RuntimeError("xlwings was imported before XLWINGS_LICENSE_KEY was set: the remote engine is missing")

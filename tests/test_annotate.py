@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 
 import openpyxl
+from workbooks import consistent_numbers, report, workbook
 
 from nianbao.check import check
 from nianbao.schema import RESULTS_SHEET
 from nianbao.workbook.annotate import annotate
 from nianbao.workbook.read import read_workbook
 from nianbao.workbook.style import INPUT_COLOR, MARK_COLOR
-
-from workbooks import consistent_numbers, report, workbook
 
 
 def mistaken(tmp_path):

@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from workbooks import consistent_numbers, report, workbook
 
 from nianbao.cli import main
-
-from workbooks import consistent_numbers, report, workbook
 
 
 def run(*args):
@@ -83,9 +82,9 @@ def test_template_and_demo_commands(tmp_path):
 def test_check_is_one_quick_process_that_imports_no_pandas(tmp_path):
     path = workbook(tmp_path / "ok.xlsx")
     code = (
-        "import sys\nfrom nianbao.cli import main\ntry:\n    main(['check', %r])\nexcept SystemExit:\n    pass\n"
+        f"import sys\nfrom nianbao.cli import main\ntry:\n    main(['check', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
         "print('PANDAS' if 'pandas' in sys.modules else 'NOPANDAS', 'OPENPYXL' if 'openpyxl' in sys.modules else 'NOOPENPYXL')"
-    ) % str(path)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("NOPANDAS NOOPENPYXL")
 

@@ -7,8 +7,8 @@ import subprocess
 
 import docx
 from click.testing import CliRunner
-
 from conftest import require_tool
+
 from nianbao.cli import main
 from nianbao.examples import EXAMPLES
 

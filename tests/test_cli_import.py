@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from conftest import CORPUS, FIXTURES, corpus_expected
+
 from nianbao.cli import main
 from nianbao.report import Report
 from nianbao.workbook.read import read_workbook

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from unitbooks import one_application, unit_book
 
 from nianbao.cli import main
-from unitbooks import one_application, unit_book
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES
+from workbooks import workbook
 
 from nianbao.check import check
 from nianbao.report import Report, findings_table
 from nianbao.schema import TABLES
-
-from conftest import FIXTURES
-from workbooks import workbook
 from nianbao.workbook.read import read_workbook
 
 CORPUS = FIXTURES / "corpus"

@@ -1,9 +1,9 @@
 """The README documents every command and every rule id the checker can report."""
 
+from conftest import REPO
+
 from nianbao.cli import main
 from nianbao.rules import RULES
-
-from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
+from test_template import signature
 
 from nianbao.check import check
 from nianbao.examples import EXAMPLES
 from nianbao.report import findings_table
 from nianbao.workbook.read import read_workbook
-
-from conftest import REPO
-from test_template import signature
 
 CHECKED_IN = REPO / "template" / "examples"
 

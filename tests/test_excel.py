@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
-
 from remote_excel import fill, open_book, payload, replay  # sets the noncommercial key before xlwings loads
 from unitbooks import one_application, unit_book
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CORPUS, FIXTURES, REPO, corpus_expected
+
 from nianbao.check import check
-from nianbao.errors import EmptyFile, FileMissing, NoTextLayer, NotADocument, NotAReport, SourceError
+from nianbao.errors import EmptyFile, FileMissing, NotADocument, NotAReport, NoTextLayer, SourceError
 from nianbao.examples import EXAMPLES
 from nianbao.importers import UNREAD_MARK, for_template, import_report, missing_tables
 from nianbao.report import Report, State, findings_table
@@ -33,7 +33,7 @@ def test_seed_is_the_all_zero_2023_report_of_fengling_with_its_text():
     report = import_report(CORPUS / "seed-fengling-2023.txt")
     example = EXAMPLES[0].report
     assert (report.meta.name, report.meta.year, report.meta.level) == ("巫溪县峰灵镇人民政府", 2023, "乡镇/街道")
-    assert report.values == {cid: 0 for cid in CELL_IDS}
+    assert report.values == dict.fromkeys(CELL_IDS, 0)
     assert report.states == {}
     assert report.text == example.text  # the six sections, split into the template's slots
     assert report.findings == []
@@ -106,7 +106,7 @@ def test_cut_off_corpus_reports_are_incomplete_never_zeros(name):
     report = import_report(CORPUS / f"{name}.txt")
     missing = missing_tables(report)
     assert "表三" in missing and "表四" in missing
-    c1_tables = {t for t in missing}
+    c1_tables = set(missing)
     for table in ("t2", "t3", "t4"):
         name_cn = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
         if name_cn in c1_tables:

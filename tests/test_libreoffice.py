@@ -6,12 +6,11 @@ import subprocess
 
 import pytest
 import python_calamine
+from conftest import REPO, require_tool
 
 from nianbao.check import check
 from nianbao.workbook.annotate import annotate
 from nianbao.workbook.read import read_workbook
-
-from conftest import REPO, require_tool
 
 TEMPLATE = REPO / "template" / "年报模板.xlsx"
 EXAMPLES = REPO / "template" / "examples"

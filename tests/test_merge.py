@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
+from unitbooks import YEAR, one_application, unit_book
 
 from nianbao.check import check
 from nianbao.examples import EXAMPLES
@@ -21,7 +22,6 @@ from nianbao.schema import CELL_IDS
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
 from nianbao.workbook.read import read_workbook
-from unitbooks import YEAR, one_application, unit_book
 
 # Four units with hand-picked, consistent numbers (each passes every rule on its own).
 TOWN_A = {

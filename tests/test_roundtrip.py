@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO, require_tool
 
 from nianbao.examples import EXAMPLES
 from nianbao.export import export
@@ -10,8 +11,6 @@ from nianbao.importers import import_report
 from nianbao.report import State
 from nianbao.schema import CELL_IDS
 from nianbao.workbook.read import read_workbook
-
-from conftest import REPO, require_tool
 
 EXAMPLES_DIR = REPO / "template" / "examples"
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from workbooks import consistent_numbers, report, workbook
 
 from nianbao.check import check
 from nianbao.report import Report, Severity, State
 from nianbao.rules import evaluate, evaluate_frame
 from nianbao.schema import CELL_IDS, LEVELS, TABLES
 from nianbao.workbook.read import read_workbook
-
-from workbooks import consistent_numbers, report, workbook
 
 
 def changed(**cells):

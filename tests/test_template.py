@@ -6,14 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import REPO
 
 from nianbao.grid import table_grid
-from nianbao.schema import CELLS, MARKER_SHEET, META_SHEET, TABLES, TEXT_SHEET, FORMAT_ID
+from nianbao.schema import CELLS, FORMAT_ID, MARKER_SHEET, META_SHEET, TABLES, TEXT_SHEET
 from nianbao.workbook.build import write_template
 from nianbao.workbook.layout import POSITIONS, TABLE_LEFT, TABLE_TOP, a1, live_checks
 from nianbao.workbook.style import INPUT_COLOR
-
-from conftest import REPO
 
 CHECKED_IN = REPO / "template" / "年报模板.xlsx"
 

@@ -4,6 +4,7 @@ wording (S10), placeholders (S11), repetition from last year (Y5, Y6) — and th
 from __future__ import annotations
 
 import pytest
+from test_narrative import ON_REQUEST, unit
 
 from nianbao.examples import EXAMPLES
 from nianbao.narrative import generate
@@ -20,8 +21,6 @@ from nianbao.textcheck import (
     parse_count,
     repeated_share,
 )
-
-from test_narrative import ON_REQUEST, unit
 
 FENGLING, MISTAKES = (e.report for e in EXAMPLES)
 
@@ -180,7 +179,7 @@ def test_y5_a_report_copied_from_last_year():
     last = FENGLING
     this = Report.from_dict(FENGLING.to_dict()).with_meta(year=2024)
     this.text = {k: v.replace("2023", "2024") for k, v in FENGLING.text.items()}
-    share, count, total, slots = repeated_share(this, last)
+    share, count, _, _ = repeated_share(this, last)
     assert share == 1.0
     (finding,) = check_repeated(this, last)
     assert (finding.rule, finding.severity.value, finding.actual) == ("Y5", "warning", 1.0)
@@ -193,7 +192,7 @@ def test_y5_rewritten_text_and_boilerplate_do_not_count():
     this.text = generate(this)  # nianbao's own sentences are boilerplate, not copying
     this.text["overview.intro"] += "本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
     this.text["problems.issues"] = "一是部分信息公开不够及时。二是政策解读形式较为单一，图解、视频等形式运用不多，解读与政策文件发布不够同步。"
-    share, count, total, _ = repeated_share(this, last)
+    share, count, _, _ = repeated_share(this, last)
     assert count == 1  # only "部分信息公开不够及时"
     assert 0 < share < 0.3
     assert list(check_repeated(this, last)) == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import openpyxl
-import python_calamine
 import pytest
+import python_calamine
 
 from nianbao.check import check
 from nianbao.report import findings_table

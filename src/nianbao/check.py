@@ -11,8 +11,8 @@ reading findings the report already carries.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Callable, Iterable
 
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate

@@ -21,9 +21,9 @@ message always names the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 class NianbaoError(Exception):

@@ -27,8 +27,8 @@ class Example:
 
 
 def _load(name: str) -> Example:
-    spec = json.loads(resources.files("nianbao").joinpath("data/examples", name).read_text(encoding="utf-8"))
-    report = Report(meta=UnitMeta(**spec["meta"]), values={cid: 0 for cid in CELL_IDS})
+    spec = json.loads((resources.files("nianbao") / "data" / "examples" / name).read_text(encoding="utf-8"))
+    report = Report(meta=UnitMeta(**spec["meta"]), values=dict.fromkeys(CELL_IDS, 0))
     report.values.update(spec.get("values", {}))
     report.raw.update(spec.get("raw", {}))
     for cid in spec.get("blank", ()):

@@ -23,9 +23,10 @@ and writes a new workbook it cannot open: the allowed API has no "open a book".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .cells import plain_text
 from .errors import NianbaoError, SourceError
@@ -180,7 +181,7 @@ def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
     else:
         sheet = book.sheets.add(RESULTS_SHEET, before=book.sheets[0])  # Excel activates a new sheet
     width = len(RESULTS_COLUMNS)
-    note = [None] * width
+    note: list[str | None] = [None] * width
     note[RESULTS_COLUMNS.index("说明")] = RESULTS_NOTE
     sheet.range((1, 1)).value = [list(RESULTS_COLUMNS)] + [list(r.values) for r in rows] + [[None] * width, note]
     sheet.range((1, 1), (1, width)).color = rgb(LABEL_COLOR)
@@ -331,7 +332,7 @@ def export_button(book: Book) -> str:
     try:
         result = export_report(report, workbook, docx=workbook.with_suffix(".docx"), html=workbook.with_suffix(".html"))
     except ExportRefused as e:  # the CLI's refusal, with the first few errors and the remedy that fits a button
-        raise ExportRefused(e.path, e.errors, shown=SHOWN_FINDINGS, remedy="点“校验”可标出出错的单元格") from None
+        raise ExportRefused(e.path or workbook, e.errors, shown=SHOWN_FINDINGS, remedy="点“校验”可标出出错的单元格") from None
     return export_message(result)
 
 
@@ -365,7 +366,7 @@ class MergePlan:
     last_year: Path | None
     year: int | None
     output: Path  # a new file beside the workbook
-    skip: dict[Path, str]  # the open workbook, when it is the 汇总设置 workbook and not a unit's report
+    skip: dict[str | Path, str]  # the open workbook, when it is the 汇总设置 workbook and not a unit's report
 
 
 def merge_books(plan: MergePlan) -> MergeResult:
@@ -386,7 +387,7 @@ def merge_plan(grids: Mapping[str, Grid], workbook: Path) -> MergePlan:
 
     here = workbook.parent
     values: dict[str, object] = {}
-    skip: dict[Path, str] = {}
+    skip: dict[str | Path, str] = {}
     if MERGE_SETTINGS_SHEET in grids:
         labels = {f.key: f.label for f in MERGE_SETTINGS}
         values = labelled_values(Sheets(grids), MERGE_SETTINGS_SHEET, MERGE_SETTINGS_ROWS, labels, MERGE_SETTINGS_VALUE_COL)

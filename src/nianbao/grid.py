@@ -11,9 +11,9 @@ and Word exports and the reader's label check all draw from this one grid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
-from .schema import Node, Section, TableSpec, TABLES
+from .schema import TABLES, Node, Section, TableSpec
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _section_places(table: TableSpec, section: Section, top: int) -> tuple[list[
     return places, y
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_grid(table: TableSpec) -> tuple[Place, ...]:
     places: list[Place] = []
     y = 0

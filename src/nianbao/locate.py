@@ -12,8 +12,8 @@ A grid is rows of cell values (a worksheet, an HTML or Word table). Two ways in:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .grid import table_grid
 from .report import CellRef, Finding, Severity
@@ -124,7 +124,7 @@ def _locate_section(
     """Fill ``out`` with the section's cells; return the last row used, or None if not found."""
     row_leaves = list(section.row_leaves)
     labelled = [n for n in row_leaves if n.label]
-    row_at: dict[str | None, int] = {}
+    row_at: dict[str, int] = {}
     label_col = -1
     last = after_row
     for node in labelled:

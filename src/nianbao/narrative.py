@@ -122,7 +122,8 @@ def context(report: Report, last: Report | None = None) -> dict[str, Any]:
         raise NarrativeError(
             f"{where}{more}不是可读取的数字，无法据此生成文字；请先改正（nianbao check 可列出所有问题）"
         )
-    n = {cid: report.number(cid) for cid in CELLS}
+    # Every number is known here (checked above): None would have raised.
+    n: dict[str, Number] = {cid: report.number(cid) or 0 for cid in CELLS}
     meta = report.meta
     level = LEVELS.get(meta.level)
 
@@ -284,7 +285,7 @@ def mark(body: str) -> str:
 
 def is_generated(body: str | None, slot_mark: str | None) -> bool:
     """True when ``body`` is exactly what nianbao wrote (the clerk has not edited it)."""
-    return bool(body) and bool(slot_mark) and mark(body) == slot_mark
+    return bool(body) and bool(slot_mark) and mark(body or "") == slot_mark
 
 
 @dataclass(frozen=True)
@@ -344,8 +345,9 @@ def slot_rows(grid: Grid) -> dict[str, int]:
     if len(found) < len(TEXT_SLOTS):
         labels = {normalise(s.label): s.key for s in TEXT_SLOTS}
         for r in range(1, len(grid) + 1):
-            if label(r) in labels:
-                found.setdefault(labels[label(r)], r)
+            found_label = label(r)
+            if found_label in labels:
+                found.setdefault(labels[found_label], r)
     return found
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .report import Finding, Report, Severity, count_by_severity, format_number
 
@@ -65,4 +66,4 @@ def to_json(results: list[dict[str, Any]]) -> str:
     return json.dumps({"files": results}, ensure_ascii=False, indent=1)
 
 
-__all__ = ["print_report", "file_result", "to_json", "verdict", "counts_line", "format_number"]
+__all__ = ["counts_line", "file_result", "format_number", "print_report", "to_json", "verdict"]

@@ -14,9 +14,10 @@ number, and ``raw`` what was typed there.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 from .schema import CELL_IDS, FORMAT_ID, TEXT_KEYS
 
@@ -116,7 +117,7 @@ def findings_table(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
-    counts = {s: 0 for s in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for f in findings:
         if not f.acknowledged:
             counts[f.severity] += 1
@@ -160,14 +161,14 @@ class Report:
         """A report with every cell blank."""
         return cls(
             meta=UnitMeta(**meta),
-            values={cid: None for cid in CELL_IDS},
-            states={cid: State.BLANK for cid in CELL_IDS},
+            values=dict.fromkeys(CELL_IDS),
+            states=dict.fromkeys(CELL_IDS, State.BLANK),
         )
 
     @classmethod
     def from_numbers(cls, numbers: dict[str, Number], **meta: Any) -> Report:
         """A report whose listed cells hold numbers; the rest are 0."""
-        values: dict[str, Number | None] = {cid: 0 for cid in CELL_IDS}
+        values: dict[str, Number | None] = dict.fromkeys(CELL_IDS, 0)
         values.update(numbers)
         return cls(meta=UnitMeta(**meta), values=values)
 

@@ -16,8 +16,9 @@ completeness) are listed in RULES with basis "nianbao".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from .report import CellRef, Finding, Number, Report, Severity, format_number
 from .schema import CELLS, LEVELS, TABLES, Node, find_node, row_cells
@@ -252,8 +253,7 @@ def _plausibility_checks() -> Iterator[Check]:
     def p1_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
         got = "、".join(f"{CELLS[c].column.label}{format_number(g(c, False))}" for c in row_cells("t2", "rules") if g(c, False))
         return (
-            f"表二「规章」行填了{got}；只有国务院部门和省、自治区、直辖市、设区的市、自治州人民政府制定规章，"
-            "本机关层级通常应为0（或“/”）",
+            f"表二「规章」行填了{got}；只有国务院部门和省、自治区、直辖市、设区的市、自治州人民政府制定规章，本机关层级通常应为0（或“/”）",
             0, _sum(g, _terms(*rules_row)),
         )
 
@@ -274,8 +274,8 @@ def _plausibility_checks() -> Iterator[Check]:
     def p3_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
         amount, ceiling = g(fees, False), g("meta.fee_ceiling", False)
         return (
-            f"表二「行政事业性收费」本年收费金额为{format_number(amount)}万元，"
-            f"超过本机关层级常见上限{format_number(ceiling)}万元；单位是万元，请确认没有把元填进来",
+            (f"表二「行政事业性收费」本年收费金额为{format_number(amount)}万元，"
+             f"超过本机关层级常见上限{format_number(ceiling)}万元；单位是万元，请确认没有把元填进来"),
             ceiling, amount,
         )
 
@@ -290,8 +290,7 @@ def _plausibility_checks() -> Iterator[Check]:
     def p5_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
         n = _sum(g, _terms(*t4_totals))
         return (
-            f"表四有{format_number(n)}件行政复议或行政诉讼，但表三本年新收和上年结转的申请均为0；"
-            "可能是以前年度的申请或主动公开引起的，请核实",
+            f"表四有{format_number(n)}件行政复议或行政诉讼，但表三本年新收和上年结转的申请均为0；可能是以前年度的申请或主动公开引起的，请核实",
             None, n,
         )
 
@@ -397,12 +396,15 @@ def evaluate_frame(
             known &= ~np.isnan(column(t.cell, t.last))
         with np.errstate(invalid="ignore"):
             broken = np.asarray(check.fails(column), dtype=bool) & known
-        for i in np.flatnonzero(broken):
+        for i in np.flatnonzero(broken).tolist():
             unit = index[i]
 
             def g(cell: str, from_last: bool, i: int = i) -> Any:
                 v = column(cell, from_last)[i]
                 return int(v) if float(v).is_integer() else float(v)
 
-            out.append((unit, _finding(check, g, lambda c, u=unit: CellRef(c, address(u, c)))))
+            def ref(c: str, unit: Any = unit) -> CellRef:
+                return CellRef(c, address(unit, c))
+
+            out.append((unit, _finding(check, g, ref)))
     return out

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator
+from functools import cache, lru_cache
 
 FORMAT_ID = "F2021"
 FORMAT_NAME = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
@@ -39,7 +39,7 @@ class Node:
     """
 
     label: str
-    key: str | None = None
+    key: str = ""  # "" for an inner node no rule addresses, and for a table's one unnamed row
     children: tuple[Node, ...] = ()
 
     @property
@@ -60,7 +60,7 @@ def leaf(label: str, key: str) -> Node:
     return Node(label, key)
 
 
-def group(label: str, *children: Node, key: str | None = None) -> Node:
+def group(label: str, *children: Node, key: str = "") -> Node:
     return Node(label, key, tuple(children))
 
 
@@ -280,7 +280,7 @@ TABLES: dict[str, TableSpec] = {
             "t4",
             "表四",
             "四、政府信息公开行政复议、行政诉讼情况",
-            (Section(columns=T4_COLUMNS, rows=(leaf("", None),)),),
+            (Section(columns=T4_COLUMNS, rows=(leaf("", ""),)),),
         ),
     )
 }
@@ -325,7 +325,7 @@ CELLS: dict[str, CellSpec] = _cells()
 CELL_IDS: tuple[str, ...] = tuple(CELLS)
 
 
-@lru_cache(maxsize=None)  # readers ask once per table per workbook
+@cache  # readers ask once per table per workbook
 def table_cells(table_key: str) -> tuple[str, ...]:
     return tuple(cid for cid in CELL_IDS if cid.startswith(table_key + "."))
 

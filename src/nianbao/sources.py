@@ -8,8 +8,8 @@ Excel family (and explains .xls / .et files it cannot read).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import UnsupportedSource, source
 from .report import Report

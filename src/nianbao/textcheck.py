@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from .narrative import PLACEHOLDER, NarrativeError, generate, problems_of
 from .report import CellRef, Finding, Report, Severity, format_number
@@ -247,7 +247,7 @@ def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
             numbers = [[report.number(c) for c in cells] for cells in sums]
             if any(v is None for ns in numbers for v in ns):
                 continue  # an unreadable cell has its own finding
-            table = [sum(ns) for ns in numbers]
+            table = [sum(v or 0 for v in ns) for ns in numbers]
             if value in table:
                 continue
             seen.add(statement.key)
@@ -320,7 +320,7 @@ def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
     overview = _overview(report)
     missing = [s for s in ASPECTS if not report.text.get(s.key) and aspect_word(s) not in overview]
     if missing:
-        names = "、".join(re.sub(r"^（[一二三四五六七八九十]+）", "", s.heading) for s in missing)
+        names = "、".join(re.sub(r"^（[一二三四五六七八九十]+）", "", s.heading or s.label) for s in missing)
         yield _finding(
             "S5", f"“{SECTION_HEADINGS[0]}”没有写到{names}；2021年格式要求总体情况涵盖主动公开、依申请公开、"
             "政府信息管理、政府信息公开平台建设、监督保障五个方面",
@@ -522,7 +522,7 @@ def check_repeated(report: Report, last: Report | None) -> Iterable[Finding]:
     """Y5: 一/五 (near-)identical to last year's report; the format's accountability clause names 内容雷同 (spec §5.3)."""
     if last is None or not has_text(report) or not has_text(last):
         return
-    share, count, total, slots = repeated_share(report, last)
+    share, count, _, slots = repeated_share(report, last)
     if share < Y5_NOTE:
         return
     severity = Severity.WARNING if share >= Y5_WARN else Severity.INFO

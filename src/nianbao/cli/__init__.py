@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -21,7 +22,7 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     from rich.markup import escape
 
     console(stderr=True).print(f"[bold red]错误：[/bold red]{escape(message)}")
@@ -51,4 +52,4 @@ def annotated_name(path: Path) -> str:
 
 
 # Each command lives in its own module and registers itself on ``main``.
-from . import addin, check, demo, export, importing, merge, template, text  # noqa: E402,F401
+from . import addin, check, demo, export, importing, merge, template, text  # noqa: F401

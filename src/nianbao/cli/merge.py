@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,7 +62,8 @@ class _progress:
     """A rich progress bar on stderr for long runs; None (no bar) when quiet, short or not a terminal."""
 
     def __init__(self, err, quiet: bool):
-        self.err, self.quiet, self.bar = err, quiet, None
+        self.err, self.quiet = err, quiet
+        self.bar: Any = None
 
     def __enter__(self):
         if self.quiet or not self.err.is_terminal:

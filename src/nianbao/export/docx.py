@@ -64,8 +64,11 @@ def _name_fonts(rpr, name: str) -> None:
         rfonts.set(qn(attr), name)
 
 
+NO_SPACE = Pt(0)
+
+
 def _style(doc, name: str, base: str | None, font: str, size, bold: bool = False, *,
-           align=None, indent=None, line=None, before=Pt(0), after=Pt(0), outline: int | None = None):
+           align=None, indent=None, line=None, before=NO_SPACE, after=NO_SPACE, outline: int | None = None):
     from docx.enum.style import WD_STYLE_TYPE
 
     try:
@@ -260,7 +263,7 @@ def build_docx(report: Report):
         doc.add_paragraph(block.text, style=doc.styles[styles[block.kind]])
     # python-docx's template starts with one empty paragraph; the report starts with its title.
     first = doc.paragraphs[0]
-    if not first.text and first.style.name != "Title":
+    if not first.text and (first.style is None or first.style.name != "Title"):
         first._p.getparent().remove(first._p)
     return doc
 

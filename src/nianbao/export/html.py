@@ -45,7 +45,7 @@ def _cells(table_key: str, report: Report) -> dict:
     for places in grid_rows(table_key):
         cells = []
         for p in places:
-            if p.role == "value":
+            if p.cell is not None:  # a value cell
                 cells.append({"tag": "td", "text": shown_value(report, p.cell), "cell": p.cell,
                               "rowspan": p.rowspan, "colspan": p.colspan})
                 continue

@@ -44,7 +44,7 @@ def docx_to_pdf(docx: str | Path, pdf: str | Path) -> Path:
             done = subprocess.run(
                 [program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
                  "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(docx)],
-                capture_output=True, text=True, timeout=TIMEOUT,
+                capture_output=True, text=True, timeout=TIMEOUT, check=False,
             )
         except subprocess.TimeoutExpired as e:
             raise ConversionFailed(f"LibreOffice转换PDF超过{TIMEOUT}秒未完成", docx) from e

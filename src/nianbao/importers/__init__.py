@@ -29,7 +29,7 @@ from .tables import TableRead, f2019_text_reasons, read_grid, read_text, table_r
 
 SUFFIXES = tuple(LOADERS)
 
-__all__ = ["import_report", "read_document", "missing_tables", "for_template", "UNREAD_MARK", "SUFFIXES"]
+__all__ = ["SUFFIXES", "UNREAD_MARK", "for_template", "import_report", "missing_tables", "read_document"]
 
 UNREAD_MARK = "未读取"  # written into the template where the publication gave no number
 

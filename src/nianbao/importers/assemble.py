@@ -14,6 +14,7 @@ because it is missing.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from ..cells import parse_cell
 from ..report import CellRef, Finding, Report, Severity, State, format_number
@@ -204,12 +205,11 @@ def _fill_short(
     for cid in table_cells(table.key):
         if any(cid in cells for cells in row_cells.values()):
             continue
-        key = next((k for k, raws in ready.items() if cid in _cids(table, sections[k], leaves[k])), None)
-        if key is None:
+        owner = next((k for k in ready if cid in _cids(table, sections[k], leaves[k])), None)
+        if owner is None:
             fixed[cid] = None
             continue
-        raws = ready[key]
-        fixed[cid] = _number(str(raws[_cids(table, sections[key], leaves[key]).index(cid)]))
+        fixed[cid] = _number(str(ready[owner][_cids(table, sections[owner], leaves[owner]).index(cid)]))
     outcome = resolve(candidates, {k: row_cells[k] for k in candidates}, fixed, _number)
     _report_outcome(report, table, short, candidates, outcome, row_cells, leaves, ready)
 
@@ -227,7 +227,7 @@ def _report_outcome(
     identities = "表三各行各列的勾稽关系" if table.key == "t3" else ("表四各组的总计" if table.key == "t4" else "")
     rebuilt: list[str] = []
     rebuilt_cells: list[str] = []
-    for key in candidates:
+    for key, splits in candidates.items():
         row, cells = short[key], row_cells[key]
         printed = " ".join(map(_shown, row.tokens))
         where = _row_name(table, row, leaves[key])
@@ -237,7 +237,7 @@ def _report_outcome(
             rebuilt.append(f"{where.removeprefix(table.name) or table.name}印为「{printed}」，读作{'、'.join(split)}")
             rebuilt_cells += cells
             continue
-        told = _told_split(report, table, leaves[key], candidates[key]) if not identities and key in outcome.ambiguous else None
+        told = _told_split(report, table, leaves[key], splits) if not identities and key in outcome.ambiguous else None
         if told is not None:
             split, said = told
             ready[key] = list(split)
@@ -286,7 +286,7 @@ def _told_split(
     return agree[0], said
 
 
-def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: list[object]) -> None:
+def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: Sequence[object]) -> None:
     parts = [f"{table.key}.{leaf.key}.total" for leaf in group.leaves()]
     value = _number(str(cells[-1]))
     known = [report.values.get(p) for p in parts]

@@ -13,8 +13,8 @@ lines were broken by the page width (``wrapped``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 Grid = list[list[object]]
 

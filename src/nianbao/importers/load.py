@@ -368,7 +368,7 @@ def _pdf_grids(tables: list[tuple[int, list]]) -> list[TableBlock]:
         if not cells:
             continue
         if joined and joined[-1][0] == page - 1 and _continues(joined[-1][1], cells) and _first_on_page(tables, page, cells):
-            prev_page, prev, joins = joined[-1]
+            _, prev, joins = joined[-1]
             offset = max(c[1] for c in prev) + 1 - min(c[0] for c in cells)
             moved = [(t + offset, b + offset, x0, x1, s) for t, b, x0, x1, s in cells]
             joined[-1] = (page, prev + moved, joins + [min(c[0] for c in moved)])
@@ -398,7 +398,7 @@ def _continues(a: list, b: list) -> bool:
     page may show fewer inner lines)."""
     xa = _snap([x for c in a for x in (c[2], c[3])])
     xb = _snap([x for c in b for x in (c[2], c[3])])
-    near = lambda v, lines: any(abs(v - w) <= 2.0 for w in lines)  # noqa: E731
+    near = lambda v, lines: any(abs(v - w) <= 2.0 for w in lines)
     return abs(xa[0] - xb[0]) <= 2.0 and abs(xa[-1] - xb[-1]) <= 2.0 and all(near(v, xa) for v in xb)
 
 
@@ -427,13 +427,14 @@ def _mend_broken_row(block: TableBlock, r: int) -> None:
     if not any(isinstance(v, (int, float)) or (isinstance(v, str) and v[:1].isdigit()) for v in above):
         return
     for c, v in enumerate(row):
-        if v not in ("", None) and c < len(above):
-            above[c] = f"{above[c]}{v}" if isinstance(above[c], str) else above[c]
+        label = above[c] if c < len(above) else None
+        if v not in ("", None) and isinstance(label, str):
+            above[c] = joined = f"{label}{v}"
             # the merged label spreads to the positions its cell covers
             for k in range(c + 1, len(above)):
-                if block.owners[r - 1][k] or above[k] != above[c].removesuffix(v):
+                if block.owners[r - 1][k] or above[k] != label:
                     break
-                above[k] = above[c]
+                above[k] = joined
     del block.grid[r]
     del block.owners[r]
 

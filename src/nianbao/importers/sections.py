@@ -59,7 +59,7 @@ def find_headings(c: Compact, text: str) -> list[Heading | None]:
             found[k] = Heading(k, c.start(i), c.end(j), printed(c.original(i, j)), exact)
             pos = j
     # Near-misses between the headings that were found.
-    for k, official in enumerate(SECTION_HEADINGS):
+    for k in range(len(SECTION_HEADINGS)):
         if found[k] is not None:
             continue
         lo = max((h.end for h in found[:k] if h), default=0)

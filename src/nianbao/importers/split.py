@@ -14,9 +14,9 @@ simply has no consistent split, and its run-together rows stay unread.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
 
 from ..report import Severity
 from ..rules import CHECKS, Check
@@ -157,9 +157,8 @@ def resolve(
                 out.gave_up = True
                 return False
             values.update(zip(row_cells[row], (numbers(x) for x in split)))
-            if not any(broken(c) for c in completes[i]):
-                if not search(i + 1, picks + [p]):
-                    return False
+            if not any(broken(c) for c in completes[i]) and not search(i + 1, picks + [p]):
+                return False
         for cid in row_cells[row]:
             values.pop(cid, None)
         return True

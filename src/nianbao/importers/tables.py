@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..locate import LabelIndex, locate_table
@@ -87,9 +88,9 @@ def value_tokens(region: str, n: int) -> list[str]:
 
 @dataclass
 class RowRead:
-    key: str | None  # the row leaf's key; None for 表四's one unlabelled row
+    key: str  # the row leaf's key; "" for 表四's one unlabelled row
     label: str  # as printed, on one line
-    tokens: list[object]  # the printed cells, raw (grid: one per column, blanks included)
+    tokens: Sequence[object]  # the printed cells, raw (grid: one per column, blanks included)
     exact: bool = False  # one token per column by position (a real table)
     typo: str | None = None  # the official label, when the printed one is a known or near variant
     truncated: bool = False  # only the label's opening was found (broken across a page)
@@ -99,8 +100,8 @@ class RowRead:
 class TableRead:
     table: TableSpec
     how: str  # "grid" | "text"
-    rows: dict[str | None, RowRead] = field(default_factory=dict)
-    subtotals: list[tuple[Node, str, list[object]]] = field(default_factory=list)  # group, printed, cells
+    rows: dict[str, RowRead] = field(default_factory=dict)
+    subtotals: list[tuple[Node, str, Sequence[object]]] = field(default_factory=list)  # group, printed, cells
     single_rows: list[Node] = field(default_factory=list)  # a group printed as one row (2019 （六）)
     column_typos: list[tuple[str, str]] = field(default_factory=list)  # (printed, official)
 
@@ -154,7 +155,7 @@ class Hit:
 def _forms(label: str) -> list[tuple[str, str | None]]:
     """The label's normalised form, and its known misprints (spec §3.3) with the official they stand for."""
     official = normalise(label)
-    forms = [(official, None)]
+    forms: list[tuple[str, str | None]] = [(official, None)]
     forms += [(normalise(typo), right) for typo, right in KNOWN_TYPOS.items() if normalise(right) == official]
     return forms
 
@@ -193,9 +194,9 @@ def find_opening(c: Compact, label: str, start: int, end: int) -> Hit | None:
     return Hit(i, j, printed(c.original(i, j)), None if truncated else label, truncated)
 
 
-def _find_rows(c: Compact, leaves: list[Node], start: int, end: int) -> dict[str | None, Hit]:
+def _find_rows(c: Compact, leaves: list[Node], start: int, end: int) -> dict[str, Hit]:
     """Row labels in schema order: exact (or a known misprint) first, then by opening between neighbours."""
-    hits: dict[str | None, Hit] = {}
+    hits: dict[str, Hit] = {}
     pos = start
     for leaf in leaves:
         hit = find_label(c, leaf.label, pos, end)
@@ -228,14 +229,14 @@ def read_text(doc: Document, c: Compact, table: TableSpec, lo: int, hi: int) -> 
     clo, chi = c.at(lo), c.at(hi)
     out = TableRead(table, "text")
     anchors: list[int] = [chi]
-    found: list[tuple[Section, dict[str | None, Hit], list[tuple[Node, Hit]]]] = []
+    found: list[tuple[Section, dict[str, Hit], list[tuple[Node, Hit]]]] = []
     pos = clo
     for section in table.sections:
         leaves = list(section.row_leaves)
         if not leaves[0].label:
             row = _read_unlabelled(c, text, section, pos, chi)
             if row is not None:
-                out.rows[None] = row
+                out.rows[row.key] = row
             continue
         hits = _find_rows(c, leaves, pos, chi)
         if not hits:
@@ -303,7 +304,7 @@ def _read_unlabelled(c: Compact, text: str, section: Section, start: int, end: i
         if all(normalise(t) in header for t in tops) and "。" not in header and j < end:
             region = text[c.start(j) : c.start(end)]
             n = len(section.column_leaves)
-            return RowRead(None, "", value_tokens(region, n))
+            return RowRead(section.row_leaves[0].key, "", value_tokens(region, n))
         first = find_label(c, tops[0], first.j, end)
     return None
 
@@ -333,8 +334,9 @@ def table_region(table: TableSpec, spans: list[tuple[int, int] | None], after: i
     from ..schema import SECTION_HEADINGS
 
     k = SECTION_HEADINGS.index(table.heading)
-    if spans[k] is not None:
-        return spans[k]
+    span = spans[k]
+    if span is not None:
+        return span
     later = [s[0] for s in spans[k + 1 :] if s and s[0] > after]
     return after, min(later, default=length)
 

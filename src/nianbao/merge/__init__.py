@@ -13,9 +13,10 @@ numeric rules once over the whole frame). ``nianbao merge`` is ``merge``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from ..errors import OutputError
 from ..report import Finding, Report
@@ -25,7 +26,7 @@ from .roster import Roster, read_roster
 from .summary import check_summary, summarise
 from .worker import read_all
 
-__all__ = ["collect", "summarise", "merge", "gather", "MergeResult", "Roster", "read_roster"]
+__all__ = ["MergeResult", "Roster", "collect", "gather", "merge", "read_roster", "summarise"]
 
 Progress = Callable[[int], None]
 
@@ -111,13 +112,13 @@ def merge(
 
     Refuses (OutputError) to write over one of its inputs.
     """
-    paths = [Path(p) for p in paths]
+    inputs = [Path(p) for p in paths]
     if output is not None:
         output = Path(output)
         if output.suffix.lower() != ".xlsx":
             raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
-        _refuse_to_overwrite_an_input(paths, output)
-    batch = gather(paths, output=output, **options)
+        _refuse_to_overwrite_an_input(inputs, output)
+    batch = gather(inputs, output=output, **options)
     summary = summarise(batch.frame, year=batch.year, region=_region(batch))
     findings = check_summary(summary)
     if output is not None:

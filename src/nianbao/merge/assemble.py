@@ -190,7 +190,7 @@ def assemble(
             name = _stem(r)
             _, match = identity(name, False, roster)
             unit = Unit("file:" + r.relative, r, name, match=match)
-            if match is not None and match.index is not None:
+            if roster is not None and match is not None and match.index is not None:
                 unit.roster = roster.entries[match.index]
             unreadable.append(unit)
             continue
@@ -210,9 +210,9 @@ def assemble(
         match = matches[used.path]
         if key == GOVERNMENT_KEY and (match is None or match.index is None):
             # The government's own report may come under the office's name; take any file's roster match.
-            match = next((matches[r.path] for r in group if matches[r.path] and matches[r.path].index is not None), match)
+            match = next((m for r in group if (m := matches[r.path]) is not None and m.index is not None), match)
         unit = Unit(key, used, unit_name(used), match=match)
-        if match is not None and match.index is not None:
+        if roster is not None and match is not None and match.index is not None:
             unit.roster = roster.entries[match.index]
         units.append(unit)
         outcome[used.relative] = USED

@@ -13,9 +13,9 @@ says what it cannot read.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..errors import FileMissing
 
@@ -65,11 +65,11 @@ def discover(
     passed_over = {Path(p).resolve(): reason for p, reason in (skip or {}).items()}
     found: dict[Path, Input] = {}
     skipped: list[Skipped] = []
-    paths = [Path(p) for p in paths]
+    given_paths = [Path(p) for p in paths]
     # With several folders, "甲.xlsx" may sit in two of them: name each by its folder too.
-    several = sum(1 for p in paths if p.is_dir()) > 1 or (len(paths) > 1 and any(p.is_dir() for p in paths))
+    several = sum(1 for p in given_paths if p.is_dir()) > 1 or (len(given_paths) > 1 and any(p.is_dir() for p in given_paths))
     shown: set[str] = set()
-    for given in paths:
+    for given in given_paths:
         if not given.exists():
             raise FileMissing("文件或文件夹不存在，请检查路径", given)
         if given.is_file():

@@ -11,8 +11,9 @@ line up by index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..cells import parse_cell
 from ..errors import SourceError, source
@@ -58,7 +59,7 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
             continue
         gov = row[col["meta.government_own"]] in ("是", True)
         key, _ = identity(str(row[col["unit"]]), gov, roster)
-        values = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
+        values: dict[str, Any] = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
         values["meta.level"] = row[col["meta.level"]] or None
         data.setdefault(key, values)
     return pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS])

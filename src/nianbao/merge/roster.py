@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from ..errors import NotAWorkbook, SourceError, UnsupportedSource, source
 
@@ -132,20 +133,17 @@ class Roster:
         return Match(None)
 
 
+def _column(cells: list[str], headers: tuple[str, ...]) -> int | None:
+    return next((cells.index(h) for h in headers if h in cells), None)
+
+
 def _find_header(rows: list[list[object]]) -> tuple[int, int, int | None, int | None]:
     """(header row, name col, level col, code col); header row -1 when there is none."""
     for r, row in enumerate(rows[:20]):
         cells = [name_key(v) if isinstance(v, str) else "" for v in row]
-
-        def col(headers: tuple[str, ...]) -> int | None:
-            for h in headers:
-                if h in cells:
-                    return cells.index(h)
-            return None
-
-        name = col(NAME_HEADERS)
+        name = _column(cells, NAME_HEADERS)
         if name is not None:
-            return r, name, col(LEVEL_HEADERS), col(CODE_HEADERS)
+            return r, name, _column(cells, LEVEL_HEADERS), _column(cells, CODE_HEADERS)
     return -1, 0, None, None
 
 
@@ -168,7 +166,7 @@ def _rows_from_workbook(path: Path) -> list[list[object]]:
 
     book = open_workbook(path)
     try:
-        return book.get_sheet_by_index(0).to_python()
+        return cast("list[list[object]]", book.get_sheet_by_index(0).to_python())
     finally:
         book.close()
 
@@ -179,6 +177,10 @@ def _text(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).strip()
+
+
+def _cell(row: list[object], c: int | None) -> str:
+    return _text(row[c]) if c is not None and c < len(row) else ""
 
 
 def read_roster(path: str | Path) -> Roster:
@@ -199,10 +201,9 @@ def read_roster(path: str | Path) -> Roster:
         header, name_col, level_col, code_col = _find_header(rows)
         entries: list[RosterEntry] = []
         for row in rows[header + 1 :]:
-            cell = lambda c: _text(row[c]) if c is not None and c < len(row) else ""  # noqa: E731
-            name = cell(name_col)
+            name = _cell(row, name_col)
             if name:
-                entries.append(RosterEntry(len(entries), name, cell(level_col), cell(code_col)))
+                entries.append(RosterEntry(len(entries), name, _cell(row, level_col), _cell(row, code_col)))
         if not entries:
             raise SourceError("名单中没有找到单位名称；第一行应为表头（如“单位名称、机关层级、代码”），其下每行一个单位")
         return Roster(entries, str(path))

@@ -80,7 +80,7 @@ SUMMARY_ADDRESSES = {cid: f"{SUMMARY_SHEET}!{a1(*summary_position(cid))}" for ci
 def _total(values: Any, kind: str) -> int | float:
     total = float(values.sum())
     if kind == "count":
-        return int(round(total))
+        return round(total)
     # Amounts in 万元: drop binary noise (0.1 + 0.2), keep far more places than anyone types.
     return round(total, 6)
 

@@ -19,9 +19,9 @@ import math
 import os
 import signal
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..check import REPORT_CHECKS
 from ..errors import SourceError

@@ -13,11 +13,13 @@ One layout, one place.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from ..atomic import atomic_path
@@ -324,7 +326,7 @@ def _detail_values(unit: Unit, values: Any) -> list[Any]:
     for cid, v in zip(CELL_IDS, values.tolist()):
         if cid in shown:
             out.append(shown[cid])
-        elif v != v:
+        elif math.isnan(v):
             out.append(None)
         else:
             out.append(int(v) if v.is_integer() else v)
@@ -359,7 +361,7 @@ def _detail_sheet(wb: Any, fmt: Formats, batch: Batch) -> RowSplice:
     cols = [(fixed + j, cid) for j, cid in enumerate(CELL_IDS)]
     for first, last, name in _runs([(c, CELLS[cid].table) for c, cid in cols]):
         _merge_or_write(ws, 1, first, last, name, head)
-    for first, last, label in _runs([(c, CELLS[cid].table + _row_label(cid)) for c, cid in cols]):
+    for first, last, _ in _runs([(c, CELLS[cid].table + _row_label(cid)) for c, cid in cols]):
         _merge_or_write(ws, 2, first, last, _row_label(CELL_IDS[first - fixed]), head)
     for c, cid in cols:
         ws.write(3, c, CELLS[cid].column_path[-1] if CELLS[cid].column_path else "", head)

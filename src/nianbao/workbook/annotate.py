@@ -8,9 +8,9 @@ library, so the Excel add-in applies exactly the same marks through xlwings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..cells import plain_text
 from ..errors import OutputError

@@ -99,7 +99,7 @@ def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
         for c in range(left, right + 1):
             ws.cell(r, c).border = style.BORDER
     cell = ws.cell(top, left)
-    if place.role == "value":
+    if place.cell is not None:  # a value cell
         cell.fill = style.INPUT_FILL
         cell.protection = UNLOCKED
         cell.font = style.BODY_FONT

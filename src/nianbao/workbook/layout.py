@@ -11,7 +11,7 @@ of the table (row checks) and in rows under it (column checks).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..grid import Place, grid_size, table_grid
 from ..rules import CHECKS, RULES, Check
@@ -174,7 +174,7 @@ def _formula(check: Check) -> str:
     return f'=IF({lhs}={rhs},"","✗ 差"&ABS({lhs}-{rhs}))'
 
 
-@lru_cache(maxsize=None)
+@cache
 def live_checks(table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
     """The table's live checks, the labelled rows that hold column checks, and the check column."""
     table = TABLES[table_key]
