@@ -1,9 +1,21 @@
-"""The README documents every command and every rule id the checker can report."""
+"""The README documents every command and rule id; docs/format.md documents every rule, cell and label."""
+
+import re
 
 from conftest import REPO
 
 from nianbao.cli import main
 from nianbao.rules import RULES
+from nianbao.schema import (
+    CELL_IDS,
+    KNOWN_TYPOS,
+    LEVELS,
+    SECTION_HEADING_VARIANTS,
+    SECTION_HEADINGS,
+    T3_NOTE,
+    TABLES,
+    TEXT_SLOTS,
+)
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -22,3 +34,61 @@ def test_quick_start_has_the_two_commands_ci_runs():
     assert "pip install . && nianbao demo" in README
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && pytest" in README and "pip install -e '.[test]' && pytest" in ci
+
+
+# --- docs/format.md: the format as the project understands it, cited by the code -----------------
+
+FORMAT_DOC = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+
+
+def _rule_entries() -> dict[str, str]:
+    """Rule id → its entry in docs/format.md §5 (the text from its ``#### ID`` heading to the next heading)."""
+    entries, current = {}, None
+    for line in FORMAT_DOC.splitlines():
+        if line.startswith("#"):
+            current = line[5:].split(" ", 1)[0] if line.startswith("#### ") else None
+            if current:
+                entries[current] = ""
+        elif current:
+            entries[current] += line + "\n"
+    return entries
+
+
+def test_every_rule_has_an_entry_with_severity_basis_and_a_worked_example():
+    entries = _rule_entries()
+    assert [r for r in RULES if r not in entries] == [], "rules without a '#### ID …' entry in docs/format.md §5"
+    assert [r for r in entries if r not in RULES] == [], "entries in docs/format.md for rules that do not exist"
+    for rule, body in entries.items():
+        assert "级别：" in body and "依据：" in body and "示例：" in body and "```" in body, rule
+    assert [r for r in RULES if f"| {r} |" not in FORMAT_DOC] == [], "rules missing from the table of docs/format.md §5"
+
+
+def test_every_cell_id_and_printed_label_is_in_the_format_doc():
+    def documented(cid: str) -> bool:
+        table, *rest = cid.split(".")
+        if table == "t3":  # 175 ids: documented as row keys × column keys
+            return all(f"`{key}`" in FORMAT_DOC for key in rest)
+        return f"`{cid}`" in FORMAT_DOC
+
+    assert [cid for cid in CELL_IDS if not documented(cid)] == []
+    labels = {n.label for t in TABLES.values() for s in t.sections for top in s.columns + s.rows for n in _nodes(top)}
+    labels |= {s.title for t in TABLES.values() for s in t.sections if s.title}
+    labels |= set(SECTION_HEADINGS) | {v for vs in SECTION_HEADING_VARIANTS for v in vs} | {T3_NOTE}
+    labels |= set(KNOWN_TYPOS) | set(KNOWN_TYPOS.values()) | set(LEVELS) | {s.label for s in TEXT_SLOTS}
+    missing = sorted(label for label in labels if label and label not in FORMAT_DOC)
+    assert missing == []
+
+
+def _nodes(node):
+    yield node
+    for child in node.children:
+        yield from _nodes(child)
+
+
+def test_every_citation_of_the_format_doc_names_a_section_it_has():
+    sections = set(re.findall(r"^#+ §(\d+(?:\.\d+)*) ", FORMAT_DOC, re.M))
+    cited = {}
+    for path in [REPO / "README.md", *REPO.glob("docs/*.md"), *REPO.glob("src/**/*.py"), *REPO.glob("tests/*.py")]:
+        for number in re.findall(r"docs/format\.md §(\d+(?:\.\d+)*)", path.read_text(encoding="utf-8")):
+            cited.setdefault(number, []).append(path.relative_to(REPO).as_posix())
+    assert {n: files for n, files in cited.items() if n not in sections} == {}
