@@ -92,3 +92,15 @@ def test_every_citation_of_the_format_doc_names_a_section_it_has():
         for number in re.findall(r"docs/format\.md §(\d+(?:\.\d+)*)", path.read_text(encoding="utf-8")):
             cited.setdefault(number, []).append(path.relative_to(REPO).as_posix())
     assert {n: files for n, files in cited.items() if n not in sections} == {}
+
+
+def test_the_rule_table_gives_each_rule_the_basis_users_see():
+    rows = {line.split("|")[1].strip(): line for line in FORMAT_DOC.splitlines() if line.startswith("| ")}
+    assert [r for r, info in RULES.items() if f"| {info.basis} |" not in rows.get(r, "")] == []
+
+
+def test_no_reference_to_the_spec_outside_the_repository_remains():
+    stale = re.compile(r"spec §|spec/format\.md|规格 §|规格（spec")
+    files = [REPO / "README.md", *REPO.glob("docs/*.md"), *REPO.glob("src/**/*.py"), *REPO.glob("tests/**/*.py")]
+    files = [f for f in files if f.name != "test_docs.py"]  # this file names the pattern
+    assert [f.relative_to(REPO).as_posix() for f in files if stale.search(f.read_text(encoding="utf-8"))] == []

@@ -1,9 +1,9 @@
-"""The schema's labels and structure equal the national format (spec §2–§4), written out here by hand."""
+"""The schema's labels and structure equal the national format (docs/format.md §3.2–§3.4), written out here by hand."""
 
 from nianbao.grid import grid_size, table_grid
 from nianbao.schema import CELL_IDS, CELLS, SECTION_HEADINGS, TABLES, normalise
 
-# spec §2: 表二, four blocks (title, header row, data rows)
+# docs/format.md §3.2: 表二, four blocks (title, header row, data rows)
 T2_LABELS = [
     "第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件",
     "第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可",
@@ -11,7 +11,7 @@ T2_LABELS = [
     "第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费",
 ]
 
-# spec §3.1–§3.2: 表三 header and the 25 rows with their label columns
+# docs/format.md §3.3: 表三 header and the 25 rows with their label columns
 T3_HEADER = [
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
     "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计",
@@ -38,13 +38,13 @@ T3_ROW_LABELS = [
     "四、结转下年度继续办理",
 ]
 
-# spec §4: 表四 headers in reading order (row by row)
+# docs/format.md §3.4: 表四 headers in reading order (row by row)
 T4_LABELS = [
     "行政复议", "行政诉讼",
     "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉",
 ] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
 
-# (row, col, rowspan, colspan) of the merged headers the spec draws
+# (row, col, rowspan, colspan) of the merged headers the format prints
 T3_MERGES = {
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）": (0, 0, 3, 3),
     "申请人情况": (0, 3, 1, 7),

@@ -13,7 +13,7 @@ from nianbao.workbook.layout import POSITIONS
 
 
 def consistent_numbers() -> dict[str, int]:
-    """A small consistent report: every rule of spec §5.2 holds."""
+    """A small consistent report: every rule of docs/format.md §5.2 holds."""
     n = {}
     cols = ["natural_person", "business", "research", "public_interest", "legal_services", "other_org"]
     rows = {

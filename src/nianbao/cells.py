@@ -24,7 +24,7 @@ from .schema import CELLS, CellSpec
 NOT_APPLICABLE_MARKS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "不适用", "无此项", "N/A", "n/a", "NA", "＼"}
 )
-MAX_AMOUNT_DECIMALS = 4  # 万元 to 1元 precision (spec §2, §5.1 N2)
+MAX_AMOUNT_DECIMALS = 4  # 万元 to 1元 precision (docs/format.md §4.1, §5.1 N2)
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")

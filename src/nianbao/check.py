@@ -30,7 +30,7 @@ def _has_text(report: Report) -> bool:
 
 
 def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S7: section 六 says what was charged under the 信息处理费 rules (spec §5.5, §8)."""
+    """S7: section 六 says what was charged under the 信息处理费 rules (docs/format.md §5.5 S7, §8)."""
     if not _has_text(report):
         return
     other = report.text.get("other", "")
@@ -44,7 +44,7 @@ def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]
 
 
 def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
-    """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (spec §5.4)."""
+    """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (docs/format.md §5.4 P6)."""
     unpaid = report.number("t3.other_unpaid.total")
     if not _has_text(report) or not unpaid:
         return

@@ -7,7 +7,7 @@ A grid is rows of cell values (a worksheet, an HTML or Word table). Two ways in:
 * ``locate_table``: find each row by its printed label and each column by its
   header, wherever they sit (rows inserted, a county's own variant of the form,
   the tables pasted into another sheet). Labels compare after ``normalise``
-  (spec §3.5); known typos are accepted and reported (S4).
+  (docs/format.md §3.5); known typos are accepted and reported (S4).
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ F2019_SINGLE_OTHER = "表三「（六）其他处理」只有一行，2021年格
 
 
 def f2019_reasons(index: LabelIndex) -> list[str]:
-    """What marks a grid as the 2019 format (spec §7), in words; empty if none."""
+    """What marks a grid as the 2019 format (docs/format.md §6.2), in words; empty if none."""
     reasons = [why for key, why in F2019_FINGERPRINT_INDEX.items() if key in index.where]
     other = index.find("（六）其他处理")
     if other and not index.contains("3.其他"):

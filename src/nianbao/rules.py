@@ -10,8 +10,11 @@ on a whole county at once (numpy arrays, one element per unit):
     >>> [f.rule for f in evaluate(r)][:2]
     ['T3-ID', 'T3-H']
 
-Rule ids are those of spec/format.md §5; nianbao's own (reading and
-completeness) are listed in RULES with basis "nianbao".
+Each rule, its basis and a worked example are in docs/format.md §5 (§5.1
+reading, §5.2 sums within a table, §5.3 cross-year, §5.4 plausibility, §5.5
+structure and text, §5.6 merge). ``RuleInfo.basis`` is written for the clerk:
+the 条例 article, the part of the printed format, or "nianbao" for the tool's
+own reading rules.
 """
 
 from __future__ import annotations
@@ -37,46 +40,46 @@ class RuleInfo:
 RULES: dict[str, RuleInfo] = {
     r.id: r
     for r in (
-        RuleInfo("N1", "计数单元格应为大于或等于0的整数", "spec §5.1", E),
-        RuleInfo("N2", "收费金额应为大于或等于0的数（万元，建议最多4位小数）", "spec §5.1", E),
-        RuleInfo("N3", "单元格空白（空白不等于0）或填“/”", "spec §5.1", W),
-        RuleInfo("N4", "数字单元格中有文字、单位或全角数字", "spec §5.1", W),
+        RuleInfo("N1", "计数单元格应为大于或等于0的整数", "年报格式（统计件数）", E),
+        RuleInfo("N2", "收费金额应为大于或等于0的数（万元，建议最多4位小数）", "年报格式表二（八）（单位：万元）", E),
+        RuleInfo("N3", "单元格空白（空白不等于0）或填“/”", "审核惯例", W),
+        RuleInfo("N4", "数字单元格中有文字、单位或全角数字", "审核惯例", W),
         RuleInfo("N5", "公式没有保存计算结果，无法读取数值", "nianbao", E),
         RuleInfo("C1", "表格缺失或全部空白", "nianbao", E),
         RuleInfo("D1", "导入时数字连在一起，已按勾稽关系唯一拆分", "nianbao", I),
         RuleInfo("D2", "导入时无法确定单元格的数字（连在一起且拆分不唯一，或个数与列数不符）", "nianbao", E),
         RuleInfo("L1", "表格不在模板位置，已按标签查找", "nianbao", I),
         RuleInfo("M1", "单位信息未填写完整", "nianbao", W),
-        RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "spec §7", E),
-        RuleInfo("S1", "六个部分的标题应齐全、按顺序（可接受常见变体）", "spec §5.5", E),
-        RuleInfo("S2", "标题应含机关名称和报告年度", "spec §5.5", W),
-        RuleInfo("S4", "表格标签与国家格式不一致", "spec §5.5", W),
-        RuleInfo("S5", "总体情况未涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面", "spec §5.5", W),
-        RuleInfo("S6", "人民政府未报告工作考核、社会评议和责任追究结果情况", "spec §5.5", W),
-        RuleInfo("S7", "“六、其他需要报告的事项”未说明信息处理费情况", "spec §5.5", W),
-        RuleInfo("S10", "文字中的地区或机关称谓与本机关不符（疑似照搬其他单位的报告）", "spec §6.2", W),
+        RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "nianbao", E),
+        RuleInfo("S1", "六个部分的标题应齐全、按顺序（可接受常见变体）", "《条例》第五十条、年报格式", E),
+        RuleInfo("S2", "标题应含机关名称和报告年度", "审核惯例", W),
+        RuleInfo("S4", "表格标签与国家格式不一致", "年报格式（表格标签）", W),
+        RuleInfo("S5", "总体情况未涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面", "年报格式“一、总体情况”", W),
+        RuleInfo("S6", "人民政府未报告工作考核、社会评议和责任追究结果情况", "《条例》第五十条第（四）项", W),
+        RuleInfo("S7", "“六、其他需要报告的事项”未说明信息处理费情况", "年报格式“六、其他需要报告的事项”", W),
+        RuleInfo("S10", "文字中的地区或机关称谓与本机关不符（疑似照搬其他单位的报告）", "年报格式“明确责任”（内容雷同）", W),
         RuleInfo("S11", "文字中还有【请填写】的待填写内容", "nianbao", W),
-        RuleInfo("T3-ID", "表三每列：一+二=三（七）+四", "格式印制的勾稽关系", E),
-        RuleInfo("T3-V", "表三每列：（七）总计=（一）至（六）各项之和", "spec §5.2", E),
-        RuleInfo("T3-H", "表三每行：总计=各申请人列之和", "spec §5.2", E),
-        RuleInfo("T3-NEG", "表三每列：结转下年度不大于一+二", "spec §5.2", E),
-        RuleInfo("T3-SUB", "表三有非标准的小计行，且须等于各项之和", "spec §5.2", W),
-        RuleInfo("T4-S", "表四每组：总计=结果维持+结果纠正+其他结果+尚未审结", "spec §5.2", E),
-        RuleInfo("Y1", "本年上年结转=上年结转下年度", "spec §5.3", E),
-        RuleInfo("Y2", "现行有效件数=上年现行有效+本年制发−本年废止", "spec §5.3", W),
-        RuleInfo("Y3", "本年废止件数不大于上年现行有效+本年制发", "spec §5.3", W),
-        RuleInfo("Y4", "2021年及以后的年度报告须使用2021年格式", "spec §5.3", E),
-        RuleInfo("Y5", "总体情况、问题和改进与上年度报告文字雷同", "spec §5.3", W),
-        RuleInfo("Y6", "未说明上年度报告所提问题的整改情况", "spec §5.3", I),
-        RuleInfo("P1", "无规章制定权的机关填报了规章", "spec §5.4", W),
-        RuleInfo("P2", "现行有效件数小于本年制发件数", "spec §5.4", W),
-        RuleInfo("P3", "收费金额与机关层级不符（可能把元填成了万元）", "spec §5.4", W),
-        RuleInfo("P4", "文字中的数字与表格不一致", "spec §5.4", W),
-        RuleInfo("P5", "没有申请却有行政复议或诉讼", "spec §5.4", I),
-        RuleInfo("P6", "有逾期未缴费的申请，应在六中说明收费通知", "spec §5.4", I),
-        RuleInfo("P7", "信息处理费金额不是10元的整数倍", "spec §5.4", W),
-        RuleInfo("P8", "收取了信息处理费而表二（八）行政事业性收费为0", "spec §5.4", I),
-        RuleInfo("P9", "申请很少却收取了信息处理费", "spec §5.4", W),
+        RuleInfo("T3-ID", "表三每列：一+二=三（七）+四", "年报格式表三印制的勾稽关系", E),
+        RuleInfo("T3-V", "表三每列：（七）总计=（一）至（六）各项之和", "年报格式表三（（七）总计）", E),
+        RuleInfo("T3-H", "表三每行：总计=各申请人列之和", "年报格式表三（申请人“总计”列）", E),
+        RuleInfo("T3-NEG", "表三每列：结转下年度不大于一+二", "年报格式表三勾稽关系的推论", E),
+        RuleInfo("T3-SUB", "表三有非标准的小计行，且须等于各项之和", "年报格式表三（无小计行）", W),
+        RuleInfo("T4-S", "表四每组：总计=结果维持+结果纠正+其他结果+尚未审结", "年报格式表四（“总计”列）", E),
+        RuleInfo("Y1", "本年上年结转=上年结转下年度", "跨年度衔接", E),
+        RuleInfo("Y2", "现行有效件数=上年现行有效+本年制发−本年废止", "跨年度衔接", W),
+        RuleInfo("Y3", "本年废止件数不大于上年现行有效+本年制发", "跨年度衔接", W),
+        RuleInfo("Y4", "2021年及以后的年度报告须使用2021年格式", "国办公开办函〔2021〕30号", E),
+        RuleInfo("Y5", "总体情况、问题和改进与上年度报告文字雷同", "年报格式“明确责任”（内容雷同）", W),
+        RuleInfo("Y6", "未说明上年度报告所提问题的整改情况", "审核惯例", I),
+        RuleInfo("P1", "无规章制定权的机关填报了规章", "《立法法》第九十一条、第九十三条", W),
+        RuleInfo("P2", "现行有效件数小于本年制发件数", "审核惯例", W),
+        RuleInfo("P3", "收费金额与机关层级不符（可能把元填成了万元）", "审核惯例", W),
+        RuleInfo("P4", "文字中的数字与表格不一致", "审核惯例", W),
+        RuleInfo("P5", "没有申请却有行政复议或诉讼", "审核惯例", I),
+        RuleInfo("P6", "有逾期未缴费的申请，应在六中说明收费通知", "《政府信息公开信息处理费管理办法》", I),
+        RuleInfo("P7", "信息处理费金额不是10元的整数倍", "《政府信息公开信息处理费管理办法》", W),
+        RuleInfo("P8", "收取了信息处理费而表二（八）行政事业性收费为0", "《政府信息公开信息处理费管理办法》", I),
+        RuleInfo("P9", "申请很少却收取了信息处理费", "《条例》第四十二条", W),
         RuleInfo("H1", "汇总数不完整：有单位的该项无法读取，未计入", "nianbao", W),
     )
 }

@@ -9,7 +9,7 @@ label checks, the rules' cell ids, the merge's columns and the export's tables.
     '表四'
 
 Labels are reproduced exactly as the format prints them (full-width
-punctuation); ``normalise`` is how a parser compares them (spec §3.5).
+punctuation); ``normalise`` is how a parser compares them (docs/format.md §3.5).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ class CellSpec:
     column_path: tuple[str, ...]
     kind: str = "count"  # "count" (件, whole numbers) | "amount" (万元, decimals)
     aggregate: str = "sum"  # "sum" (a flow) | "stock" (a level: a sum over units is labelled as such)
-    na_allowed: bool = False  # "/" is acceptable (no rule-making power, spec §5.1 N3)
+    na_allowed: bool = False  # "/" is acceptable (no rule-making power, docs/format.md §4.2)
 
     @property
     def label(self) -> str:
@@ -285,7 +285,7 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
-# Cells whose per-cell behaviour differs from "a count that sums" (spec §2, §5.1).
+# Cells whose per-cell behaviour differs from "a count that sums" (docs/format.md §3.2, §4).
 _AMOUNT_CELLS = {"t2.fees.amount"}
 _STOCK_CELLS = {"t2.rules.in_force", "t2.normative.in_force"}
 _NA_ALLOWED = {"t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force"}
@@ -359,7 +359,7 @@ SECTION_HEADINGS = (
     "六、其他需要报告的事项",
 )
 
-# Headings seen in real reports instead of the F2021 ones (spec §6.2): accepted, with a note (S1).
+# Headings seen in real reports instead of the F2021 ones (docs/format.md §2.3): accepted, with a note (S1).
 SECTION_HEADING_VARIANTS: tuple[tuple[str, ...], ...] = (
     (),
     ("二、主动公开政府信息的情况",),
@@ -402,8 +402,8 @@ class Level:
     """A kind of reporting body, with what the plausibility rules need to know."""
 
     name: str
-    makes_rules: bool  # may issue 规章 (spec §5.4 P1)
-    is_government: bool  # 各级人民政府 (spec §5.5 S6)
+    makes_rules: bool  # may issue 规章 (docs/format.md §7.1, P1)
+    is_government: bool  # 各级人民政府 (docs/format.md §7.1, S6)
     fee_ceiling: float | None  # 万元 above which 表二(八) looks like 元 typed in (P3)
 
 
@@ -458,7 +458,7 @@ MERGE_SETTINGS: tuple[MetaField, ...] = (
 )
 
 
-# --- label normalisation (spec §3.5) ---------------------------------------
+# --- label normalisation (docs/format.md §3.5) -------------------------------
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’『』「」")
 _SPELLINGS = (("交纳", "缴纳"), ("其它", "其他"), ("或者", "或"), ("、", ","))
@@ -467,7 +467,7 @@ _NUMBERING = re.compile(r"^(\d+)[.．、,]")
 
 @lru_cache(maxsize=8192)  # the same labels recur in every workbook of a merge
 def normalise(text: object) -> str:
-    """Compare labels as a reader of web copies must (spec §3.5).
+    """Compare labels as a reader of web copies must (docs/format.md §3.5).
 
     >>> normalise("2.申请人逾期未按收费通知要求交纳费用") == normalise("2、申请人逾期未按收费通知要求缴纳费用")
     True
@@ -480,7 +480,7 @@ def normalise(text: object) -> str:
     return s
 
 
-# Non-standard labels seen in real reports: recognised, reported under S4 (spec §3.3, §2).
+# Non-standard labels seen in real reports: recognised, reported under S4 (docs/format.md §3.6).
 KNOWN_TYPOS: dict[str, str] = {
     "（二）部分公开（区分处理的，只计这一情况，不计其他情形）": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
     "5.属于三类内容事务信息": "5.属于三类内部事务信息",
@@ -489,7 +489,7 @@ KNOWN_TYPOS: dict[str, str] = {
 }
 
 
-# --- the 2019 format, to recognise it (spec §7) ----------------------------
+# --- the 2019 format, to recognise it (docs/format.md §6) ----------------------
 
 F2019_FINGERPRINTS: tuple[tuple[str, str], ...] = (
     ("第二十条第（九）项", "有第二十条第（九）项（政府集中采购），2021年格式已删除"),

@@ -10,15 +10,15 @@ Each check is a ``(report, last) -> findings`` function registered in
 check.REPORT_CHECKS; they run only when the report has text at all (a workbook
 whose 文字 sheet is empty has nothing to check here).
 
-* P4  numbers stated in the text that contradict the tables (spec §5.4)
-* P7–P9 the 信息处理费 amount stated in 六: steps of 10元, 表二(八), few applications (spec §5.4)
-* S5  the five aspects of 总体情况 (spec §5.5)
-* S6  工作考核、社会评议和责任追究 for 各级人民政府 (spec §5.5)
+* P4  numbers stated in the text that contradict the tables (docs/format.md §5.4)
+* P7–P9 the 信息处理费 amount stated in 六: steps of 10元, 表二(八), few applications (docs/format.md §5.4, §8)
+* S5  the five aspects of 总体情况 (docs/format.md §5.5)
+* S6  工作考核、社会评议和责任追究 for 各级人民政府 (docs/format.md §5.5)
 * S10 administrative words that do not fit the unit: a 县's unit speaking of
-      区 bodies, a town calling itself 我市 (spec §6.2, copy-paste narrative)
+      区 bodies, a town calling itself 我市 (docs/format.md §5.5, copy-paste narrative)
 * S11 【请填写】 placeholders left from ``nianbao text``
-* Y5  share of 一/五 repeated from last year's report (spec §5.3)
-* Y6  last year's problems not followed up in 五 (spec §5.3)
+* Y5  share of 一/五 repeated from last year's report (docs/format.md §5.3)
+* Y6  last year's problems not followed up in 五 (docs/format.md §5.3)
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
 
 
 def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
-    """P4: a number stated in the text differs from the table (spec §5.4)."""
+    """P4: a number stated in the text differs from the table (docs/format.md §5.4)."""
     for slot in TEXT_SLOTS:
         body = report.text.get(slot.key, "")
         if not body:
@@ -262,10 +262,10 @@ def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
             )
 
 
-# --- P7, P8, P9: the 信息处理费 amount stated in 六 (spec §5.4, §8) -----------------------
+# --- P7, P8, P9: the 信息处理费 amount stated in 六 (docs/format.md §5.4, §8) -----------------------
 
 _FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到)(?:了)?信息处理费(?:共|共计|合计)?(?P<n>\d+(?:\.\d+)?)元")
-FEE_STEP = 10  # every tariff step of the 办法 is a multiple of 10元 (spec §8)
+FEE_STEP = 10  # every tariff step of the 办法 is a multiple of 10元 (docs/format.md §8)
 
 
 def stated_fee(report: Report) -> float | None:
@@ -314,7 +314,7 @@ def aspect_word(slot: TextSlot) -> str:
 
 
 def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S5: 总体情况 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障 (spec §5.5)."""
+    """S5: 总体情况 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障 (docs/format.md §5.5)."""
     if not has_text(report):
         return
     overview = _overview(report)
@@ -332,7 +332,7 @@ GOVERNMENT_ITEMS = (("考核", "工作考核"), ("评议", "社会评议"), ("�
 
 
 def check_government_items(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S6: 各级人民政府 report 工作考核、社会评议和责任追究结果情况, under 监督保障 (条例第五十条, spec §5.5)."""
+    """S6: 各级人民政府 report 工作考核、社会评议和责任追究结果情况, under 监督保障 (条例第五十条, docs/format.md §5.5)."""
     level = LEVELS.get(report.meta.level)
     if not has_text(report) or level is None or not level.is_government:
         return
@@ -430,7 +430,7 @@ def wrong_words(report: Report) -> dict[str, list[str]]:
 
 
 def check_place_words(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S10: wording of another kind of body, the trace of a report copied from elsewhere (spec §6.2)."""
+    """S10: wording of another kind of body, the trace of a report copied from elsewhere (docs/format.md §5.5)."""
     if not has_text(report):
         return
     meta = report.meta
@@ -464,7 +464,7 @@ Y5_WARN = 0.5  # some assessments deduct points above half (issue #4)
 Y5_NOTE = 0.3
 Y5_SIMILAR = 0.8  # a sentence this close to one of last year's counts as repeated
 Y5_MIN_SENTENCE = 8  # shorter pieces are headings or connectives
-# Sentences every report writes in the same words: the format's own, not copying (spec §1.4, §8).
+# Sentences every report writes in the same words: the format's own, not copying (docs/format.md §1.2, §8).
 BOILERPLATE = tuple(
     re.compile(p) for p in (
         r"统计期限", r"年度报告格式", r"国办公开办函", r"本报告(?:依据|根据|按照|由)", r"由总体情况",
@@ -519,7 +519,7 @@ def repeated_share(report: Report, last: Report) -> tuple[float, int, int, list[
 
 
 def check_repeated(report: Report, last: Report | None) -> Iterable[Finding]:
-    """Y5: 一/五 (near-)identical to last year's report; the format's accountability clause names 内容雷同 (spec §5.3)."""
+    """Y5: 一/五 (near-)identical to last year's report; the format's accountability clause names 内容雷同 (docs/format.md §5.3)."""
     if last is None or not has_text(report) or not has_text(last):
         return
     share, count, _, slots = repeated_share(report, last)
@@ -539,7 +539,7 @@ def _bigrams(s: str) -> set[str]:
 
 
 def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
-    """Y6: 五 should say what became of the problems last year's report listed (spec §5.3)."""
+    """Y6: 五 should say what became of the problems last year's report listed (docs/format.md §5.3)."""
     if last is None or not has_text(report):
         return
     problems = [p for p in problems_of(last) if len(p) >= 4]

@@ -180,7 +180,7 @@ def _fill_short(
         any(totals(k)) and len(r.tokens) == len(totals(k)) - sum(totals(k)) for k, r in short.items()
     )
     if blank_totals:
-        # A table whose every short row lacks exactly its 总计 cells printed them empty (spec §6.2).
+        # A table whose every short row lacks exactly its 总计 cells printed them empty (docs/format.md §4.2).
         for key, row in short.items():
             it = iter(row.tokens)
             ready[key] = ["" if t else next(it) for t in totals(key)]

@@ -8,7 +8,7 @@
 
 ``Compact(text).s`` is what ``schema.normalise`` makes of a label, applied to a
 whole document: full-width forms folded, whitespace, table bars and quotes
-dropped, item numbers unified, the spelling variants of spec §3.5 mapped. A
+dropped, item numbers unified, the spelling variants of docs/format.md §3.5 mapped. A
 label found in ``s`` by plain ``str.find`` is mapped back to the characters as
 printed, however the page broke them (``商业 企业``, a label wrapped over three
 PDF lines). A test keeps this equal to ``normalise`` on every label.

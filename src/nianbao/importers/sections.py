@@ -5,7 +5,7 @@
     ('峰灵镇人民政府', 2023)
 
 Headings come from ``schema.SECTION_HEADINGS`` and the variants real reports
-print (``SECTION_HEADING_VARIANTS``, spec §6.2); an unlisted near-miss
+print (``SECTION_HEADING_VARIANTS``, docs/format.md §2.3); an unlisted near-miss
 ("四、政府信息公开行政法复议、行政诉讼情况") is accepted by similarity, with a
 note. Section text fills ``schema.TEXT_SLOTS``: 一 split at （一）…（五）, 五 at
 （一）（二）, 六 whole.

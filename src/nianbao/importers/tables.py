@@ -153,7 +153,7 @@ class Hit:
 
 
 def _forms(label: str) -> list[tuple[str, str | None]]:
-    """The label's normalised form, and its known misprints (spec §3.3) with the official they stand for."""
+    """The label's normalised form, and its known misprints (docs/format.md §3.6) with the official they stand for."""
     official = normalise(label)
     forms: list[tuple[str, str | None]] = [(official, None)]
     forms += [(normalise(typo), right) for typo, right in KNOWN_TYPOS.items() if normalise(right) == official]
@@ -310,7 +310,7 @@ def _read_unlabelled(c: Compact, text: str, section: Section, start: int, end: i
 
 
 def f2019_text_reasons(c: Compact, lo: int, hi: int, reads: dict[str, TableRead | None]) -> list[str]:
-    """What marks the text's tables as the 2019 format (spec §7)."""
+    """What marks the text's tables as the 2019 format (docs/format.md §6.2)."""
     from ..locate import F2019_SINGLE_OTHER
 
     area = c.s[c.at(lo) : c.at(hi)]
