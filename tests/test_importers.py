@@ -190,6 +190,24 @@ def test_blank_slash_and_dash_cells_in_a_real_table(tmp_path):
     ]
 
 
+def test_a_blank_cell_is_worded_alike_by_the_importer_and_the_workbook_reader(tmp_path):
+    from workbooks import workbook
+
+    from nianbao.workbook.read import read_workbook
+
+    page = (IMPORT / "huaian-2024-tables.html").read_text(encoding="utf-8")
+    page = page.replace('<td>行政处罚</td><td colspan="3">3985758</td>', '<td>行政处罚</td><td colspan="3"></td>', 1)
+    (tmp_path / "blank.html").write_text(page, encoding="utf-8")
+    published = import_report(tmp_path / "blank.html")
+    filled = read_workbook(workbook(tmp_path / "blank.xlsx", cells={"t2.punishment.decisions": None}))
+    assert [f.message for f in published.findings if f.rule == "N3"] == [
+        "表二「行政处罚」行有1个空白单元格（本年处理决定数量）；空白不等于0，没有发生的应填0"
+    ]
+    assert [f.message for f in filled.findings if f.rule == "N3"] == [
+        "表二「行政处罚」行有1个空白单元格（表二!B11）；空白不等于0，没有发生的应填0"
+    ]
+
+
 def test_2019_format_is_named_and_its_common_rows_read():
     report = import_report(IMPORT / "format-2019.txt")
     assert report.meta.format == OLD_FORMAT_ID and report.meta.year == 2020

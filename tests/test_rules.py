@@ -181,3 +181,14 @@ def test_one_cell_off_by_one_is_an_error_naming_it(r, cid, delta):
     r.values[cid] += delta
     errors = [f for f in evaluate(r) if f.severity is Severity.ERROR]
     assert any(cid in [c.id for c in f.cells] for f in errors), (cid, [f.message for f in errors])
+
+
+def test_a_finding_takes_its_rules_severity_unless_the_caller_gives_one():
+    from nianbao.report import CellRef
+    from nianbao.rules import finding
+
+    at = [CellRef("t3.new.total", "表三!J5")]
+    assert (finding("T3-H", "差1", at).severity, finding("N3", "空白", at).severity) == (Severity.ERROR, Severity.WARNING)
+    assert finding("N3", "填了“/”", at, severity=Severity.INFO).severity is Severity.INFO
+    with pytest.raises(KeyError):
+        finding("X9", "not a rule")

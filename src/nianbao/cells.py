@@ -16,9 +16,11 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .report import Number, Severity, State, format_number
+from .report import CellRef, Finding, Number, Severity, State, format_number
+from .rules import finding
 from .schema import CELLS, CellSpec
 
 NOT_APPLICABLE_MARKS = frozenset(
@@ -36,6 +38,22 @@ class Issue:
     rule: str
     severity: Severity
     message: str
+
+    def at(self, ref: CellRef) -> Finding:
+        """This problem as a Finding at the cell, its message led by the cell's label."""
+        return finding(self.rule, f"{CELLS[ref.id].label}：{self.message}", (ref,), severity=self.severity)
+
+
+ZERO_ADVICE = "没有发生的应填0"
+
+
+def blank_row(where: str, cells: Sequence[CellRef], which: str) -> Finding:
+    """N3 for the blank cells of one row, in the same words whichever reader found them.
+
+        >>> blank_row("表三「（一）予以公开」行", [CellRef("t3.disclosed.business", "表三!E7")], "表三!E7").message
+        '表三「（一）予以公开」行有1个空白单元格（表三!E7）；空白不等于0，没有发生的应填0'
+    """
+    return finding("N3", f"{where}有{len(cells)}个空白单元格（{which}）；空白不等于0，{ZERO_ADVICE}", cells)
 
 
 @dataclass(frozen=True)
@@ -104,7 +122,7 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
             return Parsed(None, State.NOT_APPLICABLE, raw, Issue("N3", Severity.INFO, f"填了“{raw.strip()}”，按不适用记录"))
         return Parsed(
             None, State.NOT_APPLICABLE, raw,
-            Issue("N3", Severity.WARNING, f"填了“{raw.strip()}”；此项应填数字，没有发生的填0"),
+            Issue("N3", Severity.WARNING, f"填了“{raw.strip()}”；此项应填数字，{ZERO_ADVICE}"),
         )
     full_width = text != raw.strip()
     if _NUMBER.match(text):
@@ -124,7 +142,7 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
             how = f"按{format_number(number)}读取"
         issue = Issue("N4", Severity.WARNING, f"单元格含单位「{raw.strip()}」，{how}；请只填数字")
         return _check_number(number, spec, raw, issue)
-    hint = "；没有发生的请填0" if text in ("无", "没有", "零", "空") else "；请填写阿拉伯数字"
+    hint = f"；{ZERO_ADVICE}" if text in ("无", "没有", "零", "空") else "；请填写阿拉伯数字"
     return Parsed(None, State.TEXT, raw, Issue("N4", Severity.WARNING, f"「{raw.strip()}」不是数字，无法读取{hint}"))
 
 

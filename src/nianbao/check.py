@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from .report import Finding, Report, Severity, sort_findings
-from .rules import evaluate
+from .rules import evaluate, finding
 from .schema import TEXT_SLOTS
 from .textcheck import TEXT_CHECKS
 
@@ -36,8 +36,8 @@ def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]
     other = report.text.get("other", "")
     if FEE_WORD not in other:
         said = "为空" if not other else "没有提到信息处理费"
-        yield Finding(
-            "S7", Severity.WARNING,
+        yield finding(
+            "S7",
             f"“六、其他需要报告的事项”{said}；应说明收取信息处理费的情况，如“本机关{report.meta.year or 'YYYY'}年未收取信息处理费。”",
             (report.ref("text.other"),),
         )
@@ -49,8 +49,8 @@ def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
     if not _has_text(report) or not unpaid:
         return
     if FEE_NOTICE_WORD not in report.text.get("other", ""):
-        yield Finding(
-            "P6", Severity.INFO,
+        yield finding(
+            "P6",
             f"表三「逾期未按收费通知要求缴纳费用」有{unpaid}件，说明发出过收费通知；"
             "建议在“六、其他需要报告的事项”中说明收费通知件数和实际收费金额",
             (report.ref("t3.other_unpaid.total"), report.ref("text.other")),

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .grid import table_grid
-from .report import CellRef, Finding, Severity
+from .report import CellRef, Finding
+from .rules import finding
 from .schema import (
     F2019_FINGERPRINT_INDEX,
     KNOWN_TYPOS,
@@ -226,8 +227,8 @@ def old_format_finding(reasons: list[str], year: int | None, subject: str, advic
         if rule == "Y4"
         else "本工具按2021年格式校验，2019、2020年度报告适用的2019年格式无法逐项校验"
     )
-    return Finding(
-        rule, Severity.ERROR,
+    return finding(
+        rule,
         f"{subject}是2019年格式（{OLD_FORMAT_NAME}）：{'；'.join(reasons)}。{when}；{advice}",
         (CellRef("format", ""),),
     )

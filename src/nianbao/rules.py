@@ -85,6 +85,26 @@ RULES: dict[str, RuleInfo] = {
 }
 
 
+def finding(
+    rule: str,
+    message: str,
+    cells: Iterable[CellRef] = (),
+    *,
+    severity: Severity | None = None,
+    expected: Number | None = None,
+    actual: Number | None = None,
+) -> Finding:
+    """The one way to make a Finding: its severity is the rule's (RULES) unless the caller says otherwise.
+
+        >>> f = finding("N3", "表三「一、本年新收政府信息公开申请数量」行有1个空白单元格", [CellRef("t3.new.research", "表三!F5")])
+        >>> (f.rule, f.severity.value, f.address)
+        ('N3', 'warning', '表三!F5')
+
+    Raises KeyError for a rule that is not declared in RULES: every finding names a known rule.
+    """
+    return Finding(rule, severity or RULES[rule].severity, message, tuple(cells), expected, actual)
+
+
 # --- declarations -----------------------------------------------------------
 
 
@@ -337,7 +357,8 @@ def _report_getter(report: Report, last: Report | None) -> Getter:
 
 def _finding(check: Check, g: Getter, ref: Callable[[str], CellRef]) -> Finding:
     message, expected, actual = check.describe(g)
-    return Finding(check.rule, check.severity, message, tuple(ref(c) for c in check.cells), expected, actual)
+    cells = (ref(c) for c in check.cells)
+    return finding(check.rule, message, cells, severity=check.severity, expected=expected, actual=actual)
 
 
 def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] = CHECKS) -> list[Finding]:

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from .narrative import PLACEHOLDER, NarrativeError, generate, problems_of
 from .report import CellRef, Finding, Report, Severity, format_number
-from .rules import RULES
+from .rules import finding
 from .schema import CELLS, LEVELS, SECTION_HEADINGS, TEXT_SLOTS, TextSlot
 
 SLOTS = {s.key: s for s in TEXT_SLOTS}
@@ -48,11 +48,6 @@ def has_text(report: Report) -> bool:
 def flat(body: str) -> str:
     """NFKC (full-width digits and punctuation to half-width), so one pattern reads both spellings."""
     return unicodedata.normalize("NFKC", body)
-
-
-def _finding(rule: str, message: str, cells: tuple[CellRef, ...], severity: Severity | None = None,
-             expected: float | None = None, actual: float | None = None) -> Finding:
-    return Finding(rule, severity or RULES[rule].severity, message, cells, expected, actual)
 
 
 def _slot_ref(report: Report, key: str) -> CellRef:
@@ -255,7 +250,7 @@ def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
                 says = f"写“{_quote(words)}”，但{statement.table_label}为{format_number(table[0])}"
             else:
                 says = f"写“{_quote(words)}”，与{statement.table_label}（{format_number(table[0])}）不一致"
-            yield _finding(
+            yield finding(
                 "P4", f"文字「{slot.label}」{says}；请核对文字或表格",
                 (_slot_ref(report, slot.key), report.ref(statement.cells[0])),
                 expected=table[0], actual=value,
@@ -282,19 +277,19 @@ def check_fee_amount(report: Report, last: Report | None) -> Iterable[Finding]:
     where = (_slot_ref(report, "other"),)
     shown = format_number(int(amount) if amount.is_integer() else amount)
     if amount % FEE_STEP:
-        yield _finding(
+        yield finding(
             "P7", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，不是{FEE_STEP}元的整数倍；"
             "按件、按量计收的每一档都是10元的倍数，请核对金额", where, expected=None, actual=amount,
         )
     if report.number("t2.fees.amount") == 0:
-        yield _finding(
+        yield finding(
             "P8", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，而表二「行政事业性收费」为0；"
             "信息处理费属于行政事业性收费，格式未规定是否计入表二（八），请确认口径一致",
             where + (report.ref("t2.fees.amount"),), actual=amount,
         )
     applications = sum(report.number(c) or 0 for c in ("t3.new.total", "t3.carried_over.total"))
     if applications <= 2:
-        yield _finding(
+        yield finding(
             "P9", f"本年只有{format_number(applications)}件申请，却收取了信息处理费{shown}元；"
             "信息处理费只对明显超过合理范围的申请数量或频次收取，请核实",
             where + (report.ref("t3.new.total"),), actual=amount,
@@ -321,7 +316,7 @@ def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
     missing = [s for s in ASPECTS if not report.text.get(s.key) and aspect_word(s) not in overview]
     if missing:
         names = "、".join(re.sub(r"^（[一二三四五六七八九十]+）", "", s.heading or s.label) for s in missing)
-        yield _finding(
+        yield finding(
             "S5", f"“{SECTION_HEADINGS[0]}”没有写到{names}；2021年格式要求总体情况涵盖主动公开、依申请公开、"
             "政府信息管理、政府信息公开平台建设、监督保障五个方面",
             tuple(_slot_ref(report, s.key) for s in missing),
@@ -339,7 +334,7 @@ def check_government_items(report: Report, last: Report | None) -> Iterable[Find
     overview = _overview(report)
     missing = [name for word, name in GOVERNMENT_ITEMS if word not in overview]
     if missing:
-        yield _finding(
+        yield finding(
             "S6", f"“{SECTION_HEADINGS[0]}”没有提到{'、'.join(missing)}结果情况；各级人民政府应在“监督保障”部分"
             "报告工作考核、社会评议和责任追究结果情况（条例第五十条）",
             (_slot_ref(report, "overview.oversight"),),
@@ -437,7 +432,7 @@ def check_place_words(report: Report, last: Report | None) -> Iterable[Finding]:
     where = "、".join(x for x in (meta.region, meta.level) if x)
     for key, words in wrong_words(report).items():
         quoted = "、".join(f"“{w}”" for w in words)
-        yield _finding(
+        yield finding(
             "S10", f"文字「{SLOTS[key].label}」中出现{quoted}，与本机关（{meta.name or '未填写名称'}"
             f"{'，' + where if where else ''}）不符，可能照搬了其他单位的报告；请改为本机关的称谓",
             (_slot_ref(report, key),),
@@ -452,7 +447,7 @@ def check_placeholders(report: Report, last: Report | None) -> Iterable[Finding]
     for slot in TEXT_SLOTS:
         found = PLACEHOLDER.findall(report.text.get(slot.key, ""))
         if found:
-            yield _finding(
+            yield finding(
                 "S11", f"文字「{slot.label}」还有{len(found)}处待填写内容（{_quote(found[0], 30)}）；请补全后再发布",
                 (_slot_ref(report, slot.key),),
             )
@@ -527,7 +522,7 @@ def check_repeated(report: Report, last: Report | None) -> Iterable[Finding]:
         return
     severity = Severity.WARNING if share >= Y5_WARN else Severity.INFO
     where = "、".join(f"「{SLOTS[k].label}」" for k in slots)
-    yield _finding(
+    yield finding(
         "Y5", f"总体情况和问题改进部分有{share:.0%}的文字与上年度报告相同或几乎相同（{count}句，不计格式规定的固定表述），"
         f"主要在{where}；文字应反映本年度的实际工作，部分考核对雷同超过50%的报告扣分",
         (_slot_ref(report, OVERVIEW[0].key),), severity=severity, expected=Y5_WARN, actual=round(share, 3),
@@ -549,7 +544,7 @@ def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
     open_items = [p for p in problems if len(_bigrams(flat(p)) & now) < 0.5 * len(_bigrams(flat(p)))]
     if len(open_items) == len(problems):
         listed = "；".join(f"“{_quote(p, 24)}”" for p in problems[:3])
-        yield _finding(
+        yield finding(
             "Y6", f"“{SECTION_HEADINGS[4]}”没有说明上年度报告提出的问题（{listed}）的整改情况；"
             "可用 nianbao text --last-year 生成逐条整改的提纲",
             (_slot_ref(report, "problems.improvements"),),

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import NotAReport, UnsupportedSource, source
 from ..locate import LabelIndex, f2019_reasons, old_format_finding
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
-from ..rules import RULES
+from ..rules import finding
 from ..schema import LEVELS, OLD_FORMAT_ID, SECTION_HEADINGS, TABLES, table_cells
 from .assemble import fill_table
 from .compact import Compact
@@ -125,14 +125,14 @@ def _heading_findings(headings, last_heading: int, report: Report) -> list[Findi
     for k, (official, h) in enumerate(zip(SECTION_HEADINGS, headings)):
         ref = (CellRef(f"heading:{k + 1}", h.printed if h else official),)
         if h is None and k <= last_heading:
-            out.append(Finding("S1", Severity.ERROR, f"缺少标题「{official}」", ref))
+            out.append(finding("S1", f"缺少标题「{official}」", ref))
         elif h is not None and not h.official:
-            out.append(Finding("S1", Severity.INFO, f"标题「{h.printed}」与2021年格式的「{official}」不同（已按此标题读取）", ref))
+            out.append(finding("S1", f"标题「{h.printed}」与2021年格式的「{official}」不同（已按此标题读取）", ref, severity=Severity.INFO))
     lost = SECTION_HEADINGS[last_heading + 1 :]
     if lost:
         shown = f"「{lost[0]}」" + (f"至「{lost[-1]}」" if len(lost) > 1 else "")
-        out.append(Finding(
-            "S1", Severity.ERROR, f"报告文本不完整：缺少标题{shown}（文本在此之前已截断）",
+        out.append(finding(
+            "S1", f"报告文本不完整：缺少标题{shown}（文本在此之前已截断）",
             tuple(CellRef(f"heading:{SECTION_HEADINGS.index(h) + 1}", h) for h in lost),
         ))
     return out
@@ -143,16 +143,17 @@ def _meta_findings(meta: UnitMeta, title: str, name, year, level) -> list[Findin
     missing = [what for what, value in (("机关名称", meta.name), ("报告年度", meta.year)) if not value]
     if missing:
         said = f"标题「{title}」" if title else "没有找到形如「××人民政府2023年政府信息公开工作年度报告」的标题"
-        out.append(Finding(
-            "S2", RULES["S2"].severity,
+        out.append(finding(
+            "S2",
             f"{said}，无法确定{'和'.join(missing)}；导入时可用 --name / --year 指定",
             (CellRef("meta.title", title),),
         ))
     if not meta.level:
-        out.append(Finding(
-            "M1", Severity.INFO,
+        out.append(finding(
+            "M1",
             f"无法从机关名称判断机关层级；如需按层级校验（规章、收费金额），导入时用 --level 指定（{'、'.join(LEVELS)}）",
             (CellRef("meta.level", ""),),
+            severity=Severity.INFO,
         ))
     return out
 

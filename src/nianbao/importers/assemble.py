@@ -16,17 +16,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from ..cells import parse_cell
-from ..report import CellRef, Finding, Report, Severity, State, format_number
-from ..rules import RULES
+from ..cells import blank_row, parse_cell
+from ..report import CellRef, Report, State, format_number
+from ..rules import finding
 from ..schema import CELLS, Node, Section, TableSpec, table_cells
 from .split import Outcome, resolve, row_splits
 from .stated import stated_values
 from .tables import RowRead, TableRead
-
-
-def _finding(rule: str, message: str, cells: tuple[CellRef, ...], severity: Severity | None = None) -> Finding:
-    return Finding(rule, severity or RULES[rule].severity, message, cells)
 
 
 def _cids(table: TableSpec, section: Section, leaf: Node) -> list[str]:
@@ -77,9 +73,7 @@ def _put(report: Report, cid: str, raw: object) -> str | None:
     if parsed.state is State.BLANK:
         return "blank"
     if parsed.issue:
-        report.findings.append(
-            Finding(parsed.issue.rule, parsed.issue.severity, f"{CELLS[cid].label}：{parsed.issue.message}", (report.ref(cid),))
-        )
+        report.findings.append(parsed.issue.at(report.ref(cid)))
     return None
 
 
@@ -103,7 +97,7 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
             why = f"「{table.heading}」下没有找到{table.name}（表格可能是图片，或格式无法识别）；{table.name}各项未读取"
         else:
             why = f"没有找到{table.name}（{table.heading}）；{table.name}各项未读取"
-        report.findings.append(_finding("C1", why, (CellRef(f"table:{table.key}", table.name),)))
+        report.findings.append(finding("C1", why, (CellRef(f"table:{table.key}", table.name),)))
         return
 
     ready: dict[str, list[object]] = {}  # row key -> raw cells, in column order
@@ -117,7 +111,7 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
             ready[leaf.key] = list(row.tokens)
         elif len(row.tokens) > n:
             _unknown(report, _cids(table, section, leaf))
-            report.findings.append(_finding(
+            report.findings.append(finding(
                 "D2",
                 f"{_row_name(table, row, leaf)}印有{len(row.tokens)}个数（{' '.join(map(_shown, row.tokens))}），"
                 f"多于{n}列；无法确定各列的数，未读取",
@@ -134,20 +128,16 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
         section, leaf = sections[key], leaves[key]
         blanks = [cid for cid, raw in zip(_cids(table, section, leaf), raws) if _put(report, cid, raw) == "blank"]
         if blanks:
-            report.findings.append(_finding(
-                "N3",
-                f"{_row_name(table, read.rows.get(key), leaf)}有{len(blanks)}个空白单元格"
-                f"（{'、'.join(CELLS[c].column.label for c in blanks)}）；空白不等于0，没有发生的应填0",
-                tuple(report.ref(c) for c in blanks),
-            ))
+            which = "、".join(CELLS[c].column.label for c in blanks)
+            report.findings.append(blank_row(_row_name(table, read.rows.get(key), leaf), [report.ref(c) for c in blanks], which))
         row = read.rows.get(key)
         if row is not None and row.typo:
-            report.findings.append(_finding(
+            report.findings.append(finding(
                 "S4", f"{table.name}的行标签「{row.label}」与国家格式不一致，应为「{row.typo}」",
                 (CellRef(f"label:{row.typo}", _row_name(table, row, leaf)),),
             ))
     for found, official in read.column_typos:
-        report.findings.append(_finding(
+        report.findings.append(finding(
             "S4", f"{table.name}的列标题「{found}」与国家格式不一致，应为「{official}」",
             (CellRef(f"label:{official}", f"{table.name}「{found}」列"),),
         ))
@@ -193,7 +183,7 @@ def _fill_short(
             _unknown(report, list(row_cells[key]))
             printed = " ".join(map(_shown, row.tokens))
             why = ("可能的拆分太多" if splits is None else f"只有{len(row.tokens)}个数，少于{len(row_cells[key])}列，且无法拆分")
-            report.findings.append(_finding(
+            report.findings.append(finding(
                 "D2", f"{_row_name(table, row, leaves[key])}印为「{printed}」：{why}；未读取",
                 tuple(report.ref(c) for c in row_cells[key]),
             ))
@@ -241,7 +231,7 @@ def _report_outcome(
         if told is not None:
             split, said = told
             ready[key] = list(split)
-            report.findings.append(_finding(
+            report.findings.append(finding(
                 "D1",
                 f"{where}的数字连在一起（印为「{printed}」），本表没有勾稽关系可用于拆分；报告正文写明{said}，"
                 f"只有一种拆分与之相符，已读作{'、'.join(split)}；请与原件核对",
@@ -255,13 +245,13 @@ def _report_outcome(
             why = f"{basis}，无法确定" + ("（可能性太多，未能穷尽）" if outcome.gave_up else "")
         else:
             why = f"没有一种拆分能满足{identities}（原表数字可能有误）" if identities else "无法拆分"
-        report.findings.append(_finding(
+        report.findings.append(finding(
             "D2", f"{where}的数字连在一起（印为「{printed}」）：{why}；这些单元格未读取，请对照原件填写",
             tuple(report.ref(c) for c in cells),
         ))
     if rebuilt:
         basis = f"每处都只有一种拆分满足{identities}" if identities else "每处都只有一种拆分"
-        report.findings.append(_finding(
+        report.findings.append(finding(
             "D1",
             f"{table.name}有{len(rebuilt)}行的数字连在一起（单元格之间没有分隔），{basis}，已按此读取："
             + "；".join(rebuilt) + "。请与原件核对",
@@ -293,7 +283,7 @@ def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: 
     total = sum(v for v in known if v is not None)
     same = value is not None and None not in known and value == total
     tail = "，与各项之和一致" if same else f"，各项之和为{format_number(total)}"
-    report.findings.append(_finding(
+    report.findings.append(finding(
         "T3-SUB",
         f"{table.name}有国家格式中没有的小计行「{label}」（总计列为{_shown(cells[-1])}）{tail}；应删除小计行，按国家格式填报",
         (CellRef(f"subtotal:{group.key}", f"{table.name}「{label}」行"),),
@@ -316,4 +306,4 @@ def _missing_rows(
         message = f"报告文本不完整：{table.name}在中途截断，缺少{shown}；这些单元格未读取"
     else:
         message = f"{table.name}缺少{shown}（没有找到这些行的标签）；这些单元格未读取"
-    report.findings.append(_finding("C1", message, tuple(report.ref(c) for c in cells[:1]) or (CellRef(f"table:{table.key}", table.name),)))
+    report.findings.append(finding("C1", message, tuple(report.ref(c) for c in cells[:1]) or (CellRef(f"table:{table.key}", table.name),)))

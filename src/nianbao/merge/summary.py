@@ -21,7 +21,7 @@ from collections import Counter
 from typing import Any
 
 from ..report import CellRef, Finding, Report, UnitMeta
-from ..rules import RULES, evaluate
+from ..rules import evaluate, finding
 from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
 from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
 from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
@@ -99,8 +99,8 @@ def summarise(frame: Any, year: int | None = None, name: str | None = None, regi
             units = "、".join(map(str, rows.loc[~known, "unit"].head(5))) if "unit" in rows else ""
             more = f"等{missing}个单位" if missing > 5 else ""
             report.findings.append(
-                Finding(
-                    "H1", RULES["H1"].severity,
+                finding(
+                    "H1",
                     f"{CELLS[cid].label}的汇总数不完整：{units}{more}的该项无法读取，未计入（已计入{int(known.sum())}个单位）",
                     (CellRef(cid, SUMMARY_ADDRESSES[cid]),),
                     actual=report.values[cid],

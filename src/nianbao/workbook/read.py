@@ -23,7 +23,7 @@ from pathlib import Path
 
 import python_calamine
 
-from ..cells import parse_cell, plain_text
+from ..cells import blank_row, parse_cell, plain_text
 from ..errors import (
     CorruptWorkbook,
     EmptyFile,
@@ -45,8 +45,8 @@ from ..locate import (
     verify_layout,
 )
 from ..package import OLE_MAGIC, package_parts
-from ..report import CellRef, Finding, Report, Severity, State, UnitMeta, format_number
-from ..rules import RULES
+from ..report import CellRef, Finding, Report, State, UnitMeta, format_number
+from ..rules import finding
 from ..schema import (
     CELLS,
     FORMAT_ID,
@@ -210,13 +210,9 @@ def _attribute(element, local_name: str) -> str | None:
 # --- tables ---------------------------------------------------------------------
 
 
-def _finding(rule: str, message: str, cells: tuple[CellRef, ...] = (), severity: Severity | None = None) -> Finding:
-    return Finding(rule, severity or RULES[rule].severity, message, cells)
-
-
 def _typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
     return [
-        _finding(
+        finding(
             "S4", f"{sheet}!{a1(t.row + 1, t.col + 1)}的标签「{t.found}」与国家格式不一致，应为「{t.official}」",
             (CellRef(f"label:{t.official}", f"{sheet}!{a1(t.row + 1, t.col + 1)}"),),
         )
@@ -246,7 +242,7 @@ def _find_table(
         report.findings.extend(_typo_findings(name, found.typos))
         where = "在模板位置" if name == table.sheet else f"不在「{table.sheet}」工作表，在「{name}」"
         report.findings.append(
-            _finding(
+            finding(
                 "L1",
                 f"{table.name}{where}的标签与模板不完全一致（可能插入了行、改动了表样或粘贴到了其他工作表），"
                 "已按标签查找并读取；请核对单元格位置",
@@ -270,7 +266,7 @@ def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -
             same = isinstance(value, (int, float)) and value == total
             tail = "，与各项之和一致" if same else f"，但各项之和为{format_number(total)}"
             report.findings.append(
-                _finding(
+                finding(
                     "T3-SUB",
                     f"表三有国家格式中没有的小计行「{group.label}」（{sheet}!{a1(r + 1, c + 1)}={format_number(value) if isinstance(value, (int, float)) else value}）"
                     f"{tail}；请删除小计行，按国家格式填报",
@@ -299,7 +295,7 @@ def _read_cells(
                 report.values[cid] = None
                 report.states[cid] = State.FORMULA
                 report.findings.append(
-                    _finding(
+                    finding(
                         "N5", f"{CELLS[cid].label}是公式但没有保存计算结果，无法读取；请在Excel或WPS中打开、确认数字后保存，再校验",
                         (CellRef(cid, address),),
                     )
@@ -312,13 +308,11 @@ def _read_cells(
         if parsed.raw is not None:
             report.raw[cid] = parsed.raw
         if parsed.issue and not (parsed.state is State.BLANK):
-            report.findings.append(
-                Finding(parsed.issue.rule, parsed.issue.severity, f"{CELLS[cid].label}：{parsed.issue.message}", (CellRef(cid, address),))
-            )
+            report.findings.append(parsed.issue.at(CellRef(cid, address)))
     n_blank = sum(len(v) for v in blanks.values())
     if n_blank == len(cids):
         report.findings.append(
-            _finding("C1", f"{table.name}全部空白，尚未填写；没有发生的事项请填0", tuple(report.ref(c) for c in cids))
+            finding("C1", f"{table.name}全部空白，尚未填写；没有发生的事项请填0", tuple(report.ref(c) for c in cids))
         )
         return
     for row_cells in blanks.values():
@@ -327,12 +321,7 @@ def _read_cells(
         span = report.addresses[row_cells[0]] + (
             "—" + report.addresses[row_cells[-1]].split("!")[1] if len(row_cells) > 1 else ""
         )
-        report.findings.append(
-            _finding(
-                "N3", f"{where}有{len(row_cells)}个空白单元格（{span}）；空白不等于0，没有发生的请填0",
-                tuple(report.ref(c) for c in row_cells),
-            )
-        )
+        report.findings.append(blank_row(where, [report.ref(c) for c in row_cells], span))
 
 
 def _missing_table(table: TableSpec, report: Report) -> None:
@@ -340,7 +329,7 @@ def _missing_table(table: TableSpec, report: Report) -> None:
         report.values[cid] = None
         report.states[cid] = State.TEXT  # unknown: no number may be assumed
     report.findings.append(
-        _finding(
+        finding(
             "C1", f"没有找到{table.name}（{table.heading}）：既不在「{table.sheet}」工作表的模板位置，也无法按标签找到",
             (CellRef(f"table:{table.key}", ""),),
         )
@@ -386,14 +375,14 @@ def _read_meta(sheets: Sheets, report: Report) -> None:
     missing = [f for f in META_FIELDS if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
     if missing:
         report.findings.append(
-            _finding(
+            finding(
                 "M1", f"「{META_SHEET}」未填写：{'、'.join(f.label for f in missing)}",
                 tuple(CellRef(f"meta.{f.key}", f"{META_SHEET}!B{META_ROWS[f.key]}") for f in missing),
             )
         )
     elif meta.level and meta.level not in {c for f in META_FIELDS for c in f.choices}:
         report.findings.append(
-            _finding("M1", f"机关层级「{meta.level}」不在列表中，请从下拉列表选择", (CellRef("meta.level", f"{META_SHEET}!B{META_ROWS['level']}"),))
+            finding("M1", f"机关层级「{meta.level}」不在列表中，请从下拉列表选择", (CellRef("meta.level", f"{META_SHEET}!B{META_ROWS['level']}"),))
         )
 
 
