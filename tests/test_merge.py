@@ -15,7 +15,7 @@ from nianbao.check import check
 from nianbao.examples import EXAMPLES
 from nianbao.merge import collect, merge, summarise
 from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
-from nianbao.merge.roster import Roster, read_roster
+from nianbao.merge.roster import Roster, RosterEntry, read_roster
 from nianbao.merge.summary import STOCK_NOTE, SUMMARY_ADDRESSES
 from nianbao.report import findings_table
 from nianbao.schema import CELL_IDS
@@ -208,6 +208,38 @@ def test_government_own_report_is_counted_once(tmp_path):
     assert "含本级人民政府年度报告「示例县人民政府办公室」，只计一次" in cover
 
 
+def test_a_township_answering_yes_to_own_report_does_not_replace_the_county_government(tmp_path):
+    # Issue 9 #12: the 镇 clerk answered 是; the merge dropped 县人民政府 as its duplicate and listed it 未报送.
+    unit_book(tmp_path / "in" / "县政府.xlsx", "云阳县人民政府", one_application(), level="县级政府",
+              government_own=True, mtime=1_700_000_000)
+    unit_book(tmp_path / "in" / "南溪镇.xlsx", "云阳县南溪镇人民政府", one_application("business"), level="乡镇/街道",
+              government_own=True, mtime=1_700_000_100)
+    roster = Roster.from_names(["云阳县人民政府", "云阳县南溪镇人民政府"])
+    result = merge([tmp_path / "in"], tmp_path / "汇总.xlsx", roster=roster)
+    assert _categories(result) == []
+    assert [(u.display, u.own_report, u.status) for u in result.batch.units] == [
+        ("云阳县人民政府", True, "通过"), ("云阳县南溪镇人民政府", False, "有警告")]
+    assert result.summary.values["t3.new.total"] == 2 and result.summary.values["t3.new.business"] == 1
+    town = result.batch.units[1]
+    assert findings_table(town.findings) == [("M2", "warning", "单位信息!B9")]
+    cover = _sheet(tmp_path / "汇总.xlsx", "汇总")[1][0]
+    assert "含本级人民政府年度报告「云阳县人民政府」，只计一次" in cover
+
+
+def test_the_roster_level_designates_the_own_report(tmp_path):
+    # The office filed the government's report as a 县级部门; the roster says it is the 县级政府.
+    unit_book(tmp_path / "in" / "县政府.xlsx", "示例县人民政府", one_application(), level="县级政府",
+              government_own=True, mtime=1_700_000_000)
+    unit_book(tmp_path / "in" / "县政府办.xlsx", "示例县人民政府办公室", one_application(), level="县级部门",
+              government_own=True, mtime=1_700_000_100)
+    alone = merge([tmp_path / "in"], None)
+    assert [u.own_report for u in alone.batch.units] == [True, False] and alone.summary.values["t3.new.total"] == 2
+    roster = Roster([RosterEntry(0, "示例县人民政府", "县级政府"), RosterEntry(1, "示例县人民政府办公室", "县级政府")])
+    designated = merge([tmp_path / "in"], None, roster=roster)
+    assert designated.summary.values["t3.new.total"] == 1
+    assert _categories(designated) == [(DUPLICATE, "示例县人民政府办公室", "县政府.xlsx")]
+
+
 def test_wrong_year_is_listed_and_not_counted(tmp_path):
     unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application())
     unit_book(tmp_path / "in" / "乙.xlsx", "示例县乙局", one_application())
@@ -216,6 +248,27 @@ def test_wrong_year_is_listed_and_not_counted(tmp_path):
     assert result.batch.year == 2024
     assert _categories(result) == [(WRONG_YEAR, "示例县丙局", "丙-2023.xlsx")]
     assert result.summary.values["t3.new.total"] == 2
+
+
+def test_a_unit_whose_only_file_is_of_another_year_is_not_also_missing(tmp_path):
+    unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application())
+    unit_book(tmp_path / "in" / "丙-2023.xlsx", "丙局", one_application(), year=2023)
+    result = merge([tmp_path / "in"], tmp_path / "汇总.xlsx", roster=Roster.from_names(["示例县甲局", "示例县丙局", "示例县丁局"]))
+    assert _categories(result) == [
+        (MISSING, "示例县丁局", ""),
+        (WRONG_YEAR, "示例县丙局", "丙-2023.xlsx"),
+        (FUZZY, "示例县丙局", "丙-2023.xlsx"),
+    ]
+
+
+def test_a_sub_district_named_without_its_office_suffix_matches_the_roster(tmp_path):
+    # Issue 9 #13: listed both as 未报送 (the roster's 街道办事处) and as 名单外 (the clerk's 街道).
+    unit_book(tmp_path / "in" / "双江.xlsx", "云阳县双江街道", one_application(), level="乡镇/街道")
+    result = merge([tmp_path / "in"], None, roster=Roster.from_names(["云阳县双江街道办事处"]))
+    assert _categories(result) == [(FUZZY, "云阳县双江街道办事处", "双江.xlsx")]
+    assert result.batch.submissions[0].note == (
+        "报告中的名称「云阳县双江街道」按名单「云阳县双江街道办事处」匹配：去掉括号内容、统一“人民政府”“街道办事处”等后缀后一致")
+    assert [u.display for u in result.batch.units] == ["云阳县双江街道办事处"]
 
 
 def test_unreadable_files_are_rows_with_their_reason(tmp_path):
@@ -293,9 +346,20 @@ def roster_names(roster: Roster) -> list[str]:
     ("县市场监督管理局", (1, False)),
     ("巫溪县政府", (3, False)),
     ("巫溪县ＡＢＣ中心", (None, False)),
+    # The usual endings, as data (roster.NAME_ENDINGS): 街道/街道办事处, 镇/镇人民政府, 乡/乡人民政府, 县X局/X局 …
+    ("巫溪县双江街道", (4, False)),
+    ("双江街道办", (4, False)),
+    ("巫溪县龙角乡", (5, False)),
+    ("龙角乡政府", (5, False)),
+    ("峰灵镇政府", (0, False)),
+    ("县财政局", (6, False)),
+    ("财政局", (6, False)),
+    ("巫溪县发改委", (7, False)),
+    ("巫溪县政府办", (2, False)),
 ])
 def test_roster_name_variants(name, expected):
-    roster = Roster.from_names(["巫溪县峰灵镇人民政府", "巫溪县市场监督管理局", "巫溪县人民政府办公室", "巫溪县人民政府"])
+    roster = Roster.from_names(["巫溪县峰灵镇人民政府", "巫溪县市场监督管理局", "巫溪县人民政府办公室", "巫溪县人民政府",
+                                "巫溪县双江街道办事处", "巫溪县龙角乡人民政府", "巫溪县财政局", "巫溪县发展和改革委员会"])
     m = roster.match(name)
     assert (m.index, m.exact) == expected
 

@@ -104,6 +104,35 @@ def test_text_rules_s7_and_p6(tmp_path):
     assert [f for f in check(r) if f.rule in ("S7", "P6")] == []
 
 
+@pytest.mark.parametrize("level, own, expected", [
+    ("乡镇/街道", "是", ["M2"]),  # issue 9 #12: a 镇人民政府 is a government, but not the 本级 one
+    ("县级部门", "是", ["M2"]),
+    ("县级政府", "否", ["M2"]),
+    ("县级政府", "是", []),
+    ("市级政府", "是", []),
+    ("乡镇/街道", "否", []),
+    ("乡镇/街道", None, []),
+    ("县级政府", None, []),
+])
+def test_m2_own_report_flag_must_fit_the_level(tmp_path, level, own, expected):
+    path = workbook(tmp_path / "m.xlsx", base=report(level=level), by_address={"单位信息!B9": own})
+    found = [f for f in check(read_workbook(path)) if f.rule == "M2"]
+    assert [f.rule for f in found] == expected
+    if found:
+        assert found[0].severity is Severity.WARNING
+        assert [c.address for c in found[0].cells] == ["单位信息!B9", "单位信息!B4"]
+        assert found[0].message.startswith(f"机关层级为“{level}”，但「县级以上人民政府本级报告」填了“{own}”")
+
+
+def test_a_workbook_of_the_earlier_template_keeps_its_own_report_answer(tmp_path):
+    # Templates before issue 9 #12 labelled the field 本级人民政府年度报告.
+    path = workbook(tmp_path / "old.xlsx", base=report(level="县级政府"),
+                    by_address={"单位信息!A9": "本级人民政府年度报告", "单位信息!B9": "是"})
+    r = read_workbook(path)
+    assert r.meta.government_own is True
+    assert [f.rule for f in check(r) if f.rule.startswith("M")] == []
+
+
 # --- one declaration, two evaluators ---------------------------------------------
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate, finding
-from .schema import TEXT_SLOTS
+from .schema import LEVELS, META_FIELDS, OWN_REPORT_LEVELS, TEXT_SLOTS, may_be_own_report
 from .textcheck import TEXT_CHECKS
 
 FEE_WORD = "信息处理费"
@@ -57,8 +57,34 @@ def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
         )
 
 
+def check_own_report(report: Report, last: Report | None) -> Iterable[Finding]:
+    """M2: only a government above the township files the 本级人民政府年度报告 (a merge counts it once).
+
+    A township clerk who answered 是 made the county's merge take the township for the county
+    government (issue 9 #12); the merge no longer does, and the unit is told here.
+    """
+    meta = report.meta
+    if meta.government_own is None or meta.level not in LEVELS:
+        return
+    may = may_be_own_report(meta.level)
+    if meta.government_own == may:
+        return
+    label = next(f.label for f in META_FIELDS if f.key == "government_own")
+    if meta.government_own:
+        why = (
+            f"机关层级为“{meta.level}”，但「{label}」填了“是”：只有{'、'.join(OWN_REPORT_LEVELS)}自身的年度报告填“是”，"
+            "乡镇人民政府、街道办事处和各部门填“否”；汇总时本报告按本单位计入，不作为本级人民政府的报告"
+        )
+    else:
+        why = (
+            f"机关层级为“{meta.level}”，但「{label}」填了“否”：人民政府自身的年度报告应填“是”（汇总时只计一次）；"
+            "如果本单位不是人民政府本身（如政府办公室、部门），请改选机关层级"
+        )
+    yield finding("M2", why, (report.ref("meta.government_own"), report.ref("meta.level")))
+
+
 # The checks on the narrative (P4, S5, S6, S10, S11, Y5, …) live in textcheck.py.
-REPORT_CHECKS: list[ReportCheck] = [check_fee_sentence, check_fee_notices, *TEXT_CHECKS]
+REPORT_CHECKS: list[ReportCheck] = [check_own_report, check_fee_sentence, check_fee_notices, *TEXT_CHECKS]
 
 
 def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> list[Finding]:

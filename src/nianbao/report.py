@@ -132,7 +132,7 @@ class UnitMeta:
     year: int | None = None
     contact: str = ""
     phone: str = ""
-    government_own: bool = False
+    government_own: bool | None = None  # 县级以上人民政府本级报告: 是 / 否 / not stated
     format: str = FORMAT_ID
     source: str = ""  # the file it was read from
 

@@ -50,6 +50,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("D2", "导入时无法确定单元格的数字（连在一起且拆分不唯一，或个数与列数不符）", "nianbao", E),
         RuleInfo("L1", "表格不在模板位置，已按标签查找", "nianbao", I),
         RuleInfo("M1", "单位信息未填写完整", "nianbao", W),
+        RuleInfo("M2", "机关层级与“县级以上人民政府本级报告”不一致", "nianbao", W),
         RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "nianbao", E),
         RuleInfo("S1", "六个部分的标题应齐全、按顺序（可接受常见变体）", "《条例》第五十条、年报格式", E),
         RuleInfo("S2", "标题应含机关名称和报告年度", "审核惯例", W),

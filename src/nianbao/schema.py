@@ -405,22 +405,35 @@ class Level:
     makes_rules: bool  # may issue 规章 (docs/format.md §7.1, P1)
     is_government: bool  # 各级人民政府 (docs/format.md §7.1, S6)
     fee_ceiling: float | None  # 万元 above which 表二(八) looks like 元 typed in (P3)
+    # A people's government at county level or above: only its own report can be the
+    # 本级人民政府年度报告 a merge of its area counts once (a 镇人民政府 is a government, but its report
+    # is one of the units the county adds up).
+    own_report: bool = False
 
 
 LEVELS: dict[str, Level] = {
     lv.name: lv
     for lv in (
         Level("乡镇/街道", False, True, 1_000),
-        Level("县级政府", False, True, 100_000),
+        Level("县级政府", False, True, 100_000, own_report=True),
         Level("县级部门", False, False, 50_000),
-        Level("市级政府", True, True, 2_000_000),
+        Level("市级政府", True, True, 2_000_000, own_report=True),
         Level("市级部门", False, False, 500_000),
-        Level("省级政府", True, True, None),
+        Level("省级政府", True, True, None, own_report=True),
         Level("省级部门", False, False, None),
         Level("国务院部门", True, False, None),
         Level("其他", False, False, None),
     )
 }
+
+
+def may_be_own_report(level: str) -> bool:
+    """Whether a body of this 机关层级 can file the 本级人民政府年度报告 (a government above the township)."""
+    lv = LEVELS.get(level)
+    return bool(lv and lv.own_report)
+
+
+OWN_REPORT_LEVELS = tuple(lv.name for lv in LEVELS.values() if lv.own_report)
 
 
 @dataclass(frozen=True)
@@ -429,6 +442,7 @@ class MetaField:
     label: str
     hint: str = ""
     choices: tuple[str, ...] = ()
+    former_labels: tuple[str, ...] = ()  # labels of earlier templates, still read
 
 
 META_FIELDS: tuple[MetaField, ...] = (
@@ -438,7 +452,13 @@ META_FIELDS: tuple[MetaField, ...] = (
     MetaField("year", "报告年度", "如：2024"),
     MetaField("contact", "联系人"),
     MetaField("phone", "联系电话"),
-    MetaField("government_own", "本级人民政府年度报告", "汇总时本级政府自身的报告只计一次", ("是", "否")),
+    # A township clerk read "本级人民政府年度报告" as "our government's report" and answered 是, which
+    # made the county's merge take the township for the county government (issue 9 #12).
+    MetaField(
+        "government_own", "县级以上人民政府本级报告",
+        "乡镇人民政府、街道办事处和各部门填“否”；只有县（市、区）及以上人民政府自身的年度报告填“是”（汇总时只计一次）",
+        ("是", "否"), former_labels=("本级人民政府年度报告",),
+    ),
 )
 
 # Sheet names of the template around the three tables.

@@ -19,7 +19,7 @@ from ..check import acknowledge
 from ..render import verdict
 from ..report import Finding, Severity, count_by_severity, sort_findings
 from ..rules import evaluate_frame
-from ..schema import CELL_IDS
+from ..schema import CELL_IDS, LEVELS, may_be_own_report
 from .files import Skipped
 from .roster import Match, Roster, RosterEntry, name_key
 from .worker import Record
@@ -81,6 +81,11 @@ class Unit:
     def status(self) -> str:
         return verdict(self.findings) if self.readable else STATUS_UNREADABLE
 
+    @property
+    def own_report(self) -> bool:
+        """The 本级人民政府年度报告 (see ``identity``)."""
+        return self.key == GOVERNMENT_KEY
+
 
 @dataclass
 class Batch:
@@ -119,10 +124,16 @@ def unit_name(record: Record) -> str:
     return record.meta.name or _stem(record)
 
 
-def identity(name: str, government_own: bool, roster: Roster | None) -> tuple[str, Match | None]:
-    """The key two files of the same unit share (with the roster match that gave it)."""
+def identity(name: str, government_own: bool | None, level: str, roster: Roster | None) -> tuple[str, Match | None]:
+    """The key two files of the same unit share (with the roster match that gave it).
+
+    A report marked 本级人民政府年度报告 is the government's own (counted once, under GOVERNMENT_KEY)
+    only where it comes from a government above the township: by the roster's 机关层级 for the unit
+    when the roster gives one, else by the report's own. A 镇人民政府 that answered 是 stays itself.
+    """
     match = roster.match(name) if roster is not None else None
-    if government_own:
+    entry = roster.entries[match.index] if match is not None and match.index is not None else None
+    if government_own and may_be_own_report(entry.level if entry is not None and entry.level in LEVELS else level):
         return GOVERNMENT_KEY, match
     if match is not None and match.index is not None:
         return f"roster:{match.index:06d}", match
@@ -180,6 +191,7 @@ def assemble(
     groups: dict[str, list[Record]] = {}
     matches: dict[str, Match | None] = {}
     unreadable: list[Unit] = []
+    wrong_year: list[tuple[Record, Match | None]] = []
     for r in records:
         if r.merge_output:
             outcome[r.relative] = f"{NOT_USED}：汇总表"
@@ -188,21 +200,19 @@ def assemble(
         if not r.readable:
             outcome[r.relative] = STATUS_UNREADABLE
             name = _stem(r)
-            _, match = identity(name, False, roster)
+            _, match = identity(name, False, "", roster)
             unit = Unit("file:" + r.relative, r, name, match=match)
             if roster is not None and match is not None and match.index is not None:
                 unit.roster = roster.entries[match.index]
             unreadable.append(unit)
             continue
+        key, match = identity(unit_name(r), r.meta.government_own, r.meta.level, roster)
+        matches[r.path] = match
         if year is not None and r.meta.year is not None and r.meta.year != year:
             outcome[r.relative] = f"{NOT_USED}：{r.meta.year}年度"
-            submissions.append(
-                Submission(WRONG_YEAR, unit_name(r), r.relative, f"报告年度为{r.meta.year}年，本次汇总{year}年度，未计入")
-            )
+            wrong_year.append((r, match))
             continue
-        key, match = identity(unit_name(r), r.meta.government_own, roster)
         groups.setdefault(key, []).append(r)
-        matches[r.path] = match
 
     units: list[Unit] = []
     for key, group in groups.items():
@@ -222,7 +232,7 @@ def assemble(
             submissions.append(Submission(DUPLICATE, unit.display, r.relative, what + why))
 
     units = _order(units) + _order(unreadable)
-    _roster_submissions(units, roster, records, matches, submissions)
+    _roster_submissions(units, roster, records, matches, wrong_year, submissions, year)
     frame = _frame(units)
     _run_rules(units, frame, last)
     _fill_status(units, frame)
@@ -246,11 +256,24 @@ def _order(units: list[Unit]) -> list[Unit]:
 
 
 def _roster_submissions(
-    units: list[Unit], roster: Roster | None, records: list[Record], matches: dict[str, Match | None], out: list[Submission]
+    units: list[Unit],
+    roster: Roster | None,
+    records: list[Record],
+    matches: dict[str, Match | None],
+    wrong_year: list[tuple[Record, Match | None]],
+    out: list[Submission],
+    year: int | None,
 ) -> None:
+    def on_roster(m: Match | None) -> RosterEntry | None:
+        return roster.entries[m.index] if roster is not None and m is not None and m.index is not None else None
+
     for u in units:
         if not u.readable:
             out.append(Submission(UNREADABLE, u.display, u.record.relative, u.record.error or ""))
+    for r, m in wrong_year:
+        entry = on_roster(m)
+        out.append(Submission(WRONG_YEAR, entry.name if entry else unit_name(r), r.relative,
+                              f"报告年度为{r.meta.year}年，本次汇总{year}年度，未计入"))
     if roster is None:
         return
     for r in records:
@@ -262,7 +285,10 @@ def _roster_submissions(
     for u in units:
         if not u.readable and u.match is not None and u.match.index is not None and not u.match.exact:
             out.append(Submission(FUZZY, u.display, u.record.relative, f"文件名「{u.name}」按名单「{u.display}」匹配：{u.match.how}"))
+    # Sent: every roster unit a file was taken for, or that a duplicate (such as the government's own
+    # report filed by its office) or a file of another year (年度不符, not 未报送 as well) names.
     sent = {u.roster.order for u in units if u.roster is not None}
+    sent |= {e.order for m in matches.values() if (e := on_roster(m))}
     for e in roster.entries:
         if e.order not in sent and e not in roster.duplicates:
             out.append(Submission(MISSING, e.name, "", "名单中的单位没有报送（没有找到该单位的文件）"))

@@ -58,7 +58,7 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
         if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == STATUS_UNREADABLE:
             continue
         gov = row[col["meta.government_own"]] in ("是", True)
-        key, _ = identity(str(row[col["unit"]]), gov, roster)
+        key, _ = identity(str(row[col["unit"]]), gov, str(row[col["meta.level"]] or ""), roster)
         values: dict[str, Any] = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
         values["meta.level"] = row[col["meta.level"]] or None
         data.setdefault(key, values)

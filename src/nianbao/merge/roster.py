@@ -13,7 +13,8 @@ Names match when they are equal after ``name_key`` (full-width letters,
 spaces and punctuation ignored); otherwise the forms people actually use are
 tried, strongest first, and every such match is reported:
 
-1. the same once a trailing 人民政府 (政府) and brackets are dropped (峰灵镇 / 峰灵镇人民政府);
+1. the same once brackets are dropped and the ending is in its short form (NAME_ENDINGS:
+   峰灵镇 / 峰灵镇人民政府, 双江街道 / 双江街道办事处);
 2. one name ends with the other (区域前缀: 峰灵镇 / 巫溪县峰灵镇人民政府);
 3. an abbreviation: the characters of the shorter (3 or more) appear in order
    in the longer, which ends with the same character (县市场监管局 /
@@ -40,7 +41,18 @@ CODE_HEADERS = ("代码", "单位代码", "编码", "统一社会信用代码", 
 
 _PUNCT = re.compile(r"[\s\u3000·・.,，、;；:：\"'“”‘’()（）\[\]【】<>《》-]")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-GOVERNMENT_SUFFIXES = ("人民政府", "政府")
+# Endings one unit's name is written with and without (the roster says 双江街道办事处, the clerk
+# 双江街道): each long form and the short form it stands for, the first that fits is used.
+# 镇人民政府 / 乡人民政府 shorten to 镇 / 乡 by the 人民政府 row; 县X局 / X局 differ by a region
+# prefix, which the second fuzzy step allows.
+NAME_ENDINGS = (
+    ("街道办事处", "街道"),
+    ("街道办", "街道"),
+    ("委员会", "委"),
+    ("办公室", "办"),
+    ("人民政府", ""),
+    ("政府", ""),
+)
 
 
 def name_key(name: str) -> str:
@@ -49,11 +61,15 @@ def name_key(name: str) -> str:
 
 
 def short_key(name: str) -> str:
-    """The key without bracketed notes and without a trailing 人民政府."""
+    """The key without bracketed notes, its ending in the short form (NAME_ENDINGS).
+
+    >>> short_key("云阳县双江街道办事处") == short_key("云阳县双江街道")
+    True
+    """
     s = name_key(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(name))))
-    for suffix in GOVERNMENT_SUFFIXES:
-        if s.endswith(suffix) and len(s) > len(suffix):
-            return s[: -len(suffix)]
+    for long, short in NAME_ENDINGS:
+        if s.endswith(long) and len(s) > len(long):
+            return s[: -len(long)] + short
     return s
 
 
@@ -79,7 +95,7 @@ class Match:
 
 
 FUZZY_STEPS = (
-    "去掉“人民政府”或括号内容后一致",
+    "去掉括号内容、统一“人民政府”“街道办事处”等后缀后一致",
     "名称一个包含另一个（地区前缀不同）",
     "简称与全称（字序一致，末字相同）",
 )

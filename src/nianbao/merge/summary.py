@@ -122,7 +122,7 @@ def coverage(batch: Batch, summary: Report) -> str:
     by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     year = f"{batch.year}年度" if batch.year else "年度未填写的"
     parts = [f"汇总范围：{year}报告，共{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
-    gov = [u for u in counted if u.record.meta.government_own]
+    gov = [u for u in counted if u.own_report]
     if gov:
         parts.append(f"含本级人民政府年度报告「{gov[0].display}」，只计一次")
     cats = Counter(s.category for s in batch.submissions)

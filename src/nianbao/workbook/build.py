@@ -58,6 +58,7 @@ from .layout import (
 )
 
 CHECK_COLUMN_WIDTH = 18
+META_WIDTHS = (24, 44, 40)  # 单位信息: 项目, 填写内容, 说明
 TEXT_COLUMN_WIDTH = 90
 MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
 
@@ -67,6 +68,11 @@ UNLOCKED = Protection(locked=False)
 def _display_width(text: str) -> int:
     """Width in Excel character units: CJK characters count two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _text_height(text: str, width: float) -> float:
+    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
+    return 13.5 * math.ceil(_display_width(text) / max(width - 1, 1)) + 4
 
 
 def _protect(ws: Worksheet) -> None:
@@ -216,7 +222,7 @@ def _meta_sheet(wb: Workbook) -> None:
     ws.title = META_SHEET
     ws["A1"] = META_SHEET
     ws["A1"].font = style.TITLE_FONT
-    for col, (text, width) in enumerate((("项目", 24), ("填写内容", 44), ("说明", 40)), start=1):
+    for col, (text, width) in enumerate(zip(("项目", "填写内容", "说明"), META_WIDTHS), start=1):
         cell = ws.cell(2, col, text)
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width
@@ -229,7 +235,7 @@ def _meta_sheet(wb: Workbook) -> None:
             c.border, c.alignment = style.BORDER, style.LEFT
         label.font, value.font, hint.font = style.BODY_FONT, style.BODY_FONT, style.NOTE_FONT
         value.fill, value.protection = style.INPUT_FILL, UNLOCKED
-        ws.row_dimensions[row].height = 20
+        ws.row_dimensions[row].height = max(20, _text_height(f.hint, META_WIDTHS[2]), _text_height(f.label, META_WIDTHS[0]))
         if f.choices:
             dv = DataValidation(
                 type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
@@ -316,7 +322,7 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
     for f in META_FIELDS:
         value = getattr(report.meta, f.key)
         if f.key == "government_own":
-            value = "是" if value else None
+            value = {True: "是", False: "否"}.get(value)
         meta.cell(META_ROWS[f.key], META_VALUE_COL, value if value not in ("", None) else None)
     for cid, pos in POSITIONS.items():
         if cid in report.raw:

@@ -364,14 +364,19 @@ def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: di
 def _read_meta(sheets: Sheets, report: Report) -> None:
     labels = {f.key: f.label for f in META_FIELDS}
     values = labelled_values(sheets, META_SHEET, META_ROWS, labels, META_VALUE_COL)
+    former = {f.key: old for f in META_FIELDS if f.key not in values for old in f.former_labels}
+    if former:  # a workbook made from an earlier template
+        values.update(labelled_values(sheets, META_SHEET, META_ROWS, former, META_VALUE_COL))
     meta = report.meta
+    for f in META_FIELDS:
+        report.addresses[f"meta.{f.key}"] = f"{META_SHEET}!{a1(META_ROWS[f.key], META_VALUE_COL)}"
     for key in ("name", "level", "region", "contact", "phone"):
         v = values.get(key)
         setattr(meta, key, plain_text(v))
     year = values.get("year")
     m = re.search(r"(19|20)\d\d", plain_text(year))
     meta.year = int(m.group(0)) if m else None
-    meta.government_own = plain_text(values.get("government_own")) == "是"
+    meta.government_own = {"是": True, "否": False}.get(plain_text(values.get("government_own")))
     missing = [f for f in META_FIELDS if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
     if missing:
         report.findings.append(
