@@ -137,6 +137,11 @@ class UnitMeta:
     source: str = ""  # the file it was read from
 
     @property
+    def government_own_answer(self) -> str:
+        """What the unit answered to 县级以上人民政府本级报告: 是, 否, or "" (not stated)."""
+        return "" if self.government_own is None else ("是" if self.government_own else "否")
+
+    @property
     def title(self) -> str:
         year = f"{self.year}年" if self.year else ""
         return f"{self.name}{year}政府信息公开工作年度报告"

@@ -132,7 +132,7 @@ def identity(name: str, government_own: bool | None, level: str, roster: Roster 
     when the roster gives one, else by the report's own. A 镇人民政府 that answered 是 stays itself.
     """
     match = roster.match(name) if roster is not None else None
-    entry = roster.entries[match.index] if match is not None and match.index is not None else None
+    entry = roster.entries[match.index] if roster is not None and match is not None and match.index is not None else None
     if government_own and may_be_own_report(entry.level if entry is not None and entry.level in LEVELS else level):
         return GOVERNMENT_KEY, match
     if match is not None and match.index is not None:

@@ -340,7 +340,7 @@ def _detail_rows(batch: Batch) -> Iterator[list[Any]]:
         counts = count_by_severity(unit.findings)
         row = [
             unit.display, unit.status, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
-            meta.level, meta.year, {True: "是", False: "否"}.get(meta.government_own, ""), meta.name,
+            meta.level, meta.year, meta.government_own_answer, meta.name,
             unit.roster.code if unit.roster else "", unit.record.relative,
         ]
         if unit.readable:

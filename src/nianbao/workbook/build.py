@@ -322,7 +322,7 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
     for f in META_FIELDS:
         value = getattr(report.meta, f.key)
         if f.key == "government_own":
-            value = {True: "是", False: "否"}.get(value)
+            value = report.meta.government_own_answer
         meta.cell(META_ROWS[f.key], META_VALUE_COL, value if value not in ("", None) else None)
     for cid, pos in POSITIONS.items():
         if cid in report.raw:
