@@ -278,6 +278,7 @@ BUILDERS: dict[str, Builder] = {
     "L1": lambda g, _: [(_insert_subtotal(Book(g)).read(), None)],
     "T3-SUB": lambda g, _: [(_insert_subtotal(Book(g)).read(), None)],
     "M1": lambda g, _: [(Book(g).meta(name="", year="").read(), None)],
+    "M2": lambda g, _: [(Book(g).meta(government_own="是").read(), None)],
     "D1": lambda g, t: [(published(t, "申请数量 12 2 0 1 0 0 15", "申请数量 122010015"), None)],
     "D2": lambda g, t: [(published(t, "行政规范性文件 2 0 9", "行政规范性文件 2112"), None)],
     "T3-ID": lambda g, _: [(Book(g).cells({"t3.carried_forward.natural_person": 2, "t3.carried_forward.total": 2}).read(), None)],
