@@ -27,6 +27,15 @@ NOT_APPLICABLE_MARKS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "不适用", "无此项", "N/A", "n/a", "NA", "＼"}
 )
 MAX_AMOUNT_DECIMALS = 4  # 万元 to 1元 precision (docs/format.md §4.1, §5.1 N2)
+# No count or amount in any report comes near this; past 2**53 a float loses whole numbers, and
+# near 1e308 two units' values add up to inf. Beyond it a number is unreadable, never summed.
+MAX_NUMBER = 10**15
+# What Excel and WPS show in a cell whose formula failed (calamine reads them as blank; the
+# reader finds them in the sheet XML; a live workbook read through xlwings may show the text).
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+     "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#EXTERNAL!", "#PYTHON!"}
+)
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -69,8 +78,26 @@ def _as_number(text: str) -> Number:
     return int(v) if v.is_integer() and "." not in text else v
 
 
-def _check_number(v: Number, spec: CellSpec, raw: str | None, issue: Issue | None) -> Parsed:
+def _range_rule(spec: CellSpec) -> str:
+    return "N1" if spec.kind == "count" else "N2"
+
+
+def unreadable(spec: CellSpec, raw: str, why: str) -> Parsed:
+    """A value that is no number at all for the format: an error at the cell, the number unknown
+    (N1 for counts, N2 for amounts: the cell must hold a number ≥ 0 and does not)."""
+    return Parsed(None, State.TEXT, raw, Issue(_range_rule(spec), Severity.ERROR, why))
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 24 else f"{text[:12]}…{text[-6:]}（共{len(text)}个字符）"
+
+
+def _check_number(v: Number, spec: CellSpec, raw: str | None, issue: Issue | None, typed: str | None = None) -> Parsed:
     """N1/N2 on a number, keeping any earlier reading issue unless this one is worse."""
+    if not math.isfinite(v) or abs(v) >= MAX_NUMBER:
+        typed = typed if typed is not None else repr(v)
+        return unreadable(spec, typed, f"「{_short(typed)}」超出可读取的数字范围（不是有效数字或位数过多），无法读取；请核对后重新填写")
     if isinstance(v, float) and v.is_integer() and spec.kind == "count":
         v = int(v)
     shown = format_number(v)
@@ -99,7 +126,7 @@ def _decimals(v: float) -> int:
 
 def parse_cell(value: object, spec: CellSpec) -> Parsed:
     """Read one cell's content as the format intends it."""
-    if type(value) is float and spec.kind == "count" and value >= 0 and value.is_integer():
+    if type(value) is float and spec.kind == "count" and 0 <= value < MAX_NUMBER and value.is_integer():
         # The common case, taken first: a merge reads 200 of these per workbook (same result as below).
         return Parsed(int(value), State.NUMBER)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -107,8 +134,6 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
     if isinstance(value, bool):
         return Parsed(None, State.TEXT, str(value), Issue("N4", Severity.WARNING, f"填了逻辑值{value}，不是数字"))
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return Parsed(None, State.TEXT, str(value), Issue("N4", Severity.WARNING, "单元格的值不是有效数字"))
         return _check_number(value, spec, None, None)
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
         return Parsed(
@@ -124,14 +149,16 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
             None, State.NOT_APPLICABLE, raw,
             Issue("N3", Severity.WARNING, f"填了“{raw.strip()}”；此项应填数字，{ZERO_ADVICE}"),
         )
+    if text.upper() in EXCEL_ERRORS:
+        return unreadable(spec, raw, f"单元格是错误值「{text}」（公式出错），无法读取；请改正公式或直接填写数字")
     full_width = text != raw.strip()
     if _NUMBER.match(text):
         issue = Issue("N4", Severity.WARNING, f"全角数字「{raw.strip()}」按{text}读取；请改为半角数字") if full_width else None
-        return _check_number(_as_number(text), spec, raw if full_width else None, issue)
+        return _check_number(_as_number(text), spec, raw if full_width else None, issue, raw)
     if _GROUPED.match(text):
         plain = text.replace(",", "")
         issue = Issue("N4", Severity.WARNING, f"「{raw.strip()}」是文本，按{plain}读取；请只填数字")
-        return _check_number(_as_number(plain), spec, raw, issue)
+        return _check_number(_as_number(plain), spec, raw, issue, raw)
     m = _WITH_UNIT.match(text)
     if m:
         number, unit = _as_number(m.group(1).replace(",", "")), m.group(2)
@@ -141,7 +168,7 @@ def parse_cell(value: object, spec: CellSpec) -> Parsed:
         else:
             how = f"按{format_number(number)}读取"
         issue = Issue("N4", Severity.WARNING, f"单元格含单位「{raw.strip()}」，{how}；请只填数字")
-        return _check_number(number, spec, raw, issue)
+        return _check_number(number, spec, raw, issue, raw)
     hint = f"；{ZERO_ADVICE}" if text in ("无", "没有", "零", "空") else "；请填写阿拉伯数字"
     return Parsed(None, State.TEXT, raw, Issue("N4", Severity.WARNING, f"「{raw.strip()}」不是数字，无法读取{hint}"))
 

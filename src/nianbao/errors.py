@@ -7,7 +7,9 @@
     │   ├── NotAWorkbook          not an .xlsx at all (a .docx, a picture, a renamed file…)
     │   ├── LegacyXls             an old binary .xls / .et file: save it as .xlsx
     │   ├── EncryptedWorkbook     protected with an opening password
-    │   ├── CorruptWorkbook       a damaged or half-written .xlsx
+    │   ├── CorruptWorkbook       a damaged or half-written .xlsx (or one damaged part of it)
+    │   ├── TooLarge              far larger than any report (declared sizes, a cell at XFD1048576…): refused before parsing
+    │   ├── ReaderFailed          the reader died or was stopped on this file (native abort, out of memory, time limit)
     │   ├── UnsupportedSource     a file type nianbao does not read
     │   ├── NotADocument          a published-report file that is not what its name says (.docx that is not Word…)
     │   ├── CorruptDocument       a damaged or password-protected Word / PDF file
@@ -64,6 +66,21 @@ class EncryptedWorkbook(SourceError):
 
 class CorruptWorkbook(SourceError):
     """The .xlsx is damaged or was not written completely."""
+
+
+class TooLarge(SourceError):
+    """The file, a part inside it, or a sheet's extent is far beyond any annual report.
+
+    Refused before the parser sees it: a 20 KB zip can declare gigabytes, and
+    one cell at XFD1048576 makes a dense reader allocate hundreds of GB."""
+
+
+class ReaderFailed(SourceError):
+    """Reading this file crashed or was stopped (native abort, out of memory, killed, time limit).
+
+    Raised by the isolated readers (``sources.read_report_isolated``, the merge
+    pool), which read in a child process so that such a file is one message,
+    never the end of the command."""
 
 
 class UnsupportedSource(SourceError):

@@ -452,9 +452,36 @@ def read_report_json(path: Path) -> Report:
             payload = payload["report"]
         if not isinstance(payload, dict) or "values" not in payload:
             raise ValueError("no values")
-        return Report.from_dict(payload)
-    except (ValueError, TypeError, KeyError) as e:
+        report = Report.from_dict(payload)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
         raise NotAReport("不是nianbao保存的年报JSON（应含 meta、values 等字段）") from e
+    return _checked_values(report)
+
+
+def _checked_values(report: Report) -> Report:
+    """Every value of a saved report read as a cell would be: JSON can hold 1e400 (→ inf), NaN,
+    a 400-digit number or a string, and none of them may reach a sum as a number."""
+    from ..cells import parse_cell
+    from ..report import Finding, State
+    from ..schema import CELLS
+
+    values: dict[str, float | int | None] = {}
+    for cid, value in report.values.items():
+        if cid not in CELLS:
+            continue
+        if value is None:
+            values[cid] = None
+            continue
+        parsed = parse_cell(value, CELLS[cid])
+        values[cid] = parsed.number
+        if parsed.state is not State.NUMBER:
+            report.states[cid] = parsed.state
+            report.raw[cid] = parsed.raw or ""
+            if parsed.issue:
+                report.findings.append(Finding(parsed.issue.rule, parsed.issue.severity,
+                                               f"{CELLS[cid].label}：{parsed.issue.message}", (report.ref(cid),)))
+    report.values = values
+    return report
 
 
 LOADERS = {

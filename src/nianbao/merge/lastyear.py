@@ -40,14 +40,10 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
     from ..workbook.read import open_workbook
     from .assemble import STATUS_UNREADABLE, identity
 
-    with source(path):
-        book = open_workbook(path)
-        try:
-            rows = book.get_sheet_by_name(DETAIL_SHEET).to_python()
-        except Exception as e:
-            raise SourceError(f"汇总表中没有可读取的「{DETAIL_SHEET}」工作表") from e
-        finally:
-            book.close()
+    with source(path), open_workbook(path) as book:
+        if DETAIL_SHEET not in book.names:
+            raise SourceError(f"汇总表中没有可读取的「{DETAIL_SHEET}」工作表")
+        rows = book[DETAIL_SHEET]
     ids = next((r for r in rows if r and r[0] == KEY_ROW_MARK), None)
     if ids is None:
         raise SourceError(f"「{DETAIL_SHEET}」工作表中没有列标识行，无法按单位读取上年数据", path)

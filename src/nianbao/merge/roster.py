@@ -31,7 +31,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from ..errors import NotAWorkbook, SourceError, UnsupportedSource, source
 
@@ -180,11 +179,8 @@ def _rows_from_csv(path: Path) -> list[list[object]]:
 def _rows_from_workbook(path: Path) -> list[list[object]]:
     from ..workbook.read import open_workbook
 
-    book = open_workbook(path)
-    try:
-        return cast("list[list[object]]", book.get_sheet_by_index(0).to_python())
-    finally:
-        book.close()
+    with open_workbook(path) as book:
+        return [list(row) for row in book[book.names[0]]] if book.names else []
 
 
 def _text(v: object) -> str:

@@ -75,16 +75,14 @@ def _facts(item: Input, record: Record) -> bytes | None:
 
 def is_merge_output(path: Path) -> bool:
     """Whether ``path`` is a workbook written by nianbao merge (its hidden marker says so)."""
-    import python_calamine
+    from ..workbook.read import open_workbook
 
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        if MARKER_SHEET not in book.sheet_names:
-            return False
-        rows = book.get_sheet_by_name(MARKER_SHEET).to_python()
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # includes calamine's Rust panics
+        with open_workbook(path) as book:
+            if MARKER_SHEET not in book.names:
+                return False
+            rows = book[MARKER_SHEET]
+    except (SourceError, OSError):
         return False
     return any(len(r) > 1 and (r[0], r[1]) == MERGE_MARKER for r in rows)
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
-from functools import partial
 from pathlib import Path
+from typing import final
 
 import python_calamine
 
@@ -31,6 +32,7 @@ from ..errors import (
     FileMissing,
     LegacyXls,
     NotAWorkbook,
+    TooLarge,
     source,
 )
 from ..grid import table_grid
@@ -73,15 +75,26 @@ from .layout import (
     TEXT_VALUE_COL,
     a1,
 )
+from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, sheet_parts
 
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+HiddenValue = Callable[[str, int, int], "tuple[str, str] | None"]
 
 
 # --- opening ------------------------------------------------------------------
 
+# The dense block calamine builds from A1 to a sheet's last value (32 bytes a cell, then one Python
+# object each). A report sheet is about 30 × 16; a county merge of 10,000 units has 明细 of 2.2 million.
+MAX_SHEET_CELLS = 5_000_000
 
-def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
-    """Open ``path`` with calamine, or raise the SourceError that says why it cannot be used."""
+_CORRUPT = "文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件"
+
+
+def open_workbook(path: Path) -> WorkbookFile:
+    """Open ``path`` for reading, or raise the SourceError that says why it cannot be used.
+
+    Bounded before anything is parsed: the package's declared sizes (package.py), and each sheet's
+    extent before calamine is asked for it (WorkbookFile)."""
     if not path.exists():
         raise FileMissing("文件不存在，请检查路径和文件名")
     if path.is_dir():
@@ -99,24 +112,101 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise LegacyXls("这是旧版Excel（.xls）或WPS表格（.et）格式。请在Excel或WPS中打开，另存为“Excel工作簿（*.xlsx）”后再试")
     if not head.startswith(b"PK"):
         raise NotAWorkbook("不是Excel工作簿（.xlsx）文件；如果是从网页或其他软件导出的，请在Excel中另存为.xlsx")
-    names = package_parts(path, CorruptWorkbook("文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件"))
+    names = package_parts(path, CorruptWorkbook(_CORRUPT))
     if "xl/workbook.xml" not in names:
         raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
-    try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # calamine raises several unrelated types for damaged parts
-        raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{type(e).__name__}）；请在Excel中打开并另存后再试") from e
+    return WorkbookFile(path)
 
 
-class CalamineGrids(Mapping[str, Grid]):
-    """A calamine workbook as ``{sheet name: rows from A1}``; a sheet is read when it is asked for."""
+def _calamine_failure(e: BaseException) -> str:
+    return f"{type(e).__name__}：{str(e)[:200]}" if str(e) else type(e).__name__
 
-    def __init__(self, book: python_calamine.CalamineWorkbook):
-        self.book = book
-        self.names = list(book.sheet_names)
+
+@final
+class WorkbookFile(Mapping[str, Grid]):
+    """An .xlsx file's worksheets as ``{sheet name: rows from A1}``, each sheet bounded before calamine reads it.
+
+        >>> with open_workbook(Path("单位.xlsx")) as book:   # doctest: +SKIP
+        ...     rows = book["表三"]
+
+    A sheet whose values reach further than MAX_SHEET_CELLS from A1 raises
+    TooLarge; a damaged sheet (malformed XML, a missing part, a shared string
+    that is not there) raises CorruptWorkbook: a damaged part never reads as an
+    empty sheet. ``hidden_value(name, row, col)`` tells what a cell calamine
+    shows as blank holds: an Excel error value, a formula without a saved result.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+            self.parts = sheet_parts(self.zip)
+        except (zipfile.BadZipFile, OSError, KeyError, SheetXmlError, UnicodeDecodeError) as e:
+            raise CorruptWorkbook(f"工作簿的目录部分已损坏，无法读取；{_CORRUPT}") from e
+        try:
+            self.book = python_calamine.CalamineWorkbook.from_path(str(path))
+            metadata = self.book.sheets_metadata
+        except (KeyboardInterrupt, SystemExit):
+            self.zip.close()
+            raise
+        except BaseException as e:  # calamine raises several unrelated types, and Rust panics (BaseException)
+            self.zip.close()
+            raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{_calamine_failure(e)}）；请在Excel中打开并另存后再试") from e
+        # Chart and macro sheets hold no cells; asking calamine for one as a grid fails.
+        self.names = [m.name for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        self._parts: dict[str, SheetPart] = {}
+
+    def part(self, name: str) -> SheetPart:
+        """The sheet's XML (read once): its extent, and what calamine shows blank but is not."""
+        if name not in self._parts:
+            part = self.parts.get(name)
+            try:
+                if part is None:
+                    raise KeyError(name)
+                self._parts[name] = SheetPart(self.zip.read(part))
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+                raise CorruptWorkbook(f"工作表「{name}」的内容缺失或已损坏，无法读取；请在Excel中打开并另存后再试") from e
+        return self._parts[name]
+
+    def _bound(self, name: str) -> None:
+        part = self.part(name)
+        try:
+            rows, cols = part.extent()
+            if rows * cols > MAX_SHEET_CELLS or rows > MAX_ROWS or cols > MAX_COLS:
+                rows, cols = part.exact_extent()  # only cells holding a value count
+        except SheetXmlError as e:
+            raise CorruptWorkbook(f"工作表「{name}」已损坏（XML格式错误：{e}），无法读取；请在Excel中打开并另存后再试") from e
+        if rows > MAX_ROWS or cols > MAX_COLS:
+            raise CorruptWorkbook(
+                f"工作表「{name}」中有超出Excel行列范围的单元格（第{rows:,}行、第{cols:,}列），"
+                "文件已损坏或不是Excel写出的；未读取"
+            )
+        if rows * cols > MAX_SHEET_CELLS:
+            raise TooLarge(
+                f"工作表「{name}」的内容一直延伸到{a1(rows, cols)}单元格，从A1到这里共{rows * cols:,}个单元格，"
+                f"超出年报工作簿的合理范围（上限{MAX_SHEET_CELLS:,}个），无法安全读取。可能是极远处有内容"
+                "（有的加载项会在那里保存数据；在Excel中按Ctrl+End可找到），请删除多余的行列后另存再试"
+            )
+
+    def hidden_value(self, name: str, row: int, col: int) -> tuple[str, str] | None:
+        """What a cell calamine shows blank holds: an error value, a formula without a saved result, or nothing."""
+        try:
+            return self.part(name).hidden_value(row, col)
+        except SheetXmlError as e:
+            raise CorruptWorkbook(f"工作表「{name}」已损坏（XML格式错误：{e}），无法读取；请在Excel中打开并另存后再试") from e
 
     def __getitem__(self, name: str) -> Grid:
-        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if name not in self.names:
+            raise KeyError(name)
+        self._bound(name)
+        try:
+            return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # a damaged part must not read as an empty sheet
+            raise CorruptWorkbook(
+                f"工作表「{name}」已损坏，无法读取（{_calamine_failure(e)}）；请在Excel中打开并另存后再试"
+            ) from e
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)
@@ -124,23 +214,30 @@ class CalamineGrids(Mapping[str, Grid]):
     def __len__(self) -> int:
         return len(self.names)
 
+    def close(self) -> None:
+        self.book.close()
+        self.zip.close()
+
+    def __enter__(self) -> WorkbookFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class Sheets:
     """The workbook's sheets as grids of values (rows from A1), read once each, on demand."""
 
-    def __init__(self, grids: Mapping[str, Grid], unsaved_formulas: Callable[[str], set[str]] | None = None):
+    def __init__(self, grids: Mapping[str, Grid], hidden: HiddenValue | None = None):
         self.grids = grids
         self.names = list(grids)
-        self.unsaved_formulas = unsaved_formulas
+        self._hidden = hidden
         self._rows: dict[str, Grid] = {}
         self._indexes: dict[str, LabelIndex] = {}
 
     def rows(self, name: str) -> Grid:
         if name not in self._rows:
-            try:
-                self._rows[name] = self.grids[name]
-            except Exception:
-                self._rows[name] = []
+            self._rows[name] = self.grids[name]
         return self._rows[name]
 
     def index(self, name: str) -> LabelIndex:
@@ -148,63 +245,15 @@ class Sheets:
             self._indexes[name] = LabelIndex(self.rows(name))
         return self._indexes[name]
 
-    def formula_cells_without_value(self, name: str) -> set[str]:
-        """A1 addresses of formulas with no saved result (they read as blank); none where the
-        grids come from a live spreadsheet, which calculates every formula itself."""
-        return self.unsaved_formulas(name) if self.unsaved_formulas else set()
-
-
-def formula_cells_without_value(path: Path, name: str) -> set[str]:
-    """A1 addresses of formulas with no saved result in sheet ``name`` of the file: calamine shows them as blank."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            part = _sheet_part(z, name)
-            xml = z.read(part).decode("utf-8", "replace") if part else ""
-    except (KeyError, zipfile.BadZipFile, OSError, ParseError, DefusedXmlException):
-        return set()
-    out = set()
-    for m in _CELL_XML.finditer(xml):
-        body = m.group(2) or ""
-        if "<f" in body and not _CACHED_VALUE.search(body):
-            out.add(m.group(1))
-    return out
-
-
-_CELL_XML = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-_CACHED_VALUE = re.compile(r"<v>[^<]+</v>")
+    def hidden_value(self, name: str, row: int, col: int) -> tuple[str, str] | None:
+        """What a blank cell holds that the grid does not show (an error value, a formula with no saved
+        result); nothing where the grids come from a live spreadsheet, which calculates every formula."""
+        return self._hidden(name, row, col) if self._hidden else None
 
 
 def _sheet_part(z: zipfile.ZipFile, name: str) -> str | None:
-    """The zip member of sheet ``name``: workbook.xml names its relationship, the .rels file its target.
-
-    Parsed as XML, not matched as text: single-quoted attributes, other namespace prefixes and
-    a relationship without a target are all legal or survivable (a regex once raised on them).
-    """
-    from defusedxml.ElementTree import fromstring
-
-    book = fromstring(z.read("xl/workbook.xml"))
-    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    rid = next(
-        (_attribute(s, "id") for s in book.iter() if _local(s.tag) == "sheet" and s.get("name") == name), None
-    )
-    if rid is None:
-        return None
-    target = next((r.get("Target") for r in rels.iter() if _local(r.tag) == "Relationship" and r.get("Id") == rid), None)
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else "xl/" + target
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _attribute(element, local_name: str) -> str | None:
-    """An attribute by its local name, whatever namespace prefix the writer used (r:id)."""
-    return next((v for k, v in element.attrib.items() if _local(k) == local_name), None)
+    """The part holding sheet ``name`` (for writers that patch a sheet's XML)."""
+    return sheet_parts(z).get(name)
 
 
 # --- tables ---------------------------------------------------------------------
@@ -279,7 +328,6 @@ def _read_cells(
     sheets: Sheets, table: TableSpec, sheet: str, positions: dict[str, tuple[int, int]], default_place: bool, report: Report
 ) -> None:
     grid = sheets.rows(sheet)
-    formulas: set[str] | None = None
     blanks: dict[str, list[str]] = {}
     cids = table_cells(table.key)
     for cid in cids:
@@ -289,9 +337,11 @@ def _read_cells(
         report.addresses[cid] = address
         parsed = parse_cell(value, CELLS[cid])
         if parsed.state is State.BLANK:
-            if formulas is None:
-                formulas = sheets.formula_cells_without_value(sheet)
-            if a1(r + 1, c + 1) in formulas:
+            # calamine shows an error value and a formula without a saved result as blank: the XML says which.
+            hidden = sheets.hidden_value(sheet, r + 1, c + 1)
+            if hidden and hidden[0] == "error":
+                parsed = parse_cell(hidden[1], CELLS[cid])
+            elif hidden:
                 report.values[cid] = None
                 report.states[cid] = State.FORMULA
                 report.findings.append(
@@ -301,7 +351,8 @@ def _read_cells(
                     )
                 )
                 continue
-            blanks.setdefault(CELLS[cid].row.key or "", []).append(cid)
+            else:
+                blanks.setdefault(CELLS[cid].row.key or "", []).append(cid)
         report.values[cid] = parsed.number
         if parsed.state is not State.NUMBER:
             report.states[cid] = parsed.state
@@ -435,18 +486,17 @@ def _old_format(sheets: Sheets, report: Report) -> bool:
     return True
 
 
-def read_grids(
-    grids: Mapping[str, Grid], source: str = "", unsaved_formulas: Callable[[str], set[str]] | None = None
-) -> Report:
+def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue | None = None) -> Report:
     """Read a workbook given as ``{sheet name: rows of values from A1}`` into a Report.
 
         >>> read_grids({"表三": rows, "单位信息": meta_rows}, "单位.xlsx")   # doctest: +SKIP
 
     ``grids`` may be lazy (a Mapping that reads a sheet when it is asked for);
-    ``unsaved_formulas(sheet)`` names formula cells without a saved result,
-    where the grids come from a file that can have them.
+    ``hidden(sheet, row, col)`` says what a blank cell holds that the grid does
+    not show (an error value, a formula without a saved result), where the
+    grids come from a file that can have them.
     """
-    sheets = Sheets(grids, unsaved_formulas)
+    sheets = Sheets(grids, hidden)
     report = Report(meta=UnitMeta(source=source))
     _read_meta(sheets, report)
     marker = _marker_format(sheets)
@@ -474,9 +524,5 @@ def read_grids(
 def read_workbook(path: str | Path) -> Report:
     """Read a filled workbook (the template, or any sheet holding the tables) into a Report."""
     path = Path(path)
-    with source(path):
-        book = open_workbook(path)
-        try:
-            return read_grids(CalamineGrids(book), str(path), partial(formula_cells_without_value, path))
-        finally:
-            book.close()
+    with source(path), open_workbook(path) as book:
+        return read_grids(book, str(path), book.hidden_value)
