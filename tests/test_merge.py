@@ -484,3 +484,28 @@ def test_files_of_several_input_folders_are_named_by_their_folder(tmp_path):
     result = merge([tmp_path / "乡镇", tmp_path / "部门"], tmp_path / "汇总.xlsx")
     assert sorted(r.relative for r in result.batch.records) == ["乡镇/甲.xlsx", "部门/甲.xlsx"]
     assert result.summary.values["t3.new.total"] == 2
+
+
+def _records(folder: Path):
+    from nianbao.merge import Record, record_from_report
+
+    out = []
+    for p in sorted(folder.glob("*.xlsx")):
+        facts = Record(p.name, p.name, p.stat().st_size, p.stat().st_mtime, hashlib.sha256(p.read_bytes()).hexdigest())
+        out.append(record_from_report(read_report(p), facts))
+    return out
+
+
+def test_merge_records_of_reports_in_memory_writes_the_workbook_merge_writes(faulty_folder, tmp_path):
+    from nianbao.merge import merge_records
+
+    this, last = faulty_folder
+    roster = Roster.from_names(["示例县跨年局", "示例县市场监督管理局", "示例县未报局"])
+    files = merge([this], tmp_path / "files.xlsx", roster=roster, last_year=[last])
+    reports = merge_records(_records(this), tmp_path / "reports.xlsx", roster=roster, last_year=_records(last))
+    assert [u.findings for u in reports.batch.units] == [u.findings for u in files.batch.units]
+    assert any(f.rule == "Y1" for u in reports.batch.units for f in u.findings)
+    book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "files.xlsx"))
+    for sheet in book.sheet_names:
+        assert _sheet(tmp_path / "reports.xlsx", sheet) == _sheet(tmp_path / "files.xlsx", sheet), sheet
+    assert (tmp_path / "reports.xlsx").read_bytes() == (tmp_path / "files.xlsx").read_bytes()

@@ -24,9 +24,10 @@ from .assemble import Batch, assemble
 from .files import discover
 from .roster import Roster, read_roster
 from .summary import check_summary, summarise
-from .worker import read_all
+from .worker import Record, read_all, record_from_report
 
-__all__ = ["MergeResult", "Roster", "collect", "gather", "merge", "read_roster", "summarise"]
+__all__ = ["MergeResult", "Record", "Roster", "collect", "gather", "merge", "merge_records", "read_roster",
+           "record_from_report", "summarise"]
 
 Progress = Callable[[int], None]
 
@@ -118,11 +119,45 @@ def merge(
         if output.suffix.lower() != ".xlsx":
             raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
         _refuse_to_overwrite_an_input(inputs, output)
-    batch = gather(inputs, output=output, **options)
+    return _finish(gather(inputs, output=output, **options), output)
+
+
+def merge_records(
+    records: Iterable[Record],
+    output: str | Path | None,
+    *,
+    roster: Roster | str | Path | None = None,
+    year: int | None = None,
+    last_year: Iterable[Record] | None = None,
+) -> MergeResult:
+    """``merge`` of reports already read: the same batch, totals, checks and workbook, from Records.
+
+        >>> rec = record_from_report(report, Record("峰灵镇/年报.xlsx", "峰灵镇/年报.xlsx", size, mtime, sha256))  # doctest: +SKIP
+        >>> merge_records([rec], "汇总.xlsx", roster=roster, year=2024)                                         # doctest: +SKIP
+
+    A portal that stored each unit's Report merges them without re-reading a
+    workbook; given the same reports with the same file facts (relative name,
+    size, time, SHA-256), the workbook is the one ``merge`` writes of the files.
+    ``last_year`` is last year's records (for Y1–Y3), as ``--last-year`` a folder.
+    """
+    from .lastyear import last_year_frame
+
+    if output is not None and Path(output).suffix.lower() != ".xlsx":
+        raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
+    records, roster = list(records), _roster(roster)
+    last = None
+    if last_year is not None:
+        from .assemble import merge_year
+
+        last = last_year_frame(list(last_year), roster, merge_year(records, year))
+    return _finish(assemble(records, roster=roster, year=year, last=last), output)
+
+
+def _finish(batch: Batch, output: str | Path | None) -> MergeResult:
     summary = summarise(batch.frame, year=batch.year, region=_region(batch))
     findings = check_summary(summary)
     if output is not None:
         from .write import write_merge
 
-        write_merge(batch, summary, findings, output)
-    return MergeResult(batch, summary, findings, output)
+        write_merge(batch, summary, findings, Path(output))
+    return MergeResult(batch, summary, findings, Path(output) if output is not None else None)

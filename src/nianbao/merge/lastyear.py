@@ -20,7 +20,7 @@ from ..errors import SourceError, source
 from ..schema import CELL_IDS, CELLS
 from .files import discover
 from .roster import Roster
-from .worker import is_merge_output, read_all
+from .worker import Record, is_merge_output, read_all
 
 DETAIL_SHEET = "明细"
 KEY_ROW_MARK = "unit"  # first cell of the hidden row of column ids on 明细
@@ -63,10 +63,17 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
 
 def _from_workbooks(paths: list[Path], roster: Roster | None, year: int | None, workers: int | None,
                     progress: Callable[[int], None] | None) -> Any:
+    items, _ = discover(paths)
+    return last_year_frame(read_all(items, workers, progress), roster, year)
+
+
+def last_year_frame(records: list[Record], roster: Roster | None = None, year: int | None = None) -> Any:
+    """Last year's frame from last year's unit records (read from files, or from reports already in memory).
+
+    ``year`` is this year's: only records of the year before are taken.
+    """
     from .assemble import assemble
 
-    items, _ = discover(paths)
-    records = read_all(items, workers, progress)
     batch = assemble(records, roster=roster, year=(year - 1) if year else None)
     frame = batch.frame[batch.frame["counted"].astype(bool)]
     return frame[["meta.level", *CELL_IDS]]
