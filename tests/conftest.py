@@ -97,3 +97,30 @@ def corpus_expected(name: str) -> dict[str, float | int | None]:
             out[f"t3.{row.key}.{col.key}"] = value
     out.update(zip(table_cells("t4"), data["t4"]))
     return out
+
+
+# --- nianbao serve: Django configured once for the test session ------------------------------------------
+
+
+def pytest_configure(config):
+    """Settings for the portal's tests (pytest-django then makes a test database per session).
+
+    NIANBAO_TEST_DATABASE_URL=postgresql://… runs them against PostgreSQL; SQLite otherwise.
+    """
+    try:
+        import django  # noqa: F401
+    except ImportError:  # installed without the serve extra: its tests cannot run
+        return
+    import tempfile
+
+    from nianbao.serve.settings import configure
+
+    data_dir = Path(tempfile.mkdtemp(prefix="nianbao-serve-test-"))
+    configure(data_dir, database=os.environ.get("NIANBAO_TEST_DATABASE_URL") or None)
+    config._nianbao_data_dir = data_dir
+
+
+def pytest_unconfigure(config):
+    data_dir = getattr(config, "_nianbao_data_dir", None)
+    if data_dir is not None:
+        shutil.rmtree(data_dir, ignore_errors=True)

@@ -36,7 +36,13 @@ def _template():
     return env.get_template("report.html.j2")
 
 
-def _cells(table_key: str, report: Report) -> dict:
+def table_rows(table_key: str, report: Report) -> dict:
+    """One statutory table as rows of cells for a template: ``{"key", "name", "head", "body"}``.
+
+    Each cell is a dict: ``tag`` (th/td), ``text``, ``rowspan``, ``colspan``,
+    and ``cell`` (the cell id) on value cells; the web portal draws its
+    tables from this too, marking the cells its findings point at.
+    """
     from ..workbook.layout import COLUMN_WIDTHS
 
     widths = COLUMN_WIDTHS[table_key]
@@ -63,7 +69,7 @@ def render_html(report: Report) -> str:
     items = []
     for block in blocks(report):
         if block.kind == "table":
-            items.append({"kind": "table", "table": _cells(block.table, report)})
+            items.append({"kind": "table", "table": table_rows(block.table, report)})
         else:
             items.append({"kind": block.kind, "text": block.text})
     return _template().render(title=report.meta.title, items=items, meta=report.meta, format_id=FORMAT_ID)

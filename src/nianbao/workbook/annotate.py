@@ -32,9 +32,14 @@ def split_address(address: str) -> tuple[str, str] | None:
     return sheet.strip("'"), cell
 
 
-def mark_plan(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
-    """Cells to colour, each with the lines of its comment; acknowledged findings are not marked."""
-    plan: dict[tuple[str, str], list[str]] = {}
+def marked_cells_of(findings: Iterable[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """The cells to mark, (sheet, "D5") → the findings that mark it; acknowledged findings mark nothing.
+
+    A finding marks its first cell (where the difference shows), except the
+    rules whose every cell is wrong (ALL_CELLS_RULES). The web portal marks
+    the same cells in its tables.
+    """
+    plan: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.acknowledged:
             continue
@@ -42,8 +47,16 @@ def mark_plan(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
         for ref in refs:
             where = split_address(ref.address)
             if where:
-                plan.setdefault(where, []).append(f"[{f.rule} {f.severity.label}] {f.message}")
+                plan.setdefault(where, []).append(f)
     return plan
+
+
+def mark_plan(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
+    """Cells to colour, each with the lines of its comment; acknowledged findings are not marked."""
+    return {
+        where: [f"[{f.rule} {f.severity.label}] {f.message}" for f in marking]
+        for where, marking in marked_cells_of(findings).items()
+    }
 
 
 def input_cells() -> set[tuple[str, str]]:

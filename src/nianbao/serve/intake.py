@@ -1,0 +1,110 @@
+"""An upload, judged before it becomes a version: bounded, sniffed, read, and of the right unit and year.
+
+    >>> report = accept(staged_path, expected=Expected("峰灵镇人民政府", 2024, roster, 0))   # doctest: +SKIP
+
+Every refusal is a ``Rejected`` whose message is a complete Chinese sentence
+for the clerk; nothing here raises anything else for a bad file. The reading
+itself is the library's (workbook.read); the portal adds only what a server
+must check first: the size, and the declared sizes inside the zip package
+(a zip bomb expands only when parsed, so it is refused from its directory).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SourceError
+from ..merge.roster import Roster
+from ..report import Report
+from ..schema import OLD_FORMAT_ID
+
+# What a workbook may expand to, whatever its compressed size: the template is about 40 KB
+# compressed and 400 KB expanded; a unit's workbook with pictures or pasted sheets stays far below.
+MAX_EXPANDED = 200 * 1024 * 1024
+MAX_ENTRIES = 10_000
+# Deflate reaches about 1000:1 at best on real data; a higher declared ratio is built to explode.
+MAX_RATIO = 1_000
+
+
+class Rejected(Exception):
+    """The upload is refused; ``str(e)`` is the Chinese message shown in the page."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Whose upload it is: the link's unit and the portal's year (None in --local: anything goes)."""
+
+    name: str
+    year: int
+    roster: Roster  # every active unit of the portal, to tell "another unit" from a typo
+    index: int  # this unit's entry in ``roster``
+
+
+def size_limit_message(size: int, limit: int) -> str:
+    return f"文件太大（{_mb(size)}），超过了{_mb(limit)}的上限；年报工作簿一般只有几十KB，请确认选对了文件（不要包含图片或其他工作表）"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def check_package(path: Path) -> None:
+    """Refuse a zip package whose declared contents are too large, too many or too compressed."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: the reader says what it is (an .xls, a damaged file…)
+    if len(infos) > MAX_ENTRIES:
+        raise Rejected(f"文件内部包含{len(infos)}个部件，不像年报工作簿，未读取")
+    expanded = sum(i.file_size for i in infos)
+    if expanded > MAX_EXPANDED:
+        raise Rejected(f"文件解压后将超过{_mb(expanded)}，不像年报工作簿（可能是恶意构造的压缩文件），未读取")
+    for i in infos:
+        if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 1024 * 1024:
+            raise Rejected("文件内部的压缩比异常（可能是恶意构造的压缩文件），未读取")
+
+
+def read(path: Path) -> Report:
+    """The library's workbook reader, with every failure turned into a Rejected."""
+    from ..workbook.read import read_workbook
+
+    check_package(path)
+    try:
+        return read_workbook(path)
+    except SourceError as e:
+        raise Rejected(e.message) from e
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # a reader bug or a Rust panic (a BaseException) is this file's problem only
+        raise Rejected(f"文件无法读取（{type(e).__name__}）；请在Excel或WPS中打开，另存为.xlsx后再试") from e
+
+
+def verify(report: Report, expected: Expected | None) -> None:
+    """Refuse a 2019-format workbook, and one whose 单位信息 names another unit or year."""
+    if report.meta.format == OLD_FORMAT_ID:
+        reason = next((f.message for f in report.findings if f.rule in ("Y4", "V1")), "这是2019年格式的工作簿")
+        raise Rejected(reason + "。请下载本页的模板重新填报")
+    if expected is None:
+        return
+    name, year = report.meta.name.strip(), report.meta.year
+    if not name:
+        raise Rejected(f"「单位信息」中的机关名称是空的；请填写“{expected.name}”，或使用本页下载的模板")
+    match = expected.roster.match(name)
+    if match.index != expected.index:
+        other = expected.roster.entries[match.index].name if match.index is not None else None
+        who = f"是另一个单位「{other}」的报告" if other else "与本单位不符"
+        raise Rejected(f"工作簿「单位信息」中的机关名称为“{name}”，{who}；本链接属于「{expected.name}」。请上传本单位的报告")
+    if year is None:
+        raise Rejected(f"「单位信息」中的报告年度是空的；请填写{expected.year}，或使用本页下载的模板")
+    if year != expected.year:
+        raise Rejected(f"工作簿的报告年度为{year}年，本次报送的是{expected.year}年度的报告；请上传{expected.year}年度的报告")
+
+
+def accept(path: Path, expected: Expected | None) -> Report:
+    """Read ``path`` and verify it; raises Rejected with the reason otherwise."""
+    report = read(path)
+    verify(report, expected)
+    return report
