@@ -118,6 +118,7 @@ def django_settings(options: Options, database: str | None = None) -> dict:
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "django_ratelimit.middleware.RatelimitMiddleware",  # a blocked request gets RATELIMIT_VIEW's 429 page
         ],
         ROOT_URLCONF="nianbao.serve.urls",
         TEMPLATES=[{
@@ -137,6 +138,7 @@ def django_settings(options: Options, database: str | None = None) -> dict:
         RATELIMIT_VIEW="nianbao.serve.views.common.rate_limited",
         SILENCED_SYSTEM_CHECKS=["django_ratelimit.W001"],  # LocMem in --local: one process is the whole server
         STATIC_URL="/static/",
+        WHITENOISE_ALLOW_ALL_ORIGINS=False,
         WHITENOISE_USE_FINDERS=True,  # served from the package itself: no collectstatic step
         WHITENOISE_AUTOREFRESH=False,
         LANGUAGE_CODE="zh-hans",

@@ -26,7 +26,7 @@ from ..intake import Expected, Rejected
 from ..models import Submission, Unit
 from ..present import findings_view, safe_file_name, tables_view
 from ..states import Event, Status, TransitionRefused, allowed
-from ..store import blob_store, portal
+from ..store import audit, blob_store, portal
 from .common import client_ip, not_found, rate_limited
 
 LOCAL_UNIT = "本机校验"
@@ -55,7 +55,12 @@ class Desk:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="年报工作簿（.xlsx）", error_messages={"required": "请选择要上传的年报工作簿（.xlsx）"})
+    file = forms.FileField(label="年报工作簿（.xlsx）", max_length=255, error_messages={
+        "required": "请选择要上传的年报工作簿（.xlsx）",
+        "empty": "文件是空的（0字节），可能复制、下载或保存没有完成；请在Excel或WPS中重新保存后再上传",
+        "invalid": "没有收到文件，请重新选择后上传",
+        "max_length": "文件名太长（超过255个字），请改短后再上传",
+    })
 
 
 class AcknowledgeForm(forms.Form):
@@ -193,7 +198,10 @@ def upload(request, desk: Desk):
         return rate_limited(request)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, desk, rejected=form.errors["file"][0])
+        reason = form.errors["file"][0]
+        name = getattr(request.FILES.get("file"), "name", "")
+        audit("上传被拒绝", desk.who, unit=desk.unit, ip=client_ip(request), detail=f"「{name}」：{reason}")
+        return _page(request, desk, rejected=reason)
     if desk.token is not None and desk.year is None:
         return _page(request, desk, rejected="县（市、区）尚未设置本次报送的年度，暂不能上传；请联系县（市、区）政务公开工作机构")
     try:
