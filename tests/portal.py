@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from unitbooks import REGION, YEAR, one_application
 
 from nianbao.report import Report
 from nianbao.workbook.build import write_report
-from unitbooks import REGION, YEAR, one_application
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from nianbao.serve.models import AuditEvent, Submission
 from portal import book_bytes, make_unit, set_year, sheet_rows, upload
 from unitbooks import YEAR, one_application
+
+from nianbao.serve.models import AuditEvent, Submission
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from portal import book_bytes, sheet_rows, upload
+from unitbooks import YEAR, one_application
 
 from nianbao.merge import merge
 from nianbao.merge.roster import read_roster
 from nianbao.serve.models import AuditEvent, Link, Submission, Unit
-from portal import book_bytes, set_year, sheet_rows, upload
-from unitbooks import YEAR, one_application
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_last_year_checks_run_on_upload_as_check_last_year_does(client, admin, t
     from nianbao.serve.submissions import findings_of
     from nianbao.sources import read_report
 
-    tokens, last_subs, subs = _county_with_last_year(client, tmp_path)
+    _tokens, last_subs, subs = _county_with_last_year(client, tmp_path)
     bureau = subs[0]
     rules = [(f.rule, f.severity.value, f.address) for f in findings_of(bureau) if f.rule.startswith("Y")]
     assert rules == [("Y2", "warning", "表二!D5")]
@@ -198,7 +198,7 @@ def test_last_year_checks_run_on_upload_as_check_last_year_does(client, admin, t
 
 
 def test_summary_is_the_workbook_nianbao_merge_makes_of_the_same_files(client, admin, tmp_path):
-    tokens, last_subs, subs = _county_with_last_year(client, tmp_path)
+    _tokens, last_subs, subs = _county_with_last_year(client, tmp_path)
     response = client.get("/county/summary.xlsx")
     assert response.status_code == 200
     (tmp_path / "portal.xlsx").write_bytes(b"".join(response.streaming_content))

@@ -7,10 +7,10 @@ import struct
 import zipfile
 
 import pytest
-
-from nianbao.serve.models import AuditEvent, Submission
 from portal import book_bytes, make_unit, set_year, upload
 from unitbooks import YEAR
+
+from nianbao.serve.models import AuditEvent, Submission
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-
-from nianbao.serve.models import Submission, Unit
 from portal import book_bytes, make_unit, set_year, upload
 from unitbooks import one_application
+
+from nianbao.serve.models import Submission, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_no_inline_script_or_style_in_any_page(client, db, tmp_path):
 
 def test_user_text_is_shown_as_text(client, db, tmp_path):
     set_year()
-    unit, token = make_unit(EVIL)
+    _unit, token = make_unit(EVIL)
     data = book_bytes(tmp_path, EVIL, text={"overview.active": "<img src=x onerror=alert(1)>主动公开"})
     upload(client, token, data, name="<b>年报<i>.xlsx")
     html = client.get(f"/u/{token}/").content.decode()
@@ -84,7 +84,7 @@ def test_user_text_is_shown_as_text(client, db, tmp_path):
 
 def test_file_names_from_users_are_never_paths(client, db, tmp_path):
     set_year()
-    unit, token = make_unit("示例县乙局")
+    _unit, token = make_unit("示例县乙局")
     upload(client, token, book_bytes(tmp_path, "示例县乙局"), name="../../../../etc/年报.xlsx")
     sub = Submission.objects.get()
     assert sub.file_name == "年报.xlsx"  # Django's parser keeps the last part only; it is data either way

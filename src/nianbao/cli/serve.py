@@ -63,7 +63,7 @@ def serve_command(data_dir: Path | None, local: bool, host: str, port: int, data
     if local:
         out.print("本机校验页：文件只在内存中处理，关闭本程序（Ctrl+C）后不保留任何内容。")
     else:
-        if first:
+        if first and data_dir is not None:
             out.print(f"已在 {data_dir.resolve()} 创建数据库。请备份整个文件夹（数据库、上传的文件、密钥都在其中）。")
         if not server.has_users():
             out.print(f"还没有管理员账号。请先停止本程序，运行：nianbao serve \"{data_dir}\" --add-admin 用户名")

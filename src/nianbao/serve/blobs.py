@@ -21,10 +21,10 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SHA256_LENGTH = 64
 

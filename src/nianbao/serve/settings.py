@@ -14,6 +14,7 @@ server's threads and an in-memory blob store, gone when the process ends.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -51,10 +52,8 @@ def secret_key(data_dir: Path) -> str:
         return path.read_text(encoding="utf-8").strip()
     key = secrets.token_urlsafe(50)
     write_text(path, key)
-    try:
+    with contextlib.suppress(OSError):  # Windows: the folder's ACL protects it
         os.chmod(path, 0o600)
-    except OSError:  # Windows: the folder's ACL protects it
-        pass
     return key
 
 
@@ -62,9 +61,7 @@ def database_settings(options: Options, url: str | None) -> dict:
     if url:
         import dj_database_url
 
-        db = dj_database_url.parse(url, conn_max_age=0)
-        db.setdefault("OPTIONS", {})
-        return db
+        return dict(dj_database_url.parse(url, conn_max_age=0))
     if options.local:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -95,11 +92,11 @@ def django_settings(options: Options, database: str | None = None) -> dict:
         # Shared by every thread and, with PostgreSQL, by every app server: the rate limits hold across them.
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "nianbao_cache"}
     )
-    return dict(
-        SECRET_KEY=key,
-        DEBUG=False,
-        ALLOWED_HOSTS=["*"],  # an intranet server is reached by IP or by a name the county chooses
-        INSTALLED_APPS=[
+    return {
+        "SECRET_KEY": key,
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["*"],  # an intranet server is reached by IP or by a name the county chooses
+        "INSTALLED_APPS": [
             "django.contrib.admin",
             "django.contrib.auth",
             "django.contrib.contenttypes",
@@ -108,7 +105,7 @@ def django_settings(options: Options, database: str | None = None) -> dict:
             "django.contrib.staticfiles",
             "nianbao.serve",
         ],
-        MIDDLEWARE=[
+        "MIDDLEWARE": [
             "nianbao.serve.middleware.SecurityHeaders",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,8 +117,8 @@ def django_settings(options: Options, database: str | None = None) -> dict:
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_ratelimit.middleware.RatelimitMiddleware",  # a blocked request gets RATELIMIT_VIEW's 429 page
         ],
-        ROOT_URLCONF="nianbao.serve.urls",
-        TEMPLATES=[{
+        "ROOT_URLCONF": "nianbao.serve.urls",
+        "TEMPLATES": [{
             "BACKEND": "django.template.backends.django.DjangoTemplates",
             "APP_DIRS": True,
             "OPTIONS": {"context_processors": [
@@ -131,49 +128,49 @@ def django_settings(options: Options, database: str | None = None) -> dict:
                 "nianbao.serve.views.common.portal_context",
             ]},
         }],
-        DATABASES={"default": database_settings(options, database)},
-        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        CACHES={"default": cache},
-        RATELIMIT_USE_CACHE="default",
-        RATELIMIT_VIEW="nianbao.serve.views.common.rate_limited",
-        SILENCED_SYSTEM_CHECKS=["django_ratelimit.W001"],  # LocMem in --local: one process is the whole server
-        STATIC_URL="/static/",
-        WHITENOISE_ALLOW_ALL_ORIGINS=False,
-        WHITENOISE_USE_FINDERS=True,  # served from the package itself: no collectstatic step
-        WHITENOISE_AUTOREFRESH=False,
-        LANGUAGE_CODE="zh-hans",
-        TIME_ZONE="Asia/Shanghai",
-        USE_I18N=True,
-        USE_TZ=True,
-        LOGIN_URL="county-login",
-        LOGIN_REDIRECT_URL="county-status",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_AGE=8 * 3600,  # a working day
-        CSRF_COOKIE_HTTPONLY=True,  # htmx sends the token from the page (hx-headers), never from the cookie
-        CSRF_COOKIE_SAMESITE="Strict",
-        CSRF_FAILURE_VIEW="nianbao.serve.views.common.csrf_failure",
-        SECURE_CONTENT_TYPE_NOSNIFF=True,
-        SECURE_REFERRER_POLICY="no-referrer",  # a private link must not leak to any other site
-        X_FRAME_OPTIONS="DENY",
-        CONTENT_SECURITY_POLICY=CONTENT_SECURITY_POLICY,
-        FILE_UPLOAD_TEMP_DIR=str(data_dir / "tmp") if data_dir is not None else None,
+        "DATABASES": {"default": database_settings(options, database)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "CACHES": {"default": cache},
+        "RATELIMIT_USE_CACHE": "default",
+        "RATELIMIT_VIEW": "nianbao.serve.views.common.rate_limited",
+        "SILENCED_SYSTEM_CHECKS": ["django_ratelimit.W001"],  # LocMem in --local: one process is the whole server
+        "STATIC_URL": "/static/",
+        "WHITENOISE_ALLOW_ALL_ORIGINS": False,
+        "WHITENOISE_USE_FINDERS": True,  # served from the package itself: no collectstatic step
+        "WHITENOISE_AUTOREFRESH": False,
+        "LANGUAGE_CODE": "zh-hans",
+        "TIME_ZONE": "Asia/Shanghai",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        "LOGIN_URL": "county-login",
+        "LOGIN_REDIRECT_URL": "county-status",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_AGE": 8 * 3600,  # a working day
+        "CSRF_COOKIE_HTTPONLY": True,  # htmx sends the token from the page (hx-headers), never from the cookie
+        "CSRF_COOKIE_SAMESITE": "Strict",
+        "CSRF_FAILURE_VIEW": "nianbao.serve.views.common.csrf_failure",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "no-referrer",  # a private link must not leak to any other site
+        "X_FRAME_OPTIONS": "DENY",
+        "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+        "FILE_UPLOAD_TEMP_DIR": str(data_dir / "tmp") if data_dir is not None else None,
         # The whole body is bounded by the server (waitress) and each file by the upload check.
-        DATA_UPLOAD_MAX_MEMORY_SIZE=2 * 1024 * 1024,
-        AUTH_PASSWORD_VALIDATORS=[
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
+        "AUTH_PASSWORD_VALIDATORS": [
             {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
             {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
             {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
             {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
         ],
-        LOGGING={
+        "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
             "handlers": {"console": {"class": "logging.StreamHandler"}},
             "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
         },
-        NIANBAO=options,
-    )
+        "NIANBAO": options,
+    }
 
 
 def configure(data_dir: Path | None, *, local: bool = False, database: str | None = None,

@@ -13,8 +13,8 @@ its findings give, ``checked_status``; everything else moves only along
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 from ..report import Finding, Severity
 

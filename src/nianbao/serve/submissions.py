@@ -63,6 +63,11 @@ def last_year_report(unit: Unit, year: int) -> Report | None:
     return stored_report(sub) if sub else None
 
 
+def _is_latest(sub: Submission) -> bool:
+    newest = latest(sub.unit, sub.year)
+    return newest is not None and newest.pk == sub.pk
+
+
 def _set_findings(sub: Submission, findings: list[Finding]) -> None:
     counts = count_by_severity(findings)
     sub.findings = json.dumps([f.to_dict() for f in findings], ensure_ascii=False)
@@ -94,11 +99,11 @@ def receive(unit: Unit, upload, *, year: int | None, expected: Expected | None, 
         if staged.size > max_size:  # the declared size may lie; the bytes written do not
             raise Rejected(intake.size_limit_message(staged.size, max_size))
         report = intake.accept(staged.path, expected)
-        year = year if year is not None else (report.meta.year or 0)  # --local: whatever year the workbook says
-        previous = latest(unit, year)
+        the_year = year if year is not None else (report.meta.year or 0)  # --local: whatever year the workbook says
+        previous = latest(unit, the_year)
         if previous is not None and not allowed(previous.status, Event.UPLOAD):
             raise Rejected(REFUSALS[Event.UPLOAD])
-        last = last_year_report(unit, year) if year else None
+        last = last_year_report(unit, the_year) if the_year else None
         first = check(report, last)
         carried = _carried(previous, first)
         findings = check(replace(report, acknowledged={**report.acknowledged, **carried}), last) if carried else first
@@ -111,14 +116,14 @@ def receive(unit: Unit, upload, *, year: int | None, expected: Expected | None, 
         raise
     with transaction.atomic():
         Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one upload of a unit at a time (PostgreSQL)
-        previous = latest(unit, year)
+        previous = latest(unit, the_year)
         status = previous.status if previous else Status.NOT_SUBMITTED
         try:
             state = status.after(Event.UPLOAD, checked_status(findings))
         except TransitionRefused as e:
             _rejected(unit, who, ip, name, str(e))
-        version = (Submission.objects.filter(unit=unit, year=year).aggregate(v=Max("version"))["v"] or 0) + 1
-        sub = Submission(unit=unit, year=year, version=version, blob=staged.sha256, file_name=name, size=staged.size,
+        version = (Submission.objects.filter(unit=unit, year=the_year).aggregate(v=Max("version"))["v"] or 0) + 1
+        sub = Submission(unit=unit, year=the_year, version=version, blob=staged.sha256, file_name=name, size=staged.size,
                          uploaded_at=timezone.now(), uploaded_from=ip[:64], report=report.to_json(indent=None),
                          state=state.value)
         _set_findings(sub, findings)
@@ -152,7 +157,7 @@ def acknowledge(sub: Submission, key: str, reason: str | None, *, who: str, ip: 
         raise TransitionRefused("请填写核实说明")
     with transaction.atomic():
         sub = Submission.objects.select_for_update().get(pk=sub.pk)
-        if latest(sub.unit, sub.year).pk != sub.pk:
+        if not _is_latest(sub):
             raise TransitionRefused("已有更新的版本，请刷新页面")
         if reason is None:
             Acknowledgement.objects.filter(submission=sub, key=key).delete()
@@ -171,7 +176,7 @@ def acknowledge(sub: Submission, key: str, reason: str | None, *, who: str, ip: 
 def _move(sub: Submission, event: Event, action: str, *, by=None, who: str, comment: str = "", ip: str = "") -> Submission:
     with transaction.atomic():
         sub = Submission.objects.select_for_update().get(pk=sub.pk)
-        if latest(sub.unit, sub.year).pk != sub.pk:
+        if not _is_latest(sub):
             raise TransitionRefused("已有更新的版本，请刷新页面")
         sub.state = sub.status.after(event).value
         sub.save(update_fields=["state"])

@@ -139,13 +139,14 @@ def _context(desk: Desk, *, rejected: str | None = None, message: str | None = N
         versions = list(Submission.objects.filter(unit=desk.unit, year=sub.year).order_by("-version")
                         .only("version", "uploaded_at", "file_name", "state", "errors", "warnings", "infos", "blob", "size"))
     status = sub.status if sub else Status.NOT_SUBMITTED
-    ctx = {
+    urls = {"page": desk.url("page"), "upload": desk.url("upload"), "template": desk.url("template")}
+    ctx: dict = {
         "desk": desk, "unit": desk.unit, "year": desk.year, "status": status, "sub": sub, "versions": versions,
         "rejected": rejected, "message": message, "form": UploadForm(),
         "can_upload": allowed(status, Event.UPLOAD), "can_submit": sub is not None and allowed(status, Event.SUBMIT),
         "can_acknowledge": sub is not None and allowed(status, Event.ACKNOWLEDGE),
         "returned": submissions.last_return(sub) if sub else None,
-        "urls": {"page": desk.url("page"), "upload": desk.url("upload"), "template": desk.url("template")},
+        "urls": urls,
     }
     if sub is not None:
         report = submissions.effective_report(sub)
@@ -154,7 +155,7 @@ def _context(desk: Desk, *, rejected: str | None = None, message: str | None = N
         ctx["tables"] = tables_view(report, findings)
         ctx["meta"] = report.meta
         v = {"version": sub.version}
-        ctx["urls"].update({
+        urls.update({
             "acknowledge": desk.url("acknowledge", **v), "submit": desk.url("submit", **v),
             "annotated": desk.url("annotated", **v), "text": desk.url("text", **v),
             "docx": desk.url("docx", **v), "html": desk.url("html", **v),

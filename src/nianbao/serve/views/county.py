@@ -106,7 +106,7 @@ def logout(request):
 def _status_context(request) -> dict:
     year = _year_or_none()
     rows = collect.status_rows(year) if year else []
-    counts = {s: 0 for s in Status}
+    counts = dict.fromkeys(Status, 0)
     for r in rows:
         counts[r.status] += 1
     wanted = request.GET.get("state", "")
