@@ -35,8 +35,10 @@ def test_copy_marks_cells_links_results_and_leaves_the_input_alone(tmp_path):
     assert wb.sheetnames[0] == RESULTS_SHEET
     assert [c.value for c in results[1]] == ["序号", "严重程度", "规则", "位置", "说明", "核实", "核实说明", "键"]
     rows = [[c.value for c in row] for row in results.iter_rows(min_row=2, max_row=1 + len(findings))]
-    assert [(r[1], r[2], r[3]) for r in rows] == [("错误", "T3-ID", "表三!J29"), ("错误", "T3-H", "表三!J5"), ("警告", "P1", "表二!D4")]
-    assert results["D3"].hyperlink.location == "'表三'!J5"
+    # The row total typed wrong first, then the identity it breaks (which says so).
+    assert [(r[1], r[2], r[3]) for r in rows] == [("错误", "T3-H", "表三!J5"), ("错误", "T3-ID", "表三!J29"), ("警告", "P1", "表二!D4")]
+    assert rows[1][4].endswith("（可能由表三!J5的行合计错误引起，请先改正该处）")
+    assert results["D2"].hyperlink.location == "'表三'!J5"
 
 
 def test_acknowledged_warning_is_listed_with_its_reason_and_errors_cannot_be(tmp_path):

@@ -18,8 +18,8 @@ EXPECTED = {
     # not report 社会评议 (S6).
     "巫溪县峰灵镇人民政府-2023.xlsx": [("S6", "warning", "文字!B8"), ("S10", "warning", "文字!B8")],
     "示例县市场监督管理局-2024.xlsx": [
-        ("T3-V", "error", "表三!J28"),
-        ("T3-H", "error", "表三!J7"),
+        ("T3-H", "error", "表三!J7"),  # the cause first: 表三!J7 was typed wrong ...
+        ("T3-V", "error", "表三!J28"),  # ... which breaks the column total that reads it
         ("T4-S", "error", "表四!E5"),
         ("N4", "warning", "表三!D17"),
         ("N3", "warning", "表三!G15"),
@@ -39,6 +39,16 @@ def test_checked_in_example_equals_a_rebuild(examples_dir, example):
 def test_example_shows_exactly_its_findings(name):
     r = read_workbook(CHECKED_IN / name)
     assert findings_table(check(r)) == EXPECTED[name]
+
+
+def test_the_mistakes_example_lists_the_wrong_cell_before_the_total_it_breaks():
+    """Issue 9 item 19: the clerk fixes 表三!J7 (a row's 总计) first; the column total says it follows from it."""
+    findings = check(read_workbook(CHECKED_IN / "示例县市场监督管理局-2024.xlsx"))
+    errors = [(f.rule, f.address, f.message) for f in findings if f.severity.value == "error"]
+    assert errors[:2] == [
+        ("T3-H", "表三!J7", "表三「（一）予以公开」行：总计=16，自然人至其他各列之和=15，差1"),
+        ("T3-V", "表三!J28", "表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1（可能由表三!J7的行合计错误引起，请先改正该处）"),
+    ]
 
 
 def test_the_town_example_is_the_published_report():

@@ -38,7 +38,7 @@ MISTAKES = "示例县市场监督管理局-2024.xlsx"
 FENGLING = "巫溪县峰灵镇人民政府-2023.xlsx"
 # The example with deliberate mistakes: where `nianbao check` puts each finding.
 MISTAKE_CELLS = [
-    ("T3-V", "表三", "J28"), ("T3-H", "表三", "J7"), ("T4-S", "表四", "E5"), ("N4", "表三", "D17"),
+    ("T3-H", "表三", "J7"), ("T3-V", "表三", "J28"), ("T4-S", "表四", "E5"), ("N4", "表三", "D17"),
     ("N3", "表三", "G15"), ("P1", "表二", "D4"), ("P3", "表二", "B15"), ("S7", "文字", "B11"),
 ]
 
@@ -110,18 +110,19 @@ def test_check_marks_wrong_cells_and_writes_results(examples_dir, tmp_path):
     assert [(r[0], r[1], r[2], r[3]) for r in rows[1:9]] == [
         (i, "错误" if i <= 3 else "警告", rule, f"{sheet}!{ref}") for i, (rule, sheet, ref) in enumerate(MISTAKE_CELLS, 1)
     ]
-    assert rows[1][4] == "表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1"
-    assert rows[1][7].startswith("T3-V:t3.total.total,")
+    assert rows[1][4] == "表三「（一）予以公开」行：总计=16，自然人至其他各列之和=15，差1"
+    assert rows[2][4] == "表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1（可能由表三!J7的行合计错误引起，请先改正该处）"
+    assert rows[2][7].startswith("T3-V:t3.total.total,")
     assert rows[-1][4].startswith("对可以解释的警告")
     ws = wb[RESULTS_SHEET]
-    assert ws["D2"].hyperlink.location == "'表三'!J28"
+    assert ws["D2"].hyperlink.location == "'表三'!J7"
     assert ws["D9"].hyperlink.location == "'文字'!B11"
     assert fill(ws, "A1") == fill(ws, "H1") == LABEL_COLOR
     alert = result["alerts"]
     assert len(alert) == 1 and alert[0]["title"] == "政务公开年报" and alert[0]["mode"] == "info"
     lines = alert[0]["prompt"].split("\n")
     assert lines[0] == "3个错误、5个警告、0个提示"
-    assert lines[2] == "【错误】表三!J28：表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1"
+    assert lines[2] == "【错误】表三!J7：表三「（一）予以公开」行：总计=16，自然人至其他各列之和=15，差1"
     assert len([x for x in lines if x.startswith("【")]) == excel.SHOWN_FINDINGS
     assert "……另有3条" in lines
 
@@ -379,8 +380,8 @@ def test_export_refuses_the_example_with_mistakes_and_lists_its_errors(examples_
     assert result["actions"] == ["alert"] and result["alerts"][0]["mode"] == "critical"
     assert result["alerts"][0]["prompt"].split("\n") == [
         f"{path}：报告有3个错误，未导出（改正后再导出；点“校验”可标出出错的单元格）：",
-        "  表三!J28 T3-V 表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1",
         "  表三!J7 T3-H 表三「（一）予以公开」行：总计=16，自然人至其他各列之和=15，差1",
+        "  表三!J28 T3-V 表三「总计」列：（七）总计=36，（一）至（六）各项之和=37，差1（可能由表三!J7的行合计错误引起，请先改正该处）",
         "  表四!E5 T4-S 表四「行政复议」：总计=0，结果维持+结果纠正+其他结果+尚未审结=3，差3",
     ]
     assert list(path.parent.iterdir()) == [path]

@@ -414,6 +414,19 @@ def faulty_folder(tmp_path_factory) -> tuple[Path, Path]:
                                                  "t3.new.natural_person": 2, "t3.new.total": 2,
                                                  "t2.normative.in_force": 5}, year=2023)
     unit_book(last / "镇.xlsx", "示例县某镇人民政府", {}, level="乡镇/街道", year=2023)
+    # Text against last year's: one unit copied its report (Y5), one left last year's problems unanswered (Y6).
+    published = EXAMPLES[0].report.text
+    unit_book(this / "雷同.xlsx", "示例县雷同局", one_application(), text={k: v.replace("2023", "2024") for k, v in published.items()})
+    unit_book(last / "雷同.xlsx", "示例县雷同局", {}, year=2023, text=published)
+    unit_book(this / "整改.xlsx", "示例县整改局", one_application(), text={
+        "overview.intro": "2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，各项工作稳步推进。",
+        "problems.issues": "一是政策解读形式较为单一。", "problems.improvements": "一是丰富政策解读形式，增加图解和视频解读。",
+        "other": "本局2024年未收取信息处理费。",
+    })
+    unit_book(last / "整改.xlsx", "示例县整改局", {}, year=2023, text={
+        "problems.issues": "一是网站栏目更新不及时。二是依申请公开答复文书不够规范。",
+        "other": "本局2023年未收取信息处理费。",
+    })
     return this, last
 
 
@@ -426,13 +439,20 @@ def test_findings_equal_the_single_file_checker(faulty_folder, tmp_path):
         report = read_report(unit.record.path)
         assert unit.findings == check(report, lasts.get(report.meta.name)), unit.display
         seen |= {f.rule for f in unit.findings}
-    assert {"N4", "N3", "T3-V", "T3-H", "T4-S", "P1", "P3", "S7", "T3-ID", "Y1", "Y2", "L1", "P5"} <= seen
+    assert {"N4", "N3", "T3-V", "T3-H", "T4-S", "P1", "P3", "S7", "T3-ID", "Y1", "Y2", "L1", "P5", "Y5", "Y6"} <= seen
     cross = next(u for u in result.batch.units if u.display == "示例县跨年局")
     assert findings_table(f for f in cross.findings if f.rule.startswith("Y")) == [
         ("Y1", "error", "表三!J6"), ("Y1", "warning", "表三!D6"), ("Y2", "warning", "表二!D5"),
     ]
     moved = next(u for u in result.batch.units if u.display == "示例县挪动局")
     assert [f.address for f in moved.findings if f.rule == "T3-ID"] == ["表三!J31"]  # 表三!J29 in the template, two rows lower
+    copied = next(u for u in result.batch.units if u.display == "示例县雷同局")
+    assert [(f.rule, f.severity.value, f.address, f.actual) for f in copied.findings if f.rule.startswith("Y")] == [
+        ("Y5", "warning", "文字!B3", 1.0),
+    ]
+    unanswered = next(u for u in result.batch.units if u.display == "示例县整改局")
+    assert [(f.rule, f.address) for f in unanswered.findings if f.rule.startswith("Y")] == [("Y6", "文字!B10")]
+    assert "“网站栏目更新不及时”" in unanswered.findings[-1].message
 
 
 def test_problem_list_lists_every_finding_of_every_unit(faulty_folder, tmp_path):
@@ -460,7 +480,10 @@ def test_last_year_from_last_years_merge_output(faulty_folder, tmp_path):
     merge([last], tmp_path / "2023汇总.xlsx")
     from_output = merge([this], tmp_path / "a.xlsx", last_year=tmp_path / "2023汇总.xlsx")
     from_folder = merge([this], tmp_path / "b.xlsx", last_year=[last])
-    assert [u.findings for u in from_output.batch.units] == [u.findings for u in from_folder.batch.units]
+    # A merge output keeps last year's numbers, not its text: the same findings but Y5/Y6.
+    numbers_only = [[f for f in u.findings if f.rule not in ("Y5", "Y6")] for u in from_folder.batch.units]
+    assert [u.findings for u in from_output.batch.units] == numbers_only
+    assert {f.rule for u in from_folder.batch.units for f in u.findings} > {f.rule for u in from_output.batch.units for f in u.findings}
     no_last = {s.unit for s in from_output.batch.submissions if s.category == "无上年数据"}
     assert no_last == {"示例县市场监督管理局", "示例县文字局", "示例县挪动局"}
 

@@ -41,7 +41,7 @@ def test_result_rows_read_back_as_written(examples_dir, tmp_path):
     out = annotate(path, check(report), tmp_path / "annotated.xlsx")
     rows = read_result_rows(grids(out)[RESULTS_SHEET])
     assert [(r.number, r.status, r.rule, r.address) for r in rows][:3] == [
-        (1, "错误", "T3-V", "表三!J28"), (2, "错误", "T3-H", "表三!J7"), (3, "错误", "T4-S", "表四!E5"),
+        (1, "错误", "T3-H", "表三!J7"), (2, "错误", "T3-V", "表三!J28"), (3, "错误", "T4-S", "表四!E5"),
     ]
     assert len(rows) == 8 and rows[4].key == "N3:t3.refused_enforcement.public_interest"
 

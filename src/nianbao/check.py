@@ -6,7 +6,8 @@
 
 The numeric rules live in rules.py (one declaration each, also run over whole
 counties by merge); this module adds what needs the report's text, and the
-reading findings the report already carries.
+reading findings the report already carries. ``combine`` puts them together in
+the one order every command shows (check, merge, the Excel button, the portal).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import replace
 
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate, finding
-from .schema import LEVELS, META_FIELDS, OWN_REPORT_LEVELS, TEXT_SLOTS, may_be_own_report
-from .textcheck import TEXT_CHECKS
+from .schema import CELLS, LEVELS, META_FIELDS, OWN_REPORT_LEVELS, TEXT_SLOTS, may_be_own_report
+from .textcheck import CROSS_YEAR_TEXT_CHECKS, TEXT_CHECKS
 
 FEE_WORD = "信息处理费"
 FEE_NOTICE_WORD = "收费通知"
@@ -83,8 +84,22 @@ def check_own_report(report: Report, last: Report | None) -> Iterable[Finding]:
     yield finding("M2", why, (report.ref("meta.government_own"), report.ref("meta.level")))
 
 
-# The checks on the narrative (P4, S5, S6, S10, S11, Y5, …) live in textcheck.py.
+# The checks on the narrative (P4, S5, S6, S10, S11, Y5, …) live in textcheck.py. REPORT_CHECKS need the
+# report alone (a merge runs them in its workers); CROSS_YEAR_CHECKS need last year's report too.
 REPORT_CHECKS: list[ReportCheck] = [check_own_report, check_fee_sentence, check_fee_notices, *TEXT_CHECKS]
+CROSS_YEAR_CHECKS: list[ReportCheck] = [*CROSS_YEAR_TEXT_CHECKS]
+
+
+def report_findings(report: Report) -> list[Finding]:
+    """What the REPORT_CHECKS find (the checks that need the report and nothing else)."""
+    return [f for report_check in REPORT_CHECKS for f in report_check(report, None)]
+
+
+def cross_year_findings(report: Report, last: Report | None) -> list[Finding]:
+    """What the CROSS_YEAR_CHECKS find against last year's report (Y5, Y6); nothing without one."""
+    if last is None:
+        return []
+    return [f for report_check in CROSS_YEAR_CHECKS for f in report_check(report, last)]
 
 
 def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> list[Finding]:
@@ -103,13 +118,95 @@ def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> li
     return out
 
 
+# Table identities that one wrong cell elsewhere can break, and the findings that point at such a cell,
+# with the words that name what is wrong there.
+CONSEQUENCES = frozenset({"T3-ID", "T3-V", "T3-H", "T3-NEG", "T4-S"})
+CAUSES = {
+    "T3-H": "行合计错误",
+    "T3-V": "列合计错误",
+    "T3-ID": "勾稽关系错误",
+    "T4-S": "总计错误",
+    "Y1": "上年结转数与上年报告不符",
+    "N1": "件数错误",
+    "N2": "金额错误",
+    "N4": "填写不规范",
+}
+
+
+def _where(f: Finding) -> str:
+    ref = f.cells[0]
+    return ref.address or (CELLS[ref.id].label if ref.id in CELLS else ref.id)
+
+
+def causes_first(findings: list[Finding]) -> list[Finding]:
+    """Within each severity, a broken identity comes after the finding at a cell it reads, and says so.
+
+    When 表三!J7 (a row's 总计) is wrong, T3-H points at J7 and the column total T3-V at J28 breaks
+    too: the clerk should fix J7 first, so T3-H is listed first and T3-V adds "（可能由表三!J7的行合计
+    错误引起，请先改正该处）". A finding is a possible cause of another when the cell it points at is
+    one the other reads (and not the other way round); otherwise the order is kept.
+    """
+    by_focus: dict[str, list[int]] = {}
+    for j, f in enumerate(findings):
+        if f.rule in CAUSES and f.cells:
+            by_focus.setdefault(f.cells[0].id, []).append(j)
+    causes: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        if f.rule not in CONSEQUENCES or not f.cells:
+            continue
+        for ref in f.cells[1:]:
+            for j in by_focus.get(ref.id, ()):
+                cause = findings[j]
+                mutual = f.rule in CAUSES and any(c.id == f.cells[0].id for c in cause.cells[1:])
+                if j != i and cause.cells[0].id != f.cells[0].id and not mutual and j not in causes.get(i, ()):
+                    causes.setdefault(i, []).append(j)
+    if not causes:
+        return findings
+    noted = list(findings)
+    for i, js in causes.items():
+        named = "、".join(f"{_where(findings[j])}的{CAUSES[findings[j].rule]}" for j in js)
+        fix = "该处" if len(js) == 1 else "这些单元格"
+        noted[i] = replace(noted[i], message=f"{noted[i].message}（可能由{named}引起，请先改正{fix}）")
+
+    def group(k: int) -> tuple[bool, int]:
+        return findings[k].acknowledged is not None, findings[k].severity.rank
+
+    # Each finding waits for its causes of the same group; across groups the severity order stands.
+    waits = {i: {j for j in js if group(j) == group(i)} for i, js in causes.items()}
+    pending, order = list(range(len(findings))), []
+    done: set[int] = set()
+    while pending:
+        k = next((i for i in pending if waits.get(i, set()) <= done), pending[0])  # pending[0]: a cycle
+        pending.remove(k)
+        done.add(k)
+        order.append(noted[k])
+    return order
+
+
+def combine(
+    reading: Iterable[Finding],
+    numeric: Iterable[Finding],
+    text: Iterable[Finding],
+    cross_year: Iterable[Finding] = (),
+    acknowledged: dict[str, str] | None = None,
+) -> list[Finding]:
+    """One report's findings in the one order every command gives them.
+
+    Reading (the report's own findings), numeric rules (Y1–Y3 among them), text checks, cross-year
+    text checks (Y5, Y6); then the unit's acknowledgements; then errors, warnings, hints, the
+    acknowledged last, each causes first (``causes_first``). ``check`` and ``merge`` both end here,
+    so a unit's findings in a merge are those of ``nianbao check`` on its file.
+    """
+    found = acknowledge([*reading, *numeric, *text, *cross_year], acknowledged or {})
+    return causes_first(sort_findings(found))
+
+
 def check(report: Report, last: Report | None = None) -> list[Finding]:
     """All findings for ``report``: reading, numeric rules, cross-year (with ``last``), text."""
-    findings = list(report.findings)
-    findings += evaluate(report, last)
-    for report_check in REPORT_CHECKS:
-        findings += report_check(report, last)
-    return sort_findings(acknowledge(findings, report.acknowledged))
+    return combine(
+        report.findings, evaluate(report, last), report_findings(report), cross_year_findings(report, last),
+        report.acknowledged,
+    )
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

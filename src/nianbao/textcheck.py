@@ -7,7 +7,8 @@
     ['P4']
 
 Each check is a ``(report, last) -> findings`` function registered in
-check.REPORT_CHECKS; they run only when the report has text at all (a workbook
+check.REPORT_CHECKS (or check.CROSS_YEAR_CHECKS, Y5 and Y6, which read last
+year's report); they run only when the report has text at all (a workbook
 whose 文字 sheet is empty has nothing to check here).
 
 * P4  numbers stated in the text that contradict the tables (docs/format.md §5.4)
@@ -558,6 +559,6 @@ TEXT_CHECKS = [
     check_government_items,
     check_place_words,
     check_placeholders,
-    check_repeated,
-    check_follow_up,
 ]
+# These compare with last year's report; the rest need the report alone.
+CROSS_YEAR_TEXT_CHECKS = [check_repeated, check_follow_up]

@@ -138,9 +138,9 @@ def merge_records(
     A portal that stored each unit's Report merges them without re-reading a
     workbook; given the same reports with the same file facts (relative name,
     size, time, SHA-256), the workbook is the one ``merge`` writes of the files.
-    ``last_year`` is last year's records (for Y1–Y3), as ``--last-year`` a folder.
+    ``last_year`` is last year's records (for Y1–Y3, and Y5/Y6 where they hold text), as ``--last-year`` a folder.
     """
-    from .lastyear import last_year_frame
+    from .lastyear import last_year_from_records
 
     if output is not None and Path(output).suffix.lower() != ".xlsx":
         raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
@@ -149,7 +149,7 @@ def merge_records(
     if last_year is not None:
         from .assemble import merge_year
 
-        last = last_year_frame(list(last_year), roster, merge_year(records, year))
+        last = last_year_from_records(list(last_year), roster, merge_year(records, year))
     return _finish(assemble(records, roster=roster, year=year, last=last), output)
 
 

@@ -4,8 +4,10 @@
     batch.frame.loc[:, ["unit", "status", "t3.new.total"]]
 
 Numeric rules run here, once, over the whole frame (rules.evaluate_frame):
-the same declarations ``check.check`` runs on one report, so a unit's findings
-in a merge are exactly those of ``nianbao check`` on its file.
+the same declarations ``check.check`` runs on one report; with last year's
+reports, the cross-year text checks (Y5, Y6) run per unit; and every unit's
+findings are put in order by ``check.combine``, so a unit's findings in a merge
+are exactly those of ``nianbao check`` (``--last-year``) on its file.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..check import acknowledge
+from ..check import combine, cross_year_findings
 from ..render import verdict
-from ..report import Finding, Severity, count_by_severity, sort_findings
+from ..report import Finding, Severity, count_by_severity
 from ..rules import evaluate_frame
 from ..schema import CELL_IDS, LEVELS, may_be_own_report
 from .files import Skipped
+from .lastyear import LastYear
 from .roster import Match, Roster, RosterEntry, name_key
 from .worker import Record
 
@@ -178,12 +181,12 @@ def assemble(
     records: list[Record],
     roster: Roster | None = None,
     year: int | None = None,
-    last: Any = None,
+    last: LastYear | None = None,
     skipped: list[Skipped] | None = None,
 ) -> Batch:
-    """Decide which file counts for which unit, build the frame and run the numeric rules.
+    """Decide which file counts for which unit, build the frame and run the rules.
 
-    ``last`` is last year's frame (lastyear.read_last_year), indexed by the same unit keys.
+    ``last`` is last year's units (lastyear.read_last_year), keyed as this year's.
     """
     year = merge_year(records, year)
     submissions = [Submission(SKIPPED, "", s.relative, s.reason) for s in skipped or ()]
@@ -237,7 +240,7 @@ def assemble(
     _run_rules(units, frame, last)
     _fill_status(units, frame)
     if last is not None:
-        have = set(last.index)
+        have = set(last.frame.index)
         for u in units:
             if u.readable and u.key not in have:
                 submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.relative, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3）"))
@@ -341,19 +344,19 @@ def _match_label(u: Unit) -> str:
     return "精确" if u.match.exact else "近似"
 
 
-def _run_rules(units: list[Unit], frame, last) -> None:
+def _run_rules(units: list[Unit], frame, last: LastYear | None) -> None:
     readable = [u for u in units if u.readable]
     by_key = {u.key: u for u in readable}
     numeric: dict[str, list[Finding]] = {u.key: [] for u in readable}
     if readable:
         sub = frame.loc[[u.key for u in readable]]
-        aligned = last.reindex(sub.index) if last is not None else None
+        aligned = last.frame.reindex(sub.index) if last is not None else None
         for key, finding in evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid)):
             numeric[key].append(finding)
     for u in readable:
-        # The order check.check uses: reading, numeric rules, text checks; then acknowledgements, then sorting.
-        found = u.record.reading + numeric[u.key] + u.record.text_findings
-        u.findings = sort_findings(acknowledge(found, u.record.acknowledged))
+        last_report = last.reports.get(u.key) if last is not None and u.record.text else None
+        cross_year = cross_year_findings(u.record.report(), last_report) if last_report is not None else []
+        u.findings = combine(u.record.reading, numeric[u.key], u.record.text_findings, cross_year, u.record.acknowledged)
 
 
 def _fill_status(units: list[Unit], frame) -> None:

@@ -1,22 +1,26 @@
-"""Last year's numbers per unit, for the cross-year rules Y1–Y3.
+"""Last year's units, for the cross-year rules: numbers for Y1–Y3, reports with text for Y5/Y6.
 
-    last = read_last_year(Path("2023汇总.xlsx"), roster)    # doctest: +SKIP
+    last = read_last_year(Path("2023汇总.xlsx"), roster)
+    last.frame.loc[key, "t3.carried_forward.total"]
 
 ``--last-year`` takes last year's merge output (its 明细 sheet carries a hidden
-row of cell ids, so it is read back exactly), a folder of last year's unit
-workbooks, or workbook files. Units are keyed as this year's are (roster
-match, else name; the government's own report as one unit), so the frames
-line up by index.
+row of cell ids, so it is read back exactly; it holds no text, so Y5/Y6 do not
+run), a folder of last year's unit workbooks, or workbook files (their text
+kept per unit, so Y5/Y6 run as ``nianbao check --last-year`` runs them). Units
+are keyed as this year's are (roster match, else name; the government's own
+report as one unit), so the frames line up by index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..cells import parse_cell
 from ..errors import SourceError, source
+from ..report import Report
 from ..schema import CELL_IDS, CELLS
 from .files import discover
 from .roster import Roster
@@ -27,6 +31,14 @@ KEY_ROW_MARK = "unit"  # first cell of the hidden row of column ids on 明细
 DETAIL_HEADER_ROWS = 3  # under the ids: table / row / column headers, then one row per unit
 
 
+@dataclass
+class LastYear:
+    """Last year's units, indexed by this year's unit keys."""
+
+    frame: Any  # pandas.DataFrame: ``meta.level`` and a float column per cell id (NaN = unknown)
+    reports: dict[str, Report] = field(default_factory=dict)  # unit key -> report (text included); none from a merge output
+
+
 def _number(value: object, cid: str) -> float:
     parsed = parse_cell(value, CELLS[cid])
     if parsed.number is not None:
@@ -34,7 +46,7 @@ def _number(value: object, cid: str) -> float:
     return 0.0 if parsed.state.counts_as_zero else float("nan")
 
 
-def _from_merge_output(path: Path, roster: Roster | None) -> Any:
+def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
     import pandas as pd
 
     from ..workbook.read import open_workbook
@@ -58,17 +70,17 @@ def _from_merge_output(path: Path, roster: Roster | None) -> Any:
         values: dict[str, Any] = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
         values["meta.level"] = row[col["meta.level"]] or None
         data.setdefault(key, values)
-    return pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS])
+    return LastYear(pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS]))
 
 
 def _from_workbooks(paths: list[Path], roster: Roster | None, year: int | None, workers: int | None,
-                    progress: Callable[[int], None] | None) -> Any:
+                    progress: Callable[[int], None] | None) -> LastYear:
     items, _ = discover(paths)
-    return last_year_frame(read_all(items, workers, progress), roster, year)
+    return last_year_from_records(read_all(items, workers, progress), roster, year)
 
 
-def last_year_frame(records: list[Record], roster: Roster | None = None, year: int | None = None) -> Any:
-    """Last year's frame from last year's unit records (read from files, or from reports already in memory).
+def last_year_from_records(records: list[Record], roster: Roster | None = None, year: int | None = None) -> LastYear:
+    """Last year's units from their records (read from files, or from reports already in memory).
 
     ``year`` is this year's: only records of the year before are taken.
     """
@@ -76,14 +88,16 @@ def last_year_frame(records: list[Record], roster: Roster | None = None, year: i
 
     batch = assemble(records, roster=roster, year=(year - 1) if year else None)
     frame = batch.frame[batch.frame["counted"].astype(bool)]
-    return frame[["meta.level", *CELL_IDS]]
+    # Y5/Y6 read last year's text: a unit that wrote none needs no report kept.
+    reports = {u.key: u.record.report() for u in batch.counted if u.record.text}
+    return LastYear(frame[["meta.level", *CELL_IDS]], reports)
 
 
 def read_last_year(
     paths: list[Path] | Path, roster: Roster | None = None, year: int | None = None,
     workers: int | None = None, progress: Callable[[int], None] | None = None,
-) -> Any:
-    """Last year's frame, one row per unit key: ``meta.level`` and a float column per cell id.
+) -> LastYear:
+    """Last year's units: the frame (one row per unit key) and, read from workbooks, each unit's report.
 
     ``year`` is this year's: from a folder only last year's reports are taken.
     """

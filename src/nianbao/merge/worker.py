@@ -3,12 +3,14 @@
 Each worker reads its file with the foundation reader and runs the checks that
 need the report itself (reading findings, text checks). The numeric rules are
 NOT run here: the parent runs them once over all units (rules.evaluate_frame),
-so there is one implementation of every rule and one pass of numpy.
+so there is one implementation of every rule and one pass of numpy; and the
+parent runs the cross-year text checks (Y5, Y6), which need last year's report
+of the same unit, on ``Record.report()``.
 
 A Record carries only what the reduce needs: the unit's details, the 200
 numbers as floats (NaN = unknown, blank and "/" = 0, as ``Report.number``),
-what non-numbers were typed, addresses that differ from the template's, and
-the file's facts (size, time, SHA-256) for the 来源 sheet.
+what non-numbers were typed, addresses that differ from the template's, the
+text, and the file's facts (size, time, SHA-256) for the 来源 sheet.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..check import REPORT_CHECKS
+from ..check import report_findings
 from ..errors import SourceError
-from ..report import Finding, Report, State, UnitMeta
+from ..report import Finding, Number, Report, State, UnitMeta
 from ..schema import CELL_IDS, MARKER_SHEET
 from ..sources import read_report
 from ..workbook.layout import ADDRESSES
@@ -49,7 +51,8 @@ class Record:
     meta: UnitMeta = field(default_factory=UnitMeta)
     values: array = field(default_factory=lambda: array("d"))  # in CELL_IDS order
     shown: dict[str, str | None] = field(default_factory=dict)  # cells that were not a plain number: what was typed
-    addresses: dict[str, str] = field(default_factory=dict)  # only where not ADDRESSES[cid]
+    addresses: dict[str, str] = field(default_factory=dict)  # cells only where not ADDRESSES[cid]; text slots
+    text: dict[str, str] = field(default_factory=dict)
     reading: list[Finding] = field(default_factory=list)  # found while reading
     text_findings: list[Finding] = field(default_factory=list)  # check.REPORT_CHECKS
     acknowledged: dict[str, str] = field(default_factory=dict)
@@ -60,6 +63,24 @@ class Record:
 
     def address(self, cid: str) -> str:
         return self.addresses.get(cid, ADDRESSES[cid])
+
+    def report(self) -> Report:
+        """The report as far as the record keeps it: details, the numbers the rules see (unknown ones
+        unknown), text, addresses, reading findings. What the cross-year text checks read of it
+        (numbers, text, C1) is exactly what they read of the file's own Report."""
+        values: dict[str, Number | None] = {}
+        states: dict[str, State] = {}
+        for cid, v in zip(CELL_IDS, self.values):
+            if math.isnan(v):
+                values[cid], states[cid] = None, State.TEXT
+            else:
+                values[cid] = int(v) if v.is_integer() else v
+        addresses = {cid: self.address(cid) for cid in CELL_IDS}
+        addresses.update((k, a) for k, a in self.addresses.items() if k not in addresses)
+        return Report(
+            meta=self.meta, values=values, states=states, text=dict(self.text), addresses=addresses,
+            findings=list(self.reading), acknowledged=dict(self.acknowledged),
+        )
 
 
 def _facts(item: Input, record: Record) -> bytes | None:
@@ -108,10 +129,12 @@ def record_from_report(report: Report, record: Record) -> Record:
     record.shown = {cid: _shown(report, cid) for cid in report.states if report.state(cid) is not State.NUMBER}
     record.shown.update({cid: raw for cid, raw in report.raw.items() if cid not in record.shown})
     record.addresses = {cid: report.addresses.get(cid, "") for cid in CELL_IDS if report.addresses.get(cid, "") != ADDRESSES[cid]}
+    record.addresses.update((k, a) for k, a in report.addresses.items() if k.startswith("text."))
+    record.text = dict(report.text)
     record.reading = list(report.findings)
-    # Text checks take last year's report in their signature; none of them reads it, and a worker
-    # never has it (cross-year numeric rules run in the parent, over the frame).
-    record.text_findings = [f for rc in REPORT_CHECKS for f in rc(report, None)]
+    # A worker never has last year's report: cross-year rules (Y1–Y3 over the frame, Y5/Y6 on
+    # Record.report()) run in the parent.
+    record.text_findings = report_findings(report)
     record.acknowledged = dict(report.acknowledged)
     return record
 
