@@ -24,7 +24,7 @@ from nianbao.rules import RULES
 from nianbao.schema import CELL_IDS, META_SHEET, TEXT_SHEET
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import META_ROWS, META_VALUE_COL, POSITIONS, TEXT_ROWS, TEXT_VALUE_COL, cell_position
+from nianbao.workbook.layout import META_ROWS, META_VALUE_COL, POSITIONS, TEXT_ROWS, TEXT_VALUE_COL, a1, cell_position
 from nianbao.workbook.read import read_grids
 
 DOC = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
@@ -115,7 +115,10 @@ class Book:
         return self
 
     def read(self) -> Report:
-        return read_grids(self.grids, "例.xlsx", lambda sheet: {a for s, a in self.unsaved if s == sheet})
+        def hidden(sheet: str, row: int, col: int) -> tuple[str, str] | None:
+            return ("formula", "") if (sheet, a1(row, col)) in self.unsaved else None
+
+        return read_grids(self.grids, "例.xlsx", hidden)
 
 
 PUBLISHED = """某某县某某局2024年政府信息公开工作年度报告
