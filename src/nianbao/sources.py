@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import UnsupportedSource, source
+from .errors import ReaderFailed, SourceError, UnsupportedSource, source
 from .report import Report
 
 
@@ -59,3 +59,34 @@ def read_report(path: str | Path) -> Report:
             kinds = "、".join(sorted(READERS))
             raise UnsupportedSource(f"不支持“{path.suffix or '无扩展名'}”文件；可读取的类型：{kinds}")
     return reader(path)
+
+
+def read_report_isolated(path: str | Path, timeout: float | None = None, memory: int | None = None) -> Report:
+    """``read_report`` in a child process: what the CLI, the Excel add-in and the web portal call on a file
+    they were handed.
+
+        >>> report = read_report_isolated("单位.xlsx")   # doctest: +SKIP
+
+    Reading is bounded before parsing (sizes, a sheet's extent), so a hostile file is normally refused
+    with a SourceError like any other. This guards against what is left: a native abort in a reader
+    library, memory exhaustion, a file that reads for ever. Such a file raises ReaderFailed, naming the
+    file and what happened, and the caller carries on. Where workers cannot be forked (Windows) it
+    reads in this process. ``timeout`` (seconds) and ``memory`` (bytes the reader may add) default to
+    isolate.TIMEOUT and isolate.MEMORY.
+    """
+    from .isolate import MEMORY, TIMEOUT, Died, Raised, call_isolated, can_isolate
+
+    path = Path(path)
+    if not can_isolate():
+        return read_report(path)
+    result = call_isolated(read_report, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY)
+    with source(path):
+        if isinstance(result, Died):
+            raise ReaderFailed(f"{result.reason}；文件可能已损坏或含有超出合理范围的内容，请在Excel中打开检查后另存再试")
+        if isinstance(result, Raised):
+            if isinstance(result.error, SourceError):
+                raise result.error
+            if isinstance(result.error, KeyboardInterrupt):
+                raise result.error
+            raise ReaderFailed(f"读取时出现意外错误（{type(result.error).__name__}: {result.error}）")
+    return result

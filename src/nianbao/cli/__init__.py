@@ -39,10 +39,10 @@ def read_last_year(path: Path | None):
     """The --last-year report, or None; an unreadable file stops the command (exit 2)."""
     if path is None:
         return None
-    from ..sources import read_report
+    from ..sources import read_report_isolated
 
     try:
-        return read_report(path)
+        return read_report_isolated(path)
     except SourceError as e:
         fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
 

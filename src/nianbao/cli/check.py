@@ -1,4 +1,4 @@
-"""nianbao check FILE... : check_command → sources.read_report + check.check + render."""
+"""nianbao check FILE... : check_command → sources.read_report_isolated + check.check + render."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
     """校验年报：找出每个不符合规则的单元格，并说明原因。原文件不会被修改。"""
     from ..check import check, has_errors
     from ..render import file_result, print_report, to_json
-    from ..sources import read_report
+    from ..sources import read_report_isolated
 
     last = read_last_year(last_year)
     out, results, code = console(), [], EXIT_OK
     for path in files:
         try:
-            report = read_report(path)
+            report = read_report_isolated(path)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
             code = EXIT_UNUSABLE
             results.append({"file": str(path), "status": "无法读取", "error": e.message})

@@ -15,11 +15,9 @@ text, and the file's facts (size, time, SHA-256) for the 来源 sheet.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import os
-import signal
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,13 +160,56 @@ def read_one(item: Input) -> Record:
     return record_from_report(report, record)
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the parent alone handles it (and writes nothing).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def read_all(
+    items: list[Input],
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    *,
+    timeout: float | None = None,
+    memory: int | None = None,
+) -> list[Record]:
+    """Read every input in worker processes; records come back in input order.
+
+    A worker that dies on a file (a native abort, out of memory, killed) or runs past ``timeout``
+    seconds costs only that file: its Record says why (无法读取), a fresh worker takes the files
+    queued behind it, and the batch carries on (isolate.map_isolated). Even a single file is read in
+    a worker, so that no file can end the merge. ``memory`` caps what a worker may allocate
+    (isolate.MEMORY by default).
+    """
+    from ..isolate import MEMORY, TIMEOUT, Died, Raised, can_isolate, map_isolated
+
+    if not can_isolate():  # spawning costs a second a worker: read here, bounded before parsing
+        records = []
+        for item in items:
+            records.append(read_one(item))
+            if progress:
+                progress(1)
+        return records
+    out: list[Record | None] = [None] * len(items)
+    results = map_isolated(read_one, items, workers=workers or default_workers(),
+                           timeout=timeout or TIMEOUT, memory=memory or MEMORY)
+    for index, result in results:
+        if isinstance(result, Died | Raised):
+            result = _failed(items[index], result)
+        out[index] = result
+        if progress:
+            progress(1)
+    return [r for r in out if r is not None]
 
 
-# Below this many files a pool costs more to start than it saves.
-POOL_THRESHOLD = 24
+def _failed(item: Input, outcome: object) -> Record:
+    """The Record of a file whose reading killed its worker (or raised past read_one)."""
+    from ..isolate import Died
+
+    record = Record(item.relative, str(item.path))
+    _facts(item, record)
+    if isinstance(outcome, Died):
+        record.error = f"{outcome.reason}；文件可能已损坏或含有超出合理范围的内容"
+    else:
+        error = getattr(outcome, "error", outcome)
+        record.error = f"读取时出现意外错误（{type(error).__name__}: {error}）"
+    record.error_kind = "ReaderFailed"
+    return record
 
 
 def default_workers() -> int:
@@ -176,42 +217,3 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
-
-
-def read_all(
-    items: list[Input], workers: int | None = None, progress: Callable[[int], None] | None = None
-) -> list[Record]:
-    """Read every input (in a process pool when it pays); records come back in input order."""
-    workers = workers or default_workers()
-    if workers <= 1 or len(items) < POOL_THRESHOLD:
-        out = []
-        for item in items:
-            out.append(read_one(item))
-            if progress:
-                progress(1)
-        return out
-    import multiprocessing as mp
-
-    # fork where available: workers start in milliseconds and inherit the imported modules.
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    chunksize = max(1, min(64, len(items) // (workers * 8)))
-    by_path: dict[str, Record] = {}
-    # Forked workers share the parent's heap; a garbage collection in a worker would walk (and so copy)
-    # every inherited object. Freezing keeps the collector to what the worker itself creates.
-    gc.freeze()
-    pool = ctx.Pool(workers, initializer=_ignore_sigint)
-    try:
-        for record in pool.imap_unordered(read_one, items, chunksize=chunksize):
-            by_path[record.path] = record
-            if progress:
-                progress(1)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-        gc.unfreeze()
-    return [by_path[str(item.path)] for item in items]
-
-

@@ -26,6 +26,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from .layout import column_letter
+
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's own limits (XFD1048576)
 
 
@@ -53,7 +55,7 @@ def column_number(letters: str) -> int:
     return n
 
 
-def cell_position(ref: str) -> tuple[int, int] | None:
+def parse_reference(ref: str) -> tuple[int, int] | None:
     """"D5" → (5, 4); None for what is not a cell reference. Out-of-range references (ZZZZZZZ5,
     A2000000000) keep their size, capped just past Excel's limits, so they are refused, not wrapped."""
     i = 0
@@ -105,7 +107,7 @@ class _Scanner:
         local = name[name.rfind("}") + 1 :]
         if local == "c":
             ref = attrs.get("r")
-            pos = cell_position(ref) if ref else None
+            pos = parse_reference(ref) if ref else None
             self.row, self.col = pos if pos is not None else (self.row or 1, self.col + 1)
             self.pos, self.type = (self.row, self.col), attrs.get("t")
             self.in_cell, self.has_formula, self.has_inline = True, False, False
@@ -209,7 +211,7 @@ class SheetPart:
             if (row, col) in scan.errors:
                 return "error", scan.errors[(row, col)]
             return ("formula", "") if (row, col) in scan.unsaved_formulas else None
-        start = self.data.rfind(b'<c r="%s%d"' % (column_letters(col).encode(), row))
+        start = self.data.rfind(b'<c r="%s%d"' % (column_letter(col).encode(), row))
         if start < 0:
             return None
         tag = _PLAIN_CELL.match(self.data, start)
@@ -224,14 +226,6 @@ class SheetPart:
         if b"<f" in content and not text:
             return "formula", ""
         return None
-
-
-def column_letters(col: int) -> str:
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 # --- which part holds which sheet ----------------------------------------------------------
