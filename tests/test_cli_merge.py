@@ -140,3 +140,28 @@ def test_year_option_decides_which_reports_count(tmp_path):
     assert data["year"] == 2024
     assert [u["unit"] for u in data["units"]] == ["示例县丙局"]
     assert sorted((s["category"], s["file"]) for s in data["submissions"]) == [("年度不符", "乙.xlsx"), ("年度不符", "甲.xlsx")]
+
+
+def test_the_merge_output_is_checked_and_exported_like_a_report(tmp_path):
+    # Issue 9 #23: `check 汇总.xlsx` (as the README recommends) gave M1 and three L1 about nianbao's own
+    # output, and `export` titled it 政府信息公开工作年度报告 with no region or year.
+    unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application())
+    unit_book(tmp_path / "in" / "乙.xlsx", "示例县乙局", one_application("business", "partial"))
+    assert run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总.xlsx")).exit_code == 0
+    checked = CliRunner().invoke(main, ["check", str(tmp_path / "汇总.xlsx"), "--json"])
+    assert checked.exit_code == 0, checked.output
+    result = json.loads(checked.output)["files"][0]
+    assert (result["status"], result["findings"]) == ("通过", [])
+    assert {k: result["meta"][k] for k in ("name", "region", "year", "summary")} == {
+        "name": "某省示例县汇总", "region": "某省示例县", "year": 2024, "summary": True}
+    exported = CliRunner().invoke(main, ["export", str(tmp_path / "汇总.xlsx"), "--html", str(tmp_path / "汇总.html")])
+    assert exported.exit_code == 0, exported.output
+    assert exported.output.startswith("某省示例县2024年政府信息公开工作年度报告汇总（校验：0个错误、0个警告、0个提示）")
+    assert "<title>某省示例县2024年政府信息公开工作年度报告汇总</title>" in (tmp_path / "汇总.html").read_text(encoding="utf-8")
+    # The totals it read are the merge's, where the 汇总 sheet shows them.
+    with_error = tmp_path / "in" / "丙.xlsx"
+    unit_book(with_error, "示例县丙局", {**one_application(), "t3.total.total": 2})
+    run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总2.xlsx"))
+    again = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "汇总2.xlsx"), "--json"]).output)["files"][0]
+    assert [(f["rule"], f["cells"][0][1]) for f in again["findings"]] == [
+        ("T3-ID", "汇总!J50"), ("T3-V", "汇总!J49"), ("T3-H", "汇总!J49")]

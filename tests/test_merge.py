@@ -16,11 +16,12 @@ from nianbao.examples import EXAMPLES
 from nianbao.merge import collect, merge, summarise
 from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
 from nianbao.merge.roster import Roster, RosterEntry, read_roster
-from nianbao.merge.summary import STOCK_NOTE, SUMMARY_ADDRESSES
+from nianbao.merge.summary import STOCK_NOTE
 from nianbao.report import findings_table
 from nianbao.schema import CELL_IDS
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
+from nianbao.workbook.layout import SUMMARY_ADDRESSES
 from nianbao.workbook.read import read_workbook
 
 # Four units with hand-picked, consistent numbers (each passes every rule on its own).
@@ -98,6 +99,9 @@ def test_totals_equal_the_hand_sum_cell_by_cell(four_merged):
 def test_summary_sheet_reread_by_the_reader_equals_the_summary(four_merged):
     reread = read_workbook(four_merged.output)
     assert reread.values == four_merged.summary.values
+    # Read as what it is, the county's totals: where the merge put them, no 单位信息 to miss (issue 9 #23).
+    assert reread.findings == []
+    assert (reread.meta.summary, reread.meta.title) == (True, "某省示例县2024年政府信息公开工作年度报告汇总")
     # Found by labels on the 汇总 sheet, exactly where the summary says its totals are.
     assert {cid: reread.addresses[cid] for cid in CELL_IDS} == SUMMARY_ADDRESSES
     assert SUMMARY_ADDRESSES["t3.new.total"] == "汇总!J26"
@@ -106,7 +110,7 @@ def test_summary_sheet_reread_by_the_reader_equals_the_summary(four_merged):
 def test_summary_sheet_says_what_the_totals_cover(four_merged):
     rows = _sheet(four_merged.output, "汇总")
     texts = [v for row in rows[:5] for v in row if isinstance(v, str) and v]
-    assert texts[0] == "某省示例县2024年政府信息公开工作年度报告汇总表"
+    assert texts[0] == "某省示例县2024年政府信息公开工作年度报告汇总"
     assert texts[1] == "汇总范围：2024年度报告，共4个单位（乡镇/街道2个、县级部门2个）。"
     assert texts[2] == STOCK_NOTE
     assert any(v == "汇总数校验：汇总数符合表二、表三、表四的全部表内校验规则。" for row in rows for v in row)

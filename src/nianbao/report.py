@@ -135,6 +135,7 @@ class UnitMeta:
     government_own: bool | None = None  # 县级以上人民政府本级报告: 是 / 否 / not stated
     format: str = FORMAT_ID
     source: str = ""  # the file it was read from
+    summary: bool = False  # the totals of a merge (nianbao merge's 汇总), not one body's report
 
     @property
     def government_own_answer(self) -> str:
@@ -143,7 +144,10 @@ class UnitMeta:
 
     @property
     def title(self) -> str:
+        """巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告; for a merge's totals, 重庆市云阳县2024年…报告汇总."""
         year = f"{self.year}年" if self.year else ""
+        if self.summary:
+            return f"{self.region}{year}政府信息公开工作年度报告汇总"
         return f"{self.name}{year}政府信息公开工作年度报告"
 
 

@@ -465,6 +465,9 @@ META_FIELDS: tuple[MetaField, ...] = (
 META_SHEET = "单位信息"
 TEXT_SHEET = "文字"
 MARKER_SHEET = "_nianbao"
+# A merge output's marker row: the workbook holds a county's totals (on the 汇总 sheet), and its marker
+# also names the region and year they are of (rows "region", "year").
+MERGE_MARKER = ("kind", "merge")
 RESULTS_SHEET = "校验结果"
 
 # What the Excel add-in's 汇总 button merges, when the open workbook has this sheet (label in A, value in B);

@@ -11,8 +11,9 @@ is unknown (text that is not a number, a formula with no saved result) adds
 nothing, and the total carries an H1 finding naming how many units are
 missing from it: an incomplete total is never shown as if it were complete.
 
-``SUMMARY_ADDRESSES`` is where each total sits on the 汇总 sheet; the writer
-places the tables there and the summary's findings point there.
+``SUMMARY_ADDRESSES`` (workbook/layout.py) is where each total sits on the 汇总
+sheet; the writer places the tables there, the summary's findings point there,
+and the reader finds them there.
 """
 
 from __future__ import annotations
@@ -22,17 +23,11 @@ from typing import Any
 
 from ..report import CellRef, Finding, Report, UnitMeta
 from ..rules import evaluate, finding
-from ..schema import CELL_IDS, CELLS, LEVELS, TABLES
-from ..workbook.layout import HEADING_ROW, POSITIONS, a1, table_bottom
+from ..schema import CELL_IDS, CELLS, LEVELS
+from ..workbook.layout import SUMMARY_ADDRESSES
 from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
 
-SUMMARY_SHEET = "汇总"
 SUMMARY_NAME = "汇总"
-FIRST_TABLE_ROW = 6  # rows 1–4: title, coverage, stock note, completeness; row 5 blank
-# Each table keeps its template columns, shifted so the three share column widths well:
-# 表三's label columns come first; 表二 and 表四 start under 表三's wide label / first data column.
-TABLE_COLUMN_OFFSET = {"t2": 2, "t3": 0, "t4": 3}
-TABLE_GAP = 1
 
 # How the totals of each kind of cell are formed (CellSpec.aggregate). Both add up over units;
 # a stock's sum is a different thing from the county's own stock, and the 汇总 sheet says so.
@@ -54,29 +49,6 @@ def _stock_note() -> str:
 STOCK_NOTE = _stock_note()
 
 
-def table_rows() -> dict[str, int]:
-    """The 汇总 sheet row where each table's block (heading + grid) starts."""
-    out, row = {}, FIRST_TABLE_ROW
-    for key, table in TABLES.items():
-        out[key] = row
-        row += table_bottom(table) - HEADING_ROW + 1 + TABLE_GAP
-    return out
-
-
-TABLE_ROWS = table_rows()
-CHECKS_ROW = max(TABLE_ROWS[k] + table_bottom(t) - HEADING_ROW for k, t in TABLES.items()) + 2
-
-
-def summary_position(cid: str) -> tuple[int, int]:
-    """1-based (row, col) of a total on the 汇总 sheet."""
-    pos = POSITIONS[cid]
-    key = cid.split(".", 1)[0]
-    return TABLE_ROWS[key] + pos.row - HEADING_ROW, pos.col + TABLE_COLUMN_OFFSET[key]
-
-
-SUMMARY_ADDRESSES = {cid: f"{SUMMARY_SHEET}!{a1(*summary_position(cid))}" for cid in CELL_IDS}
-
-
 def _total(values: Any, kind: str) -> int | float:
     total = float(values.sum())
     if kind == "count":
@@ -88,7 +60,7 @@ def _total(values: Any, kind: str) -> int | float:
 def summarise(frame: Any, year: int | None = None, name: str | None = None, region: str = "") -> Report:
     """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns)."""
     rows = frame[frame["counted"].astype(bool)] if "counted" in frame else frame
-    report = Report(meta=UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year))
+    report = Report(meta=UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year, summary=True))
     for cid in CELL_IDS:
         col = rows[cid].astype(float)
         known = col.notna()

@@ -26,14 +26,10 @@ from pathlib import Path
 from ..check import report_findings
 from ..errors import SourceError
 from ..report import Finding, Number, Report, State, UnitMeta
-from ..schema import CELL_IDS, MARKER_SHEET
+from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
 from ..sources import read_report
 from ..workbook.layout import ADDRESSES
 from .files import Input
-
-# A merge output carries this row in its hidden marker sheet, so that a later merge over the same
-# folder does not count last year's totals as one more unit.
-MERGE_MARKER = ("kind", "merge")
 
 
 @dataclass
@@ -93,7 +89,7 @@ def _facts(item: Input, record: Record) -> bytes | None:
 
 
 def is_merge_output(path: Path) -> bool:
-    """Whether ``path`` is a workbook written by nianbao merge (its hidden marker says so)."""
+    """Whether ``path`` is a workbook written by nianbao merge (its hidden marker says so; schema.MERGE_MARKER)."""
     from ..workbook.read import open_workbook
 
     try:
@@ -153,7 +149,7 @@ def read_one(item: Input) -> Record:
     except BaseException as e:  # a reader bug (or a Rust panic, a BaseException) must not stop the batch
         record.error, record.error_kind = f"读取时出现意外错误（{type(e).__name__}: {e}）", type(e).__name__
         return record
-    if not report.meta.name and any(f.rule == "L1" for f in report.findings) and is_merge_output(item.path):
+    if report.meta.summary:  # an earlier merge's output: never one more unit
         record.merge_output = True
         record.meta = report.meta
         return record

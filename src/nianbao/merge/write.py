@@ -31,16 +31,25 @@ from ..schema import (
     FORMAT_ID,
     FORMAT_NAME,
     MARKER_SHEET,
+    MERGE_MARKER,
     TABLES,
     TEMPLATE_VERSION,
     find_node,
 )
 from ..workbook import style
-from ..workbook.layout import HEADING_ROW, column_letter, table_bottom, table_right
+from ..workbook.layout import (
+    HEADING_ROW,
+    SUMMARY_CHECKS_ROW,
+    SUMMARY_COLUMN_OFFSET,
+    SUMMARY_SHEET,
+    SUMMARY_TABLE_ROWS,
+    column_letter,
+    table_bottom,
+    table_right,
+)
 from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
-from .summary import CHECKS_ROW, STOCK_NOTE, SUMMARY_SHEET, TABLE_COLUMN_OFFSET, TABLE_ROWS, coverage
-from .worker import MERGE_MARKER
+from .summary import STOCK_NOTE, coverage
 
 CHART_SHEET = "图表"
 FINDINGS_SHEET = "问题清单"
@@ -164,14 +173,13 @@ def _copy_block(src: Any, dst: Any, fmt: Formats, top: int, bottom: int, right: 
 
 def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, findings: list[Finding]) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
-    widths = SUMMARY_WIDTHS + (SUMMARY_DATA_WIDTH,) * (max(table_right(t) + TABLE_COLUMN_OFFSET[k] for k, t in TABLES.items()) - len(SUMMARY_WIDTHS))
+    widths = SUMMARY_WIDTHS + (SUMMARY_DATA_WIDTH,) * (max(table_right(t) + SUMMARY_COLUMN_OFFSET[k] for k, t in TABLES.items()) - len(SUMMARY_WIDTHS))
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     last_col = len(widths) - 1
     title = fmt(bold=True, font_size=14)
     note = fmt(text_wrap=True, valign="top", font_size=10)
-    year = f"{summary.meta.year}年" if summary.meta.year else ""
-    ws.merge_range(0, 0, 0, last_col, f"{summary.meta.region}{year}政府信息公开工作年度报告汇总表", title)
+    ws.merge_range(0, 0, 0, last_col, summary.meta.title, title)
     ws.set_row(0, 24)
     incomplete = [f for f in findings if f.rule == "H1"]
     lines = (
@@ -186,8 +194,8 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
     template = _statutory_tables(summary)
     for key, table in TABLES.items():
         _copy_block(template[table.sheet], ws, fmt, HEADING_ROW, table_bottom(table), table_right(table),
-                    TABLE_ROWS[key], 1 + TABLE_COLUMN_OFFSET[key])
-    row = CHECKS_ROW - 1
+                    SUMMARY_TABLE_ROWS[key], 1 + SUMMARY_COLUMN_OFFSET[key])
+    row = SUMMARY_CHECKS_ROW - 1
     head = fmt(bold=True)
     if findings:
         ws.write(row, 0, f"汇总数校验：{len(findings)}项", head)
@@ -503,10 +511,16 @@ def _sources_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
     _table(ws, fmt, ("文件（相对于输入文件夹）", "大小（字节）", "修改时间", "SHA-256", "格式", "处理结果", "单位"), rows, (50, 12, 20, 66, 8, 16, 30))
 
 
-def _marker_sheet(wb: Any) -> None:
+def _marker_sheet(wb: Any, summary: Report) -> None:
+    """The hidden marker: the format, that this is a merge output, and what its totals are of (read back by
+    the reader, so that ``nianbao check`` and ``export`` of this workbook know it; issue 9 #23)."""
     ws = wb.add_worksheet(MARKER_SHEET)
-    for i, row in enumerate((("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION), MERGE_MARKER)):
-        ws.write_row(i, 0, row)
+    meta = summary.meta
+    rows = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION), MERGE_MARKER,
+            ("name", meta.name), ("region", meta.region), ("year", str(meta.year or "")))
+    for i, (key, value) in enumerate(rows):
+        ws.write_string(i, 0, key)
+        ws.write_string(i, 1, value)
     ws.hide()
 
 
@@ -523,7 +537,7 @@ def write_merge(batch: Batch, summary: Report, summary_findings: list[Finding], 
         latest = max((r.mtime for r in batch.records if r.mtime), default=0)
         # Fixed properties: the same inputs give the same bytes (the time is the newest input's, not now).
         wb.set_properties({
-            "title": summary.meta.name + "政府信息公开工作年度报告汇总",
+            "title": summary.meta.title,
             "author": "nianbao",
             "created": dt.datetime.fromtimestamp(latest).replace(microsecond=0) if latest else dt.datetime(2021, 9, 26),
         })
@@ -534,7 +548,7 @@ def write_merge(batch: Batch, summary: Report, summary_findings: list[Finding], 
         _findings_sheet(wb, fmt, batch, summary_findings)
         _submission_sheet(wb, fmt, batch)
         _sources_sheet(wb, fmt, batch)
-        _marker_sheet(wb)
+        _marker_sheet(wb, summary)
         wb.worksheets()[0].activate()
         wb.close()
         rows.apply(tmp)

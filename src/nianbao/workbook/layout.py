@@ -127,6 +127,49 @@ def table_right(table: TableSpec) -> int:
     return TABLE_LEFT + grid_size(table)[1] - 1
 
 
+# --- the 汇总 sheet of a merge workbook --------------------------------------------
+# The totals of a merge stand in the statutory layout on one sheet, where the reader finds them by
+# position as it finds a unit's tables on theirs (a merge output is read like any report).
+
+SUMMARY_SHEET = "汇总"
+SUMMARY_FIRST_TABLE_ROW = 6  # rows 1–4: title, coverage, stock note, completeness; row 5 blank
+# Each table keeps its template columns, shifted so the three share column widths well:
+# 表三's label columns come first; 表二 and 表四 start under 表三's wide label / first data column.
+SUMMARY_COLUMN_OFFSET = {"t2": 2, "t3": 0, "t4": 3}
+SUMMARY_TABLE_GAP = 1
+
+
+def _summary_table_rows() -> dict[str, int]:
+    out, row = {}, SUMMARY_FIRST_TABLE_ROW
+    for key, table in TABLES.items():
+        out[key] = row
+        row += table_bottom(table) - HEADING_ROW + 1 + SUMMARY_TABLE_GAP
+    return out
+
+
+SUMMARY_TABLE_ROWS: dict[str, int] = _summary_table_rows()  # the row of each table's heading
+SUMMARY_CHECKS_ROW = max(SUMMARY_TABLE_ROWS[k] + table_bottom(t) - HEADING_ROW for k, t in TABLES.items()) + 2
+
+
+def table_origin(table_key: str, summary: bool = False) -> tuple[str, int, int]:
+    """(sheet, row, column), 1-based, of a table's grid row 0 / column 0: in a unit's workbook, or
+    on the 汇总 sheet of a merge workbook."""
+    if summary:
+        return SUMMARY_SHEET, SUMMARY_TABLE_ROWS[table_key] + TABLE_TOP - HEADING_ROW, TABLE_LEFT + SUMMARY_COLUMN_OFFSET[table_key]
+    return TABLES[table_key].sheet, TABLE_TOP, TABLE_LEFT
+
+
+def _summary_addresses() -> dict[str, str]:
+    out = {}
+    for cid, pos in POSITIONS.items():
+        sheet, top, left = table_origin(cid.split(".", 1)[0], summary=True)
+        out[cid] = f"{sheet}!{a1(pos.row - TABLE_TOP + top, pos.col - TABLE_LEFT + left)}"
+    return out
+
+
+SUMMARY_ADDRESSES: dict[str, str] = _summary_addresses()
+
+
 # --- live checks --------------------------------------------------------------
 
 

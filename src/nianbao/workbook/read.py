@@ -53,6 +53,7 @@ from ..schema import (
     CELLS,
     FORMAT_ID,
     MARKER_SHEET,
+    MERGE_MARKER,
     META_FIELDS,
     META_SHEET,
     OLD_FORMAT_ID,
@@ -69,11 +70,10 @@ from .layout import (
     ADDRESSES,
     META_ROWS,
     META_VALUE_COL,
-    TABLE_LEFT,
-    TABLE_TOP,
     TEXT_ROWS,
     TEXT_VALUE_COL,
     a1,
+    table_origin,
 )
 from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, sheet_parts
 
@@ -272,15 +272,17 @@ def _typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
 def _find_table(
     sheets: Sheets, table: TableSpec, report: Report
 ) -> tuple[str, dict[str, tuple[int, int]], bool] | None:
-    """Where the table's cells are: the template position if its labels are there, else by label search."""
-    if table.sheet in sheets.names:
-        ok, typos = verify_layout(sheets.rows(table.sheet), table, TABLE_TOP - 1, TABLE_LEFT - 1)
+    """Where the table's cells are: the template position if its labels are there, else by label search.
+
+    The template position of a merge output's totals is on its 汇总 sheet (layout.table_origin).
+    """
+    sheet, top, left = table_origin(table.key, summary=report.meta.summary)
+    if sheet in sheets.names:
+        ok, typos = verify_layout(sheets.rows(sheet), table, top - 1, left - 1)
         if ok:
-            report.findings.extend(_typo_findings(table.sheet, typos))
-            positions = {
-                p.cell: (TABLE_TOP - 1 + p.row, TABLE_LEFT - 1 + p.col) for p in table_grid(table) if p.cell
-            }
-            return table.sheet, positions, True
+            report.findings.extend(_typo_findings(sheet, typos))
+            positions = {p.cell: (top - 1 + p.row, left - 1 + p.col) for p in table_grid(table) if p.cell}
+            return sheet, positions, sheet == table.sheet
     candidates = ([table.sheet] if table.sheet in sheets.names else []) + [
         n for n in sheets.names if n not in (table.sheet, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET)
     ]
@@ -462,13 +464,20 @@ def _read_acknowledgements(sheets: Sheets, report: Report) -> None:
             report.acknowledged[row.key] = row.reason
 
 
-def _marker_format(sheets: Sheets) -> str | None:
+def _marker(sheets: Sheets) -> dict[str, str]:
+    """The hidden marker sheet's rows as key → value (format, template_version; a merge output's kind …)."""
     if MARKER_SHEET not in sheets.names:
-        return None
-    for row in sheets.rows(MARKER_SHEET):
-        if len(row) > 1 and row[0] == "format":
-            return str(row[1])
-    return None
+        return {}
+    return {str(row[0]): plain_text(row[1]) for row in sheets.rows(MARKER_SHEET) if len(row) > 1 and row[0]}
+
+
+def _read_summary_meta(marker: dict[str, str], report: Report) -> None:
+    """A merge output states what its totals are of in its marker: it has no 单位信息 sheet to fill."""
+    meta = report.meta
+    meta.summary = True
+    meta.name, meta.region = marker.get("name", ""), marker.get("region", "")
+    m = re.fullmatch(r"(19|20)\d\d", marker.get("year", ""))
+    meta.year = int(m.group(0)) if m else None
 
 
 def _old_format(sheets: Sheets, report: Report) -> bool:
@@ -498,8 +507,11 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue 
     """
     sheets = Sheets(grids, hidden)
     report = Report(meta=UnitMeta(source=source))
-    _read_meta(sheets, report)
-    marker = _marker_format(sheets)
+    marker = _marker(sheets)
+    if marker.get(MERGE_MARKER[0]) == MERGE_MARKER[1]:
+        _read_summary_meta(marker, report)
+    else:
+        _read_meta(sheets, report)
     located = {}
     for table in TABLES.values():
         located[table.key] = _find_table(sheets, table, report)
@@ -514,8 +526,8 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue 
             _missing_table(table, report)
         else:
             _read_cells(sheets, table, *where, report)
-    if marker and marker != FORMAT_ID:
-        report.meta.format = marker
+    if marker.get("format", FORMAT_ID) != FORMAT_ID:
+        report.meta.format = marker["format"]
     _read_text(sheets, report)
     _read_acknowledgements(sheets, report)
     return report
