@@ -76,7 +76,7 @@ def test_template_and_demo_commands(tmp_path):
     published = tmp_path / "demo" / "发布" / "巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告"
     assert published.with_suffix(".docx").exists() and published.with_suffix(".html").exists()
     assert not (tmp_path / "demo" / "发布" / "示例县市场监督管理局2024年政府信息公开工作年度报告.docx").exists()
-    assert (tmp_path / "demo" / "汇总.xlsx").exists() and "汇总2024年度：1个单位计入" in result.output
+    assert (tmp_path / "demo" / "汇总.xlsx").exists() and "汇总2024年度：计入1个单位" in result.output
 
 
 def test_check_is_one_quick_process_that_imports_no_pandas(tmp_path):

@@ -28,7 +28,7 @@ def test_clean_merge_exits_0_and_says_what_it_did(tmp_path):
     unit_book(tmp_path / "in" / "乙.xlsx", "示例县乙局", one_application("business", "partial"))
     result = run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总.xlsx"))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "汇总2024年度：2个单位计入（通过2个）"
+    assert result.output.splitlines()[0] == "汇总2024年度：计入2个单位（通过2个）"
     assert "汇总数符合全部表内校验规则。" in result.output
     assert (tmp_path / "汇总.xlsx").exists()
 

@@ -472,7 +472,7 @@ def test_merge_writes_a_new_summary_beside_the_open_book_with_nianbao_merges_tot
     assert fingerprints(inbox) == {**before, "汇总.xlsx": fingerprints(inbox)["汇总.xlsx"]}  # inputs untouched, no temp file
     assert result["actions"] == ["alert"] and result["alerts"][0]["mode"] == "info"
     assert result["alerts"][0]["prompt"].split("\n") == merged_lines(
-        "4个单位计入（通过3个、有错误1个、无法读取1个）", output,
+        "计入4个单位（通过3个、有错误1个），另有1个文件无法读取", output,
     ) + ["本工作簿也在汇总之列：汇总读取的是它已保存的内容，尚未保存的修改没有计入。"]
 
 
@@ -491,7 +491,7 @@ def test_merge_follows_the_settings_sheet_folder_roster_and_year(inbox, tmp_path
     submissions = openpyxl.load_workbook(output)["报送情况"]
     assert "示例县戊局" in [c.value for row in submissions.iter_rows() for c in row]
     assert result["alerts"][0]["prompt"].split("\n") == merged_lines(
-        "4个单位计入（通过3个、有错误1个、无法读取1个）", output, missing="名单中未报送的单位：1个",
+        "计入4个单位（通过3个、有错误1个），另有1个文件无法读取", output, missing="名单中未报送的单位：1个",
     )  # the settings workbook is not an input: no word about its unsaved changes
 
 
@@ -499,7 +499,7 @@ def test_merge_passes_over_the_settings_book_inside_the_folder_it_merges(inbox, 
     book = settings_book(inbox / SETTINGS_BOOK, {})  # 汇总文件夹 left blank: the book's own folder
     result = press(book, tmp_path / "after.xlsx", "merge", name=str(book))
     output = inbox / "汇总.xlsx"
-    assert result["alerts"][0]["prompt"].split("\n")[:4] == merged_lines("4个单位计入（通过3个、有错误1个、无法读取1个）", output)[:4]
+    assert result["alerts"][0]["prompt"].split("\n")[:4] == merged_lines("计入4个单位（通过3个、有错误1个），另有1个文件无法读取", output)[:4]
     skipped = [r for r in openpyxl.load_workbook(output)["报送情况"].iter_rows(values_only=True) if r[0] == "已跳过"]
     assert [r[2] for r in skipped] == [SETTINGS_BOOK]
 

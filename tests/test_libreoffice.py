@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -62,3 +63,53 @@ def test_annotated_copy_opens_in_libreoffice(convert, tmp_path):
     out = annotate(MISTAKES, check(read_workbook(MISTAKES)), tmp_path / "标注.xlsx")
     pages = pdf_pages(convert(out, "pdf"))
     assert any("T3-H" in p and "表三!J7" in p for p in pages)
+
+
+# --- the merge workbook on paper (issue 9 #20: 49 pages, 汇总 one tiny page, lists split across pages) -----
+
+
+def page_sizes(pdf) -> list[tuple[float, float, str]]:
+    """(width, height, paper name) of every page, in points."""
+    info = subprocess.run([require_tool("pdfinfo"), "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h), name) for w, h, name in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts \((\w+)", info)]
+
+
+def test_merge_workbook_prints_each_sheet_legibly_on_a4(convert, tmp_path):
+    from nianbao.merge import merge
+    from nianbao.merge.roster import Roster
+    from unitbooks import one_application, unit_book
+
+    names = [f"示例县{c}局" for c in "甲乙丙丁戊己庚辛壬癸"]
+    for i, name in enumerate(names[:8]):
+        unit_book(tmp_path / "in" / f"{name}.xlsx", name, one_application() if i % 3 else {**one_application(), "t3.total.total": 2})
+    (tmp_path / "in" / "示例县辛局-损坏.xlsx").write_bytes(b"")
+    result = merge([tmp_path / "in"], tmp_path / "汇总.xlsx", roster=Roster.from_names(names))
+    pdf = convert(result.output, "pdf")
+    pages = pdf_pages(pdf)[:-1]  # pdftotext ends with a form feed
+    assert {(round(w), round(h), name) for w, h, name in page_sizes(pdf)} == {(842, 595, "A4")}
+    assert [f"第 {i} 页，共 {len(pages)} 页" in p for i, p in enumerate(pages, start=1)] == [True] * len(pages)
+
+    def first_line(page: str) -> str:
+        return next(line.strip() for line in page.splitlines() if line.strip())
+
+    # 汇总: the title and notes over 表二, then the whole of 表三, then 表四 with the checks of the totals.
+    assert first_line(pages[0]) == "某省示例县2024年政府信息公开工作年度报告汇总"
+    assert "二、主动公开政府信息情况" in pages[0] and "行政事业性收费" in pages[0] and "申请人情况" not in pages[0]
+    assert first_line(pages[1]) == "三、收到和处理政府信息公开申请情况"
+    assert all(w in pages[1] for w in ("自然人", "商业企业", "总计", "（七）总计", "四、结转下年度继续办理"))
+    assert first_line(pages[2]) == "四、政府信息公开行政复议、行政诉讼情况"
+    assert all(w in pages[2] for w in ("复议后起诉", "汇总数校验：3项", "T3-ID"))
+    # 图表: no chart split across pages.
+    assert "办理结果构成" in pages[3] and "报送与校验情况" in pages[3]
+    assert first_line(pages[4]).startswith("各单位本年新收政府信息公开申请数量")
+    # 明细: as many pages as its 211 columns need, each with the unit names and its header rows.
+    lists = next(i for i, p in enumerate(pages) if first_line(p).startswith("单位") and "严重程度" in p)
+    detail = pages[5:lists]
+    assert 8 <= len(detail) <= 16
+    assert all(all(name in p for name in names[:8]) for p in detail)
+    assert "表三" in detail[len(detail) // 2] and "复议后起诉" in detail[-1]
+    # 问题清单 · 报送情况 · 来源: every column on the page, one page each for a county this size.
+    findings, submissions, sources = pages[lists:]
+    assert all(w in findings for w in ("单位", "严重程度", "规则说明", "核实说明", "T3-ID"))
+    assert all(w in submissions for w in ("类别", "说明", "未报送", "示例县壬局", "示例县辛局-损坏.xlsx"))
+    assert all(w in sources for w in ("文件（相对于输入文件夹）", "SHA-256", "处理结果", "单位"))

@@ -111,7 +111,7 @@ def test_summary_sheet_says_what_the_totals_cover(four_merged):
     rows = _sheet(four_merged.output, "汇总")
     texts = [v for row in rows[:5] for v in row if isinstance(v, str) and v]
     assert texts[0] == "某省示例县2024年政府信息公开工作年度报告汇总"
-    assert texts[1] == "汇总范围：2024年度报告，共4个单位（乡镇/街道2个、县级部门2个）。"
+    assert texts[1] == "汇总范围：2024年度报告，计入4个单位（乡镇/街道2个、县级部门2个）；名单4个单位：计入汇总4个（详见「报送情况」）。"
     assert texts[2] == STOCK_NOTE
     assert any(v == "汇总数校验：汇总数符合表二、表三、表四的全部表内校验规则。" for row in rows for v in row)
 
@@ -536,3 +536,50 @@ def test_merge_records_of_reports_in_memory_writes_the_workbook_merge_writes(fau
     for sheet in book.sheet_names:
         assert _sheet(tmp_path / "reports.xlsx", sheet) == _sheet(tmp_path / "files.xlsx", sheet), sheet
     assert (tmp_path / "reports.xlsx").read_bytes() == (tmp_path / "files.xlsx").read_bytes()
+
+
+def test_every_count_of_the_batch_adds_up(tmp_path):
+    # Issue 9 #20: "18个单位计入（通过17个、有警告1个、无法读取2个）" added up to 20.
+    folder = tmp_path / "in"
+    unit_book(folder / "甲.xlsx", "示例县甲局", one_application())
+    unit_book(folder / "乙.xlsx", "示例县乙局", one_application())
+    unit_book(folder / "丙.xlsx", "示例县丙局", {**one_application(), "t3.total.total": 2})  # errors
+    unit_book(folder / "丁.xlsx", "示例县丁镇人民政府", one_application(), level="乡镇/街道", government_own=True)  # M2
+    unit_book(folder / "戊.xlsx", "示例县戊局", one_application())  # not on the roster
+    unit_book(folder / "己.xlsx", "示例县己局", one_application(), year=2023)
+    (folder / "示例县庚局.xlsx").write_bytes(b"")  # on the roster, unreadable
+    (folder / "扫描件.xlsx").write_bytes(b"")  # not on the roster, unreadable
+    roster = Roster.from_names(["示例县甲局", "示例县乙局", "示例县丙局", "示例县丁镇人民政府", "示例县己局",
+                                "示例县庚局", "示例县辛局", "示例县壬局"])
+    result = merge([folder], tmp_path / "汇总.xlsx", roster=roster)
+    batch = result.batch
+    assert batch.headline() == "汇总2024年度：计入5个单位（通过3个、有警告1个、有错误1个），另有2个文件无法读取"
+    assert batch.roster_line() == (
+        "名单8个单位：计入汇总4个、无法读取1个、年度不符1个、未报送2个；名单外单位计入汇总1个、无法读取1个（文件名不在名单中）")
+    assert len(batch.units) == 5 + 2 and len(batch.roster_states) == 4 + 1 + 1 + 2
+    assert _sheet(tmp_path / "汇总.xlsx", "报送情况")[0][0] == (
+        "计入5个单位（通过3个、有警告1个、有错误1个），另有2个文件无法读取；" + batch.roster_line()
+        + "；下表列出未报送2项、无法读取2项、年度不符1项、名单外单位1项。")
+    cover = _sheet(tmp_path / "汇总.xlsx", "汇总")[1][0]
+    assert cover == ("汇总范围：2024年度报告，计入5个单位（乡镇/街道1个、县级部门4个）；含名单外单位1个；"
+                     "未计入的文件：无法读取2个、年度不符1个；" + batch.roster_line() + "（详见「报送情况」）。")
+    chart = {r[0]: r[1] for r in _sheet(tmp_path / "汇总.xlsx", "图表")[20:25]}
+    assert chart == {"通过": 3, "有警告": 1, "有错误": 1, "无法读取": 2, "未报送": 2}
+
+
+def test_every_sheet_prints_on_a4_landscape_with_page_numbers(four_merged):
+    # Issue 9 #20: only 汇总 had a print set-up. What each sheet prints is looked at in
+    # test_libreoffice.py::test_merge_workbook_prints_each_sheet_legibly_on_a4.
+    wb = openpyxl.load_workbook(four_merged.output)
+    setups = {ws.title: (ws.page_setup.orientation, ws.page_setup.paperSize, ws.oddFooter.center.text,
+                         ws.print_title_rows, ws.print_title_cols) for ws in wb.worksheets if ws.sheet_state == "visible"}
+    page = ("landscape", 9, "第 &P 页，共 &N 页")
+    assert setups == {"汇总": (*page, None, None), "图表": (*page, None, None), "明细": (*page, "$2:$4", "$A:$A"),
+                      "问题清单": (*page, "$1:$1", None), "报送情况": (*page, "$3:$3", None), "来源": (*page, "$1:$1", None)}
+    # 汇总: 表二 with the title and notes, 表三, 表四 with the checks: three print ranges, each its own page(s).
+    assert wb["汇总"].print_area == "'汇总'!$A$1:$J$20,'汇总'!$A$22:$J$50,'汇总'!$D$52:$R$58"
+    assert 75 <= wb["汇总"].page_setup.scale <= 100
+    # The lists fit the page's width; their long text wraps in rows tall enough for it.
+    fits = [(wb[n].sheet_properties.pageSetUpPr.fitToPage, wb[n].page_setup.fitToWidth or 1, wb[n].page_setup.fitToHeight)
+            for n in ("问题清单", "报送情况", "来源")]
+    assert fits == [(True, 1, 0)] * 3

@@ -235,4 +235,4 @@ def test_zip_holds_the_original_bytes_of_every_counted_unit(client, admin, tmp_p
 def test_overview_lists_the_merge_categories(client, admin, tmp_path):
     _county_with_last_year(client, tmp_path)
     html = client.get("/county/overview", headers={"HX-Request": "true"}).content.decode()
-    assert "汇总2024年度：2个单位计入" in html and "未报送" in html and "示例县甲镇人民政府" in html
+    assert "汇总2024年度：计入2个单位（通过1个、有警告1个）" in html and "未报送" in html and "示例县甲镇人民政府" in html

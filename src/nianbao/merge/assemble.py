@@ -40,6 +40,9 @@ CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAS
 
 # What became of each input file (来源 sheet).
 USED, NOT_USED = "已汇总", "未采用"
+# What became of each unit on the roster: exactly one of these (they add up to the roster).
+COUNTED = "计入汇总"
+ROSTER_STATES = (COUNTED, UNREADABLE, WRONG_YEAR, MISSING)
 
 STATUS_UNREADABLE = "无法读取"  # besides render.verdict's 通过 / 有错误 / 有警告
 STATUSES = ("通过", "有警告", "有错误", STATUS_UNREADABLE)  # in the order the counts are said
@@ -103,20 +106,39 @@ class Batch:
     skipped: list[Skipped] = field(default_factory=list)
     roster: Roster | None = None
     last_year: bool = False
+    roster_states: dict[int, str] = field(default_factory=dict)  # roster entry order -> one of ROSTER_STATES
 
     @property
     def counted(self) -> list[Unit]:
         return [u for u in self.units if u.readable]
 
+    @property
+    def unreadable(self) -> list[Unit]:
+        return [u for u in self.units if not u.readable]
+
     def findings(self) -> list[tuple[Unit, Finding]]:
         return [(u, f) for u in self.units for f in u.findings]
 
     def headline(self) -> str:
-        """"汇总2024年度：4个单位计入（通过3个、有错误1个）": the first line the command and the button say."""
-        status = Counter(u.status for u in self.units)
+        """"汇总2024年度：计入4个单位（通过3个、有错误1个），另有1个文件无法读取": the first line the
+        command and the button say. The statuses in brackets add up to the units counted."""
+        status = Counter(u.status for u in self.counted)
         year = f"{self.year}年度" if self.year else "年度未填写"
         parts = "、".join(f"{s}{status[s]}个" for s in STATUSES if status[s])
-        return f"汇总{year}：{len(self.counted)}个单位计入（{parts or '无'}）"
+        text = f"汇总{year}：计入{len(self.counted)}个单位（{parts}）" if self.counted else f"汇总{year}：没有可计入的单位"
+        return text + (f"，另有{len(self.unreadable)}个文件无法读取" if self.unreadable else "")
+
+    def roster_line(self) -> str:
+        """"名单20个单位：计入汇总15个、无法读取1个、年度不符1个、未报送3个；名单外单位计入汇总1个": every
+        roster unit in exactly one state, so the parts add up to the roster (issue 9 #20)."""
+        if self.roster is None:
+            return ""
+        states = Counter(self.roster_states.values())
+        parts = "、".join(f"{s}{states[s]}个" for s in ROSTER_STATES if states[s])
+        text = f"名单{len(self.roster_states)}个单位：{parts}"
+        off = Counter(u.readable for u in self.units if u.roster is None)
+        extra = [f"计入汇总{off[True]}个"] * bool(off[True]) + [f"无法读取{off[False]}个（文件名不在名单中）"] * bool(off[False])
+        return text + ("；名单外单位" + "、".join(extra) if extra else "")
 
 
 def _stem(record: Record) -> str:
@@ -235,7 +257,9 @@ def assemble(
             submissions.append(Submission(DUPLICATE, unit.display, r.relative, what + why))
 
     units = _order(units) + _order(unreadable)
-    _roster_submissions(units, roster, records, matches, wrong_year, submissions, year)
+    named = {m.index for g in groups.values() for r in g if (m := matches[r.path]) is not None and m.index is not None}
+    states = _roster_states(units, roster, named, wrong_year)
+    _roster_submissions(units, roster, records, matches, wrong_year, states, submissions, year)
     frame = _frame(units)
     _run_rules(units, frame, last)
     _fill_status(units, frame)
@@ -247,7 +271,7 @@ def assemble(
     submissions.sort(key=lambda s: CATEGORIES.index(s.category))
     for r in records:
         outcome.setdefault(r.relative, USED)
-    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None)
+    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states)
 
 
 def _order(units: list[Unit]) -> list[Unit]:
@@ -258,12 +282,33 @@ def _order(units: list[Unit]) -> list[Unit]:
     )
 
 
+def _roster_states(
+    units: list[Unit], roster: Roster | None, named: set[int], wrong_year: list[tuple[Record, Match | None]]
+) -> dict[int, str]:
+    """Each roster unit's one state. Counted: a file counted for it, or a duplicate naming it (the
+    government's report filed by its office); a unit whose only file is of another year is 年度不符,
+    not 未报送 as well (issue 9 #13)."""
+    if roster is None:
+        return {}
+    counted = named | {u.roster.order for u in units if u.readable and u.roster is not None}
+    unreadable = {u.roster.order for u in units if not u.readable and u.roster is not None}
+    other_year = {m.index for _, m in wrong_year if m is not None and m.index is not None}
+    states = {}
+    for e in roster.entries:
+        if e in roster.duplicates:
+            continue
+        states[e.order] = (COUNTED if e.order in counted else UNREADABLE if e.order in unreadable
+                           else WRONG_YEAR if e.order in other_year else MISSING)
+    return states
+
+
 def _roster_submissions(
     units: list[Unit],
     roster: Roster | None,
     records: list[Record],
     matches: dict[str, Match | None],
     wrong_year: list[tuple[Record, Match | None]],
+    states: dict[int, str],
     out: list[Submission],
     year: int | None,
 ) -> None:
@@ -288,12 +333,8 @@ def _roster_submissions(
     for u in units:
         if not u.readable and u.match is not None and u.match.index is not None and not u.match.exact:
             out.append(Submission(FUZZY, u.display, u.record.relative, f"文件名「{u.name}」按名单「{u.display}」匹配：{u.match.how}"))
-    # Sent: every roster unit a file was taken for, or that a duplicate (such as the government's own
-    # report filed by its office) or a file of another year (年度不符, not 未报送 as well) names.
-    sent = {u.roster.order for u in units if u.roster is not None}
-    sent |= {e.order for m in matches.values() if (e := on_roster(m))}
     for e in roster.entries:
-        if e.order not in sent and e not in roster.duplicates:
+        if states.get(e.order) == MISSING:
             out.append(Submission(MISSING, e.name, "", "名单中的单位没有报送（没有找到该单位的文件）"))
     for u in units:
         if u.readable and u.roster is None:

@@ -25,7 +25,7 @@ from ..report import CellRef, Finding, Report, UnitMeta
 from ..rules import evaluate, finding
 from ..schema import CELL_IDS, CELLS, LEVELS
 from ..workbook.layout import SUMMARY_ADDRESSES
-from .assemble import DUPLICATE, MISSING, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
+from .assemble import DUPLICATE, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
 
 SUMMARY_NAME = "汇总"
 
@@ -87,20 +87,25 @@ def check_summary(summary: Report) -> list[Finding]:
 
 
 def coverage(batch: Batch, summary: Report) -> str:
-    """The sentence that says what the totals cover: which units, which year, what was left out."""
+    """The sentence that says what the totals cover: which units, which year, what was left out.
+
+    Every count in it adds up: units by level to the units counted; the roster's states to the roster.
+    """
     counted = batch.counted
     levels = Counter(u.record.meta.level or "层级未填" for u in counted)
     order = list(LEVELS)
     by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     year = f"{batch.year}年度" if batch.year else "年度未填写的"
-    parts = [f"汇总范围：{year}报告，共{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
+    parts = [f"汇总范围：{year}报告，计入{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
     gov = [u for u in counted if u.own_report]
     if gov:
         parts.append(f"含本级人民政府年度报告「{gov[0].display}」，只计一次")
     cats = Counter(s.category for s in batch.submissions)
     if cats[UNKNOWN]:
         parts.append(f"含名单外单位{cats[UNKNOWN]}个")
-    left = [f"{c}{cats[c]}{'个' if c in (MISSING, UNREADABLE) else '份'}" for c in (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE) if cats[c]]
+    left = [f"{c}{cats[c]}个" for c in (UNREADABLE, WRONG_YEAR, DUPLICATE) if cats[c]]
     if left:
-        parts.append("未计入：" + "、".join(left) + "（详见「报送情况」）")
-    return "；".join(parts) + "。"
+        parts.append("未计入的文件：" + "、".join(left))
+    if batch.roster is not None:
+        parts.append(batch.roster_line())
+    return "；".join(parts) + ("（详见「报送情况」）" if left or batch.roster is not None else "") + "。"

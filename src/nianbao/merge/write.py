@@ -38,14 +38,19 @@ from ..schema import (
 )
 from ..workbook import style
 from ..workbook.layout import (
+    COLUMN_WIDTHS,
     HEADING_ROW,
     SUMMARY_CHECKS_ROW,
     SUMMARY_COLUMN_OFFSET,
     SUMMARY_SHEET,
     SUMMARY_TABLE_ROWS,
+    TABLE_TOP,
     column_letter,
+    grid_row_heights,
     table_bottom,
+    table_origin,
     table_right,
+    text_height,
 )
 from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
@@ -57,11 +62,19 @@ SUBMISSION_SHEET = "报送情况"
 SOURCES_SHEET = "来源"
 SUMMARY_UNIT = "（汇总）"
 
-# 汇总 column widths: 表三's own, then a width that fits 表二's and 表四's headers.
-SUMMARY_WIDTHS = (6, 12, 44)
-SUMMARY_DATA_WIDTH = 13
 TOP_CHART_UNITS = 20
 CHART_BLOCK_ROWS = 18  # a default-size chart is about 15 rows tall: each block gets its own band
+
+# Printing (issue 9 #20: the workbook printed as 49 pages, 汇总 shrunk to one tiny page and the
+# lists split their columns across pages). Every sheet: A4, landscape, page numbers in the footer.
+A4_LANDSCAPE_WIDTH_MM, A4_LANDSCAPE_HEIGHT_MM = 297, 210
+MARGIN_INCHES = 0.4  # left and right
+TOP_MARGIN_INCHES, BOTTOM_MARGIN_INCHES = 0.6, 0.7  # the page number sits in the bottom one
+DEFAULT_ROW_POINTS = 15
+CHAR_PIXELS = 7  # one unit of column width in the default font (Calibri/Carlito 11) at 96 dpi
+FOOTER = "&C第 &P 页，共 &N 页"
+DETAIL_PRINT_SCALE = 80
+DETAIL_DATA_WIDTH = 9
 
 # 明细: (frame column / id, header)
 DETAIL_COLUMNS = (
@@ -146,9 +159,13 @@ def _statutory_tables(summary: Report) -> Any:
     return wb
 
 
-def _copy_block(src: Any, dst: Any, fmt: Formats, top: int, bottom: int, right: int, row0: int, col0: int) -> None:
-    """Copy rows top..bottom, columns 1..right of an openpyxl sheet to XlsxWriter (1-based row0/col0)."""
+def _copy_block(
+    src: Any, dst: Any, fmt: Formats, top: int, bottom: int, right: int, row0: int, col0: int, heights: dict[int, float]
+) -> dict[int, float]:
+    """Copy rows top..bottom, columns 1..right of an openpyxl sheet to XlsxWriter (1-based row0/col0);
+    ``heights`` (by source row) replace the source's row heights. Returns the heights set (0-based target rows)."""
     dr, dc = row0 - top, col0 - 1  # 1-based source → 1-based target
+    set_heights: dict[int, float] = {}
     merged = [m for m in src.merged_cells.ranges if m.min_row >= top and m.max_row <= bottom and m.max_col <= right]
     covered = set()
     for m in merged:
@@ -159,9 +176,10 @@ def _copy_block(src: Any, dst: Any, fmt: Formats, top: int, bottom: int, right: 
         )
         covered |= {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
     for r in range(top, bottom + 1):
-        height = src.row_dimensions[r].height
+        height = heights.get(r, src.row_dimensions[r].height)
         if height:
             dst.set_row(r + dr - 1, height)
+            set_heights[r + dr - 1] = height
         for c in range(1, right + 1):
             if (r, c) in covered:
                 continue
@@ -169,44 +187,115 @@ def _copy_block(src: Any, dst: Any, fmt: Formats, top: int, bottom: int, right: 
             if cell.value is None and not cell.has_style:
                 continue
             dst.write(r + dr - 1, c + dc - 1, cell.value, fmt.of(cell, plain_inputs=True))
+    return set_heights
+
+
+def _summary_widths() -> tuple[float, ...]:
+    """The 汇总 sheet's columns: 表三's own (label columns, then its data width), as far as 表四 reaches."""
+    t3 = COLUMN_WIDTHS["t3"]
+    right = max(table_right(t) + SUMMARY_COLUMN_OFFSET[k] for k, t in TABLES.items())
+    return t3 + (t3[-1],) * (right - len(t3))
+
+
+def _page_scale(widths: Iterable[float], extra_pixels: float = 0) -> int:
+    """The print scale (%) at which columns of these widths fill an A4 landscape page's width: a fixed
+    scale rather than Fit To, because Excel ignores manual page breaks when fitting."""
+    pixels = sum(w * CHAR_PIXELS + 5 for w in widths) + extra_pixels
+    printable = (A4_LANDSCAPE_WIDTH_MM / 25.4 - 2 * MARGIN_INCHES) * 96
+    # LibreOffice (with Carlito) lays the same columns out about 6% wider than Excel: leave room for it.
+    return max(10, min(100, int(printable / pixels * 94)))
+
+
+def _height_scale(points: float) -> int:
+    """The print scale (%) at which rows ``points`` tall fit an A4 landscape page's height."""
+    printable = (A4_LANDSCAPE_HEIGHT_MM / 25.4 - TOP_MARGIN_INCHES - BOTTOM_MARGIN_INCHES) * 72
+    return max(10, min(100, int(printable / points * 94)))
+
+
+def _print_setup(ws: Any, *, fit_width: bool = True, scale: int | None = None, repeat_rows: tuple[int, int] | None = None) -> None:
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=MARGIN_INCHES, right=MARGIN_INCHES, top=TOP_MARGIN_INCHES, bottom=BOTTOM_MARGIN_INCHES)
+    ws.set_footer(FOOTER)
+    if scale is not None:
+        ws.set_print_scale(scale)
+    elif fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat_rows is not None:
+        ws.repeat_rows(*repeat_rows)
 
 
 def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, findings: list[Finding]) -> None:
+    """The title and what the totals cover over 表二, then 表三, then 表四 with the checks of the totals.
+
+    Each of the three prints on its own page(s) as a print range of its own columns: 表四 is wider
+    than 表三 but does not share its label columns, so the page is scaled for the wider of the two,
+    not for both side by side (issue 9 #20: the 汇总 printed as one tiny page).
+    """
     ws = wb.add_worksheet(SUMMARY_SHEET)
-    widths = SUMMARY_WIDTHS + (SUMMARY_DATA_WIDTH,) * (max(table_right(t) + SUMMARY_COLUMN_OFFSET[k] for k, t in TABLES.items()) - len(SUMMARY_WIDTHS))
+    widths = _summary_widths()
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    last_col = len(widths) - 1
+    main = table_right(TABLES["t3"]) - 1  # the last column of 表三: the notes wrap inside its width
+    t4_left = table_origin("t4", summary=True)[2] - 1
+    heights: dict[int, float] = {}  # 0-based row -> points, where not the default
+
+    def tall(row: int, points: float) -> None:
+        ws.set_row(row, points)
+        heights[row] = points
+
     title = fmt(bold=True, font_size=14)
     note = fmt(text_wrap=True, valign="top", font_size=10)
-    ws.merge_range(0, 0, 0, last_col, summary.meta.title, title)
-    ws.set_row(0, 24)
+    ws.merge_range(0, 0, 0, main, summary.meta.title, title)
+    tall(0, 24)
     incomplete = [f for f in findings if f.rule == "H1"]
     lines = (
         coverage(batch, summary),
         STOCK_NOTE,
-        f"注意：{len(incomplete)}个汇总数不完整（有单位的该项无法读取），见表下方和「{FINDINGS_SHEET}」。"
+        f"注意：{len(incomplete)}个汇总数不完整（有单位的该项无法读取），见表四下方和「{FINDINGS_SHEET}」。"
         if incomplete else "各单位的数字均已读取，汇总数完整。",
     )
     for i, text in enumerate(lines, start=1):
-        ws.merge_range(i, 0, i, last_col, text, note)
-        ws.set_row(i, 30)
+        ws.merge_range(i, 0, i, main, text, note)
+        tall(i, text_height(text, sum(widths[: main + 1])))
     template = _statutory_tables(summary)
     for key, table in TABLES.items():
-        _copy_block(template[table.sheet], ws, fmt, HEADING_ROW, table_bottom(table), table_right(table),
-                    SUMMARY_TABLE_ROWS[key], 1 + SUMMARY_COLUMN_OFFSET[key])
+        left = table_origin(key, summary=True)[2]
+        own = widths[left - 1 : left - 1 + table_right(table)]
+        # Row heights for the widths here, not the template's: 表二's headers wrap in narrower columns.
+        grid = {TABLE_TOP + r: h for r, h in grid_row_heights(table, own).items()}
+        for row, points in _copy_block(template[table.sheet], ws, fmt, HEADING_ROW, table_bottom(table),
+                                       table_right(table), SUMMARY_TABLE_ROWS[key], left, grid).items():
+            heights[row] = points
     row = SUMMARY_CHECKS_ROW - 1
     head = fmt(bold=True)
     if findings:
-        ws.write(row, 0, f"汇总数校验：{len(findings)}项", head)
+        ws.write(row, t4_left, f"汇总数校验：{len(findings)}项", head)
         for i, f in enumerate(findings, start=1):
-            ws.merge_range(row + i, 0, row + i, last_col, f"{f.severity.label}  {f.rule}  {f.address.split('!')[-1]}  {f.message}", note)
+            text = f"{f.severity.label}  {f.rule}  {f.address.split('!')[-1]}  {f.message}"
+            ws.merge_range(row + i, t4_left, row + i, len(widths) - 1, text, note)
+            tall(row + i, text_height(text, sum(widths[t4_left:])))
     else:
         names = "、".join(t.name for t in TABLES.values())
-        ws.write(row, 0, f"汇总数校验：汇总数符合{names}的全部表内校验规则。", head)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+        ws.write(row, t4_left, f"汇总数校验：汇总数符合{names}的全部表内校验规则。", head)
+    last = row + len(findings)
+
+    def bottom(key: str) -> int:  # 0-based last row of a table's block
+        return SUMMARY_TABLE_ROWS[key] - 1 + table_bottom(TABLES[key]) - HEADING_ROW
+
+    pages = (  # (first row, last row, first column, last column), 0-based
+        (0, bottom("t2"), 0, main),
+        (SUMMARY_TABLE_ROWS["t3"] - 1, bottom("t3"), 0, main),
+        (SUMMARY_TABLE_ROWS["t4"] - 1, last, t4_left, len(widths) - 1),
+    )
+    scale = min([_page_scale(widths[c0 : c1 + 1]) for _, _, c0, c1 in pages]
+                + [_height_scale(sum(heights.get(r, DEFAULT_ROW_POINTS) for r in range(r0, r1 + 1))) for r0, r1, _, _ in pages])
+    _print_setup(ws, scale=scale)
+    from xlsxwriter.utility import quote_sheetname, xl_range_abs
+
+    quoted = quote_sheetname(SUMMARY_SHEET)
+    wb.define_name(f"{quoted}!_xlnm.Print_Area",
+                   ",".join(f"{quoted}!{xl_range_abs(r0, c0, r1, c1)}" for r0, r1, c0, c1 in pages))
     ws.center_horizontally()
 
 
@@ -296,9 +385,10 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
         per_unit.set_legend({"none": True})
         per_unit.set_y_axis({"reverse": True})
         ws.insert_chart(row, 3, per_unit, {"x_scale": 1.4, "y_scale": max(1.0, len(top) / 12)})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    # Two blocks on the first page, the per-unit chart (up to 20 bars) on the second: no chart split.
+    width = _page_scale((34, 12, 8.43), extra_pixels=480 * 1.4)
+    ws.set_h_pagebreaks([2 * CHART_BLOCK_ROWS])
+    _print_setup(ws, scale=min(width, _height_scale(2 * CHART_BLOCK_ROWS * DEFAULT_ROW_POINTS)))
 
 
 # --- 明细 -----------------------------------------------------------------------------
@@ -374,12 +464,12 @@ def _detail_sheet(wb: Any, fmt: Formats, batch: Batch) -> RowSplice:
     for c, cid in cols:
         ws.write(3, c, CELLS[cid].column_path[-1] if CELLS[cid].column_path else "", head)
     ws.set_row(2, 60)
-    ws.set_row(3, 30)
+    ws.set_row(3, max(text_height(CELLS[cid].column_path[-1], DETAIL_DATA_WIDTH) for cid in CELL_IDS if CELLS[cid].column_path))
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 7)
     ws.set_column(5, 9, 10)
     ws.set_column(10, 10, 30)
-    ws.set_column(fixed, last_col, 9)
+    ws.set_column(fixed, last_col, DETAIL_DATA_WIDTH)
     first_data = DETAIL_HEADER_ROWS + 1
     last_row = max(first_data + len(batch.units) - 1, DETAIL_HEADER_ROWS)
     # Status colours by conditional format, so the data rows carry no cell styles at all.
@@ -388,6 +478,10 @@ def _detail_sheet(wb: Any, fmt: Formats, batch: Batch) -> RowSplice:
                               {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": fmt(bg_color=color)})
     ws.freeze_panes(first_data, 1)
     ws.autofilter(DETAIL_HEADER_ROWS, 0, last_row, last_col)
+    # 211 columns cannot fit a page's width legibly: the pages run across, each with the unit names
+    # and the three header rows repeated.
+    _print_setup(ws, fit_width=False, scale=DETAIL_PRINT_SCALE, repeat_rows=(1, DETAIL_HEADER_ROWS))
+    ws.repeat_columns(0)
     return RowSplice(DETAIL_SHEET, first_data, last_row, last_col, _detail_rows(batch))
 
 
@@ -463,16 +557,30 @@ class RowSplice:
 
 
 def _table(ws: Any, fmt: Formats, header: tuple[str, ...], rows: Iterable[tuple], widths: tuple[int, ...], top: int = 0) -> int:
-    head = fmt(bold=True, bg_color="#" + style.LABEL_COLOR[-6:], border=1)
+    """A list with a header row: long text wraps within its column (the column's format), the header
+    row repeats on every printed page, and the columns fit the page's width."""
+    head = fmt(bold=True, bg_color="#" + style.LABEL_COLOR[-6:], border=1, text_wrap=True, valign="top")
     ws.write_row(top, 0, header, head)
+    wrap = fmt(text_wrap=True, valign="top")
     for i, w in enumerate(widths):
-        ws.set_column(i, i, w)
+        ws.set_column(i, i, w, wrap)
+    _fit_height(ws, top, header, widths)
     n = 0
     for n, row in enumerate(rows, start=1):
         ws.write_row(top + n, 0, row)
+        _fit_height(ws, top + n, row, widths)
     ws.freeze_panes(top + 1, 0)
     ws.autofilter(top, 0, top + max(n, 1), len(header) - 1)
+    _print_setup(ws, repeat_rows=(top, top))
     return n
+
+
+def _fit_height(ws: Any, row: int, values: Iterable[Any], widths: tuple[int, ...]) -> None:
+    """Make a row of wrapped text as tall as its longest cell needs: LibreOffice does not grow rows to
+    their wrapped text when it opens a file, it draws the lines over the next rows."""
+    points = max((text_height(v, w) for v, w in zip(values, widths) if isinstance(v, str)), default=0)
+    if points > DEFAULT_ROW_POINTS + 4:
+        ws.set_row(row, points)
 
 
 def _finding_row(unit: str, file: str, f: Finding) -> tuple:
@@ -483,21 +591,28 @@ def _findings_sheet(wb: Any, fmt: Formats, batch: Batch, summary_findings: list[
     ws = wb.add_worksheet(FINDINGS_SHEET)
     rows = [_finding_row(SUMMARY_UNIT, "", f) for f in summary_findings]
     rows += [_finding_row(u.display, u.record.relative, f) for u, f in batch.findings()]
-    _table(ws, fmt, ("单位", "文件", "严重程度", "规则", "规则说明", "位置", "说明", "核实说明"), rows, (28, 30, 8, 7, 30, 12, 80, 30))
+    _table(ws, fmt, ("单位", "文件", "严重程度", "规则", "规则说明", "位置", "说明", "核实说明"), rows, (20, 22, 8, 7, 22, 11, 50, 20))
 
 
 def _submission_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
     ws = wb.add_worksheet(SUBMISSION_SHEET)
-    counts = Counter(s.category for s in batch.submissions)
-    used = sum(1 for u in batch.units if u.readable)
-    parts = []
-    if batch.roster is not None:
-        parts.append(f"名单单位{len(batch.roster)}个")
-    parts.append(f"计入汇总{used}个单位")
-    parts += [f"{c}{counts[c]}项" for c in CATEGORIES if counts[c]]
-    ws.write(0, 0, "；".join(parts) + ("。" if counts else "；报送情况无异常。"), fmt(bold=True))
+    widths = (13, 26, 30, 64)
+    ws.merge_range(0, 0, 0, len(widths) - 1, submission_summary(batch), fmt(bold=True, text_wrap=True, valign="top"))
+    ws.set_row(0, text_height(submission_summary(batch), sum(widths)))
     rows = [(s.category, s.unit, s.file, s.note) for s in batch.submissions]
-    _table(ws, fmt, ("类别", "单位", "文件", "说明"), rows, (12, 30, 40, 90), top=2)
+    _table(ws, fmt, ("类别", "单位", "文件", "说明"), rows, widths, top=2)
+
+
+def submission_summary(batch: Batch) -> str:
+    """The line over 报送情况: the units counted, how the roster's units stand (adding up to the roster),
+    and how many rows of each category follow."""
+    counts = Counter(s.category for s in batch.submissions)
+    parts = [batch.headline().split("：", 1)[1]]
+    if batch.roster is not None:
+        parts.append(batch.roster_line())
+    listed = "、".join(f"{c}{counts[c]}项" for c in CATEGORIES if counts[c])
+    parts.append(f"下表列出{listed}" if listed else "报送情况无异常")
+    return "；".join(parts) + "。"
 
 
 def _sources_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
@@ -508,7 +623,7 @@ def _sources_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
         when = dt.datetime.fromtimestamp(r.mtime).strftime("%Y-%m-%d %H:%M:%S") if r.mtime else ""
         fmt_id = "" if r.error else ("汇总表" if r.merge_output else r.meta.format)
         rows.append((r.relative, r.size, when, r.sha256, fmt_id, batch.outcome.get(r.relative, ""), names.get(r.relative, r.meta.name)))
-    _table(ws, fmt, ("文件（相对于输入文件夹）", "大小（字节）", "修改时间", "SHA-256", "格式", "处理结果", "单位"), rows, (50, 12, 20, 66, 8, 16, 30))
+    _table(ws, fmt, ("文件（相对于输入文件夹）", "大小（字节）", "修改时间", "SHA-256", "格式", "处理结果", "单位"), rows, (40, 12, 20, 36, 8, 14, 24))
 
 
 def _marker_sheet(wb: Any, summary: Report) -> None:

@@ -10,7 +10,6 @@ fails on any difference.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -43,6 +42,7 @@ from .layout import (
     META_ROWS,
     META_VALUE_COL,
     POSITIONS,
+    TABLE_TOP,
     TEXT_HEADINGS,
     TEXT_MARK_COL,
     TEXT_ROWS,
@@ -50,11 +50,13 @@ from .layout import (
     TEXT_VALUE_COL,
     a1,
     column_letter,
+    grid_row_heights,
     live_checks,
     sheet_col,
     sheet_row,
     table_bottom,
     table_right,
+    text_height,
 )
 
 CHECK_COLUMN_WIDTH = 18
@@ -63,16 +65,6 @@ TEXT_COLUMN_WIDTH = 90
 MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
 
 UNLOCKED = Protection(locked=False)
-
-
-def _display_width(text: str) -> int:
-    """Width in Excel character units: CJK characters count two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _text_height(text: str, width: float) -> float:
-    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
-    return 13.5 * math.ceil(_display_width(text) / max(width - 1, 1)) + 4
 
 
 def _protect(ws: Worksheet) -> None:
@@ -124,16 +116,8 @@ def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
 
 
 def _row_heights(ws: Worksheet, table: TableSpec) -> None:
-    widths = COLUMN_WIDTHS[table.key]
-    lines: dict[int, int] = {}
-    for p in table_grid(table):
-        if p.text and p.rowspan == 1:
-            width = sum(widths[p.col : p.col + p.colspan])
-            n = math.ceil(_display_width(p.text) / max(width - 1, 1))
-            row = sheet_row(p)
-            lines[row] = max(lines.get(row, 1), n)
-    for row, n in lines.items():
-        ws.row_dimensions[row].height = max(18, 13.5 * n + 4)
+    for row, height in grid_row_heights(table, COLUMN_WIDTHS[table.key]).items():
+        ws.row_dimensions[TABLE_TOP + row].height = height
 
 
 def _validations(ws: Worksheet, table: TableSpec) -> None:
@@ -235,7 +219,7 @@ def _meta_sheet(wb: Workbook) -> None:
             c.border, c.alignment = style.BORDER, style.LEFT
         label.font, value.font, hint.font = style.BODY_FONT, style.BODY_FONT, style.NOTE_FONT
         value.fill, value.protection = style.INPUT_FILL, UNLOCKED
-        ws.row_dimensions[row].height = max(20, _text_height(f.hint, META_WIDTHS[2]), _text_height(f.label, META_WIDTHS[0]))
+        ws.row_dimensions[row].height = max(20, text_height(f.hint, META_WIDTHS[2]), text_height(f.label, META_WIDTHS[0]))
         if f.choices:
             dv = DataValidation(
                 type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,

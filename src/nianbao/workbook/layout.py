@@ -10,6 +10,7 @@ of the table (row checks) and in rows under it (column checks).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -116,6 +117,28 @@ def merge_settings_values(values: dict[str, object] | None = None) -> list[list[
     rows: list[list[object]] = [[MERGE_SETTINGS_SHEET, None], list(MERGE_SETTINGS_HEADINGS)]
     rows += [[None] * len(MERGE_SETTINGS_HEADINGS) for _ in range(MERGE_SETTINGS_FIRST_ROW - len(rows) - 1)]
     return rows + [[f.label, values.get(f.key)] for f in MERGE_SETTINGS]
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: CJK characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def text_height(text: str, width: float, line: float = 13.5) -> float:
+    """Row height (points) that shows ``text`` wrapped in a column ``width`` characters wide."""
+    lines = sum(max(1, math.ceil(display_width(part) / max(width - 1, 1))) for part in text.split("\n"))
+    return line * lines + 4
+
+
+def grid_row_heights(table: TableSpec, widths: tuple[float, ...]) -> dict[int, float]:
+    """Height (points) of each grid row whose labels need more than one line, for the table's grid
+    columns ``widths``: the template's (COLUMN_WIDTHS) or the 汇总 sheet's."""
+    heights: dict[int, float] = {}
+    for p in table_grid(table):
+        if p.text and p.rowspan == 1:
+            h = text_height(p.text, sum(widths[p.col : p.col + p.colspan]))
+            heights[p.row] = max(heights.get(p.row, 18), h)
+    return heights
 
 
 def table_bottom(table: TableSpec) -> int:
