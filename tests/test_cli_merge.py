@@ -164,4 +164,4 @@ def test_the_merge_output_is_checked_and_exported_like_a_report(tmp_path):
     run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总2.xlsx"))
     again = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "汇总2.xlsx"), "--json"]).output)["files"][0]
     assert [(f["rule"], f["cells"][0][1]) for f in again["findings"]] == [
-        ("T3-ID", "汇总!J50"), ("T3-V", "汇总!J49"), ("T3-H", "汇总!J49")]
+        ("T3-V", "汇总!J49"), ("T3-H", "汇总!J49"), ("T3-ID", "汇总!J50")]
