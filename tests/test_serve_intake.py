@@ -73,7 +73,7 @@ def _bad_files(tmp_path) -> dict[str, tuple[bytes, str]]:
         "半个.xlsx": (good[: len(good) // 2], "没有写完整"),
         "加密.xlsx": (encrypted.getvalue(), "打开密码"),
         "旧版.xls": (xls.getvalue(), "另存为“Excel工作簿（*.xlsx）”"),
-        "炸弹.xlsx": (_declared_huge(good), "恶意构造的压缩文件"),
+        "炸弹.xlsx": (_declared_huge(good), "恶意构造的文件"),
         "2019格式.xlsx": (old_bytes.getvalue(), "2019年格式"),
         "乙局.xlsx": (book_bytes(tmp_path, "示例县乙局"), "本链接属于「示例县市场监督管理局」"),
         "上年.xlsx": (book_bytes(tmp_path, NAME, year=YEAR - 1), f"报告年度为{YEAR - 1}年"),

@@ -1,17 +1,17 @@
-"""An upload, judged before it becomes a version: bounded, sniffed, read, and of the right unit and year.
+"""An upload, judged before it becomes a version: read by the library, and of the right unit and year.
 
     >>> report = accept(staged_path, expected=Expected("峰灵镇人民政府", 2024, roster, 0))   # doctest: +SKIP
 
 Every refusal is a ``Rejected`` whose message is a complete Chinese sentence
 for the clerk; nothing here raises anything else for a bad file. The reading
-itself is the library's (workbook.read); the portal adds only what a server
-must check first: the size, and the declared sizes inside the zip package
-(a zip bomb expands only when parsed, so it is refused from its directory).
+and its bounds are the library's (workbook.read checks the zip package's
+declared sizes and each sheet's extent before parsing, so a zip bomb is
+refused from its directory); the upload's own size is checked before it is
+written (submissions.receive).
 """
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +19,6 @@ from ..errors import SourceError
 from ..merge.roster import Roster
 from ..report import Report
 from ..schema import OLD_FORMAT_ID
-
-# What a workbook may expand to, whatever its compressed size: the template is about 40 KB
-# compressed and 400 KB expanded; a unit's workbook with pictures or pasted sheets stays far below.
-MAX_EXPANDED = 200 * 1024 * 1024
-MAX_ENTRIES = 10_000
-# Deflate reaches about 1000:1 at best on real data; a higher declared ratio is built to explode.
-MAX_RATIO = 1_000
 
 
 class Rejected(Exception):
@@ -50,28 +43,10 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
-def check_package(path: Path) -> None:
-    """Refuse a zip package whose declared contents are too large, too many or too compressed."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # not a zip at all: the reader says what it is (an .xls, a damaged file…)
-    if len(infos) > MAX_ENTRIES:
-        raise Rejected(f"文件内部包含{len(infos)}个部件，不像年报工作簿，未读取")
-    expanded = sum(i.file_size for i in infos)
-    if expanded > MAX_EXPANDED:
-        raise Rejected(f"文件解压后将超过{_mb(expanded)}，不像年报工作簿（可能是恶意构造的压缩文件），未读取")
-    for i in infos:
-        if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 1024 * 1024:
-            raise Rejected("文件内部的压缩比异常（可能是恶意构造的压缩文件），未读取")
-
-
 def read(path: Path) -> Report:
     """The library's workbook reader, with every failure turned into a Rejected."""
     from ..workbook.read import read_workbook
 
-    check_package(path)
     try:
         return read_workbook(path)
     except SourceError as e:
