@@ -9,10 +9,11 @@ import sys
 import threading
 import time
 
-from nianbao.report import Report
-from nianbao.workbook.build import write_report
 from serverctl import Portal, unit_name
 from unitbooks import REGION, YEAR, one_application
+
+from nianbao.report import Report
+from nianbao.workbook.build import write_report
 
 UNITS = 6
 PER_UNIT = 8
@@ -79,11 +80,11 @@ def test_kill_9_during_uploads_loses_nothing_acknowledged(tmp_path):
 
 def test_first_start_says_how_to_add_an_administrator(tmp_path):
     out = subprocess.run([sys.executable, "-m", "nianbao", "serve", str(tmp_path / "d"), "--port", "0", "--add-admin", "张三"],
-                         input="短\n短\n县里的密码-2024\n县里的密码-2024\n", capture_output=True, text=True, timeout=120)
+                         check=False, input="短\n短\n县里的密码-2024\n县里的密码-2024\n", capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "密码不符合要求" in out.stdout + out.stderr and "已添加管理员“张三”" in out.stdout
     assert (tmp_path / "d" / "nianbao.sqlite3").exists() and (tmp_path / "d" / "secret_key").exists()
-    missing = subprocess.run([sys.executable, "-m", "nianbao", "serve"], capture_output=True, text=True, timeout=60)
+    missing = subprocess.run([sys.executable, "-m", "nianbao", "serve"], check=False, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "请指定数据文件夹" in missing.stderr
 
 
