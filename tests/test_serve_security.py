@@ -43,7 +43,7 @@ def test_headers_and_cookies(client, db):
     page = client.get("/county/login/")
     csp = page["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert page["X-Frame-Options"] == "DENY" and page["Referrer-Policy"] == "no-referrer"
+    assert page["X-Frame-Options"] == "DENY" and page["Referrer-Policy"] == "same-origin"
     assert "no-store" in page["Cache-Control"]
     response = client.post("/county/login/", {"username": "审核员", "password": "县里的密码-2024"})
     session = response.cookies["sessionid"]

@@ -151,7 +151,8 @@ def django_settings(options: Options, database: str | None = None) -> dict:
         "CSRF_COOKIE_SAMESITE": "Strict",
         "CSRF_FAILURE_VIEW": "nianbao.serve.views.common.csrf_failure",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
-        "SECURE_REFERRER_POLICY": "no-referrer",  # a private link must not leak to any other site
+        # A private link never leaks to another site; "no-referrer" would make forms send Origin: null and fail CSRF.
+        "SECURE_REFERRER_POLICY": "same-origin",
         "X_FRAME_OPTIONS": "DENY",
         "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
         "FILE_UPLOAD_TEMP_DIR": str(data_dir / "tmp") if data_dir is not None else None,
