@@ -44,17 +44,14 @@ def _mb(n: int) -> str:
 
 
 def read(path: Path) -> Report:
-    """The library's workbook reader, with every failure turned into a Rejected."""
-    from ..workbook.read import read_workbook
+    """The library's guarded reader (a child process: a native abort or a runaway file is that upload's
+    problem only), with every failure turned into a Rejected."""
+    from ..sources import read_report_isolated
 
     try:
-        return read_workbook(path)
+        return read_report_isolated(path)
     except SourceError as e:
         raise Rejected(e.message) from e
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # a reader bug or a Rust panic (a BaseException) is this file's problem only
-        raise Rejected(f"文件无法读取（{type(e).__name__}）；请在Excel或WPS中打开，另存为.xlsx后再试") from e
 
 
 def verify(report: Report, expected: Expected | None) -> None:
