@@ -39,10 +39,10 @@ def transcribed(name: str) -> Report:
 
 
 # The notes list no broken identity for these three (errors_found is empty). 004 prints its fee
-# with six decimals (24252.311082 万元), which the format's practice flags (docs/format.md §5.1 N2).
+# with six decimals (24252.311082 万元): exact to the 分, not flagged (docs/format.md §5.1 N2, issue 12).
 EXPECTED = {
     "001": [],
-    "004": [("N2", "warning", "表二!B15")],
+    "004": [],
     "005": [],
 }
 

@@ -263,7 +263,7 @@ BUILDERS: dict[str, Builder] = {
         (Book(g).cells({"t2.licensing.decisions": -3}).read(), None),
     ],
     "N2": lambda g, _: [
-        (Book(g).cells({"t2.fees.amount": 1.234567}).read(), None),
+        (Book(g).cells({"t2.fees.amount": 1.2345678}).read(), None),
         (Book(g).cells({"t2.fees.amount": -0.5}).read(), None),
     ],
     "N3": lambda g, _: [

@@ -33,7 +33,7 @@ CATALOGUE = {
     "t3.disclosed.business": ("7", 7, State.NUMBER, None),
     "t3.disclosed.research": (dt.datetime(2024, 1, 2), None, State.TEXT, ("N4", Severity.WARNING)),
     "t2.rules.issued": ("/", None, State.NOT_APPLICABLE, ("N3", Severity.INFO)),
-    "t2.fees.amount": (190.457379, 190.457379, State.NUMBER, ("N2", Severity.WARNING)),
+    "t2.fees.amount": (190.4573791, 190.4573791, State.NUMBER, ("N2", Severity.WARNING)),
     "t4.review.upheld": ("1,234", 1234, State.NUMBER, ("N4", Severity.WARNING)),
 }
 
@@ -65,7 +65,7 @@ def test_messages_name_the_cell_and_what_was_typed(catalogue):
     assert "不能为负数，填了-3" in by_cell["t3.carried_over.legal_services"].message
     assert "应为整数，填了2.5" in by_cell["t3.carried_over.other_org"].message
     assert "公式但没有保存计算结果" in by_cell["t3.disclosed.natural_person"].message
-    assert "190.457379万元有6位小数" in by_cell["t2.fees.amount"].message
+    assert "190.4573791万元有7位小数" in by_cell["t2.fees.amount"].message
     assert catalogue.raw["t3.carried_over.business"] == "12件"
 
 

@@ -26,7 +26,7 @@ from .schema import CELLS, CellSpec
 NOT_APPLICABLE_MARKS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "不适用", "无此项", "N/A", "n/a", "NA", "＼"}
 )
-MAX_AMOUNT_DECIMALS = 4  # 万元 to 1元 precision (docs/format.md §4.1, §5.1 N2)
+MAX_AMOUNT_DECIMALS = 6  # 0.000001万元 = 0.01元: exact to the 分 (docs/format.md §4.1, §5.1 N2)
 # No count or amount in any report comes near this; past 2**53 a float loses whole numbers, and
 # near 1e308 two units' values add up to inf. Beyond it a number is unreadable, never summed.
 MAX_NUMBER = 10**15
@@ -113,7 +113,7 @@ def _check_number(v: Number, spec: CellSpec, raw: str | None, issue: Issue | Non
         elif isinstance(v, float) and _decimals(v) > MAX_AMOUNT_DECIMALS:
             problem = Issue(
                 "N2", Severity.WARNING,
-                f"收费金额{shown}万元有{_decimals(v)}位小数；单位是万元，4位小数已精确到元，"
+                f"收费金额{v!r}万元有{_decimals(v)}位小数；单位是万元，{MAX_AMOUNT_DECIMALS}位小数已精确到分，"
                 "请确认是否把元直接除以10000填入",
             )
     return Parsed(v, State.NUMBER, raw, problem or issue)

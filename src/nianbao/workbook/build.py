@@ -131,7 +131,7 @@ def _validations(ws: Worksheet, table: TableSpec) -> None:
     )
     amounts = DataValidation(
         type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-        showErrorMessage=True, errorTitle="请填写金额", error="此处填写金额（单位：万元）：大于或等于0的数，最多4位小数。",
+        showErrorMessage=True, errorTitle="请填写金额", error="此处填写金额（单位：万元）：大于或等于0的数，最多6位小数。",
     )
     first_na = None
     for p in table_grid(table):
