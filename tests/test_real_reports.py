@@ -36,3 +36,71 @@ def test_n2_warns_only_past_six_decimals(amount, decimals):
         assert (issue.rule, issue.severity.value) == ("N2", "warning")
         assert issue.message == (f"收费金额{amount!r}万元有{decimals}位小数；单位是万元，6位小数已精确到分，"
                                  "请确认是否把元直接除以10000填入")
+
+
+# --- class 2: fee statements as data; nothing "missing" from a text that is cut off -------------------------
+
+FEE_WORDINGS = [
+    "本机关2024年未收取信息处理费。",
+    "2024年，无收取信息处理费情况。",
+    "全年收取政府信息公开信息处理费 3940 元。",
+    "未收取信息公开处理费。",
+    "本年度政府信息公开未发生收费事项。",
+    "未发生收费情况。",
+    "依申请公开工作未向申请人收取任何费用。",
+    "本年度发出收费通知1件，申请人逾期未缴纳。",
+    "不存在收费情况。",
+]
+
+
+@pytest.mark.parametrize("words", FEE_WORDINGS)
+def test_s7_accepts_the_wordings_real_reports_use(words):
+    from nianbao.check import check_fee_sentence
+    from nianbao.report import Report
+
+    report = Report.from_numbers({}, year=2024)
+    report.text = {"overview.intro": "……", "other": words}
+    assert list(check_fee_sentence(report, None)) == []
+
+
+@pytest.mark.parametrize("words", ["本年度无其他需要报告的事项。", "无。", ""])
+def test_s7_still_asks_for_a_fee_statement(words):
+    from nianbao.check import check_fee_sentence
+    from nianbao.report import Report
+
+    report = Report.from_numbers({}, year=2024)
+    report.text = {"overview.intro": "……", "other": words}
+    assert rules_at(check_fee_sentence(report, None)) == [("S7", "text.other")]
+
+
+def test_a_fee_wording_without_the_word_xinxi_chulifei_gets_no_s7():
+    report = import_report(SHAPES / "fee-wording.txt")
+    assert report.text["other"] == "2024年，本机关政府信息公开工作未发生收费事项。"
+    assert check(report) == []
+
+
+def test_a_text_cut_off_in_the_overview_gets_no_finding_about_what_it_lacks():
+    report = import_report(SHAPES / "cut-in-overview.txt")
+    assert report.unread_text == ("overview.intro", "overview.proactive", "overview.on_request", "overview.management",
+                                  "overview.platform", "overview.oversight", "problems.issues", "problems.improvements", "other")
+    assert rules_at(check(report)) == [("C1", "table:t2"), ("C1", "table:t3"), ("C1", "table:t4"), ("S1", "heading:2")]
+
+
+def test_a_text_cut_off_in_table_two_is_still_held_to_its_complete_overview():
+    """Section 一 is whole (heading 二 follows it), so S5/S6 may speak of it; 五 and 六 were never reached."""
+    report = import_report(SHAPES / "cut-in-table-two.txt")
+    assert report.unread_text == ("problems.issues", "problems.improvements", "other")
+    found = check(report)
+    assert rules_at(found) == [
+        ("C1", "t2.punishment.decisions"), ("C1", "table:t3"), ("C1", "table:t4"), ("S1", "heading:3"),
+        ("S5", "text.overview.platform"), ("S6", "text.overview.oversight"),
+    ]
+    assert found[4].message.startswith("“一、总体情况”没有写到政府信息公开平台建设、监督保障")
+
+
+def test_unread_text_survives_the_report_json():
+    from nianbao.report import Report
+
+    report = import_report(SHAPES / "cut-in-table-two.txt")
+    again = Report.from_json(report.to_json())
+    assert again.unread_text == report.unread_text and not again.text_read("other") and again.text_read("overview.intro")

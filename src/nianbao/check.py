@@ -12,6 +12,8 @@ the one order every command shows (check, merge, the Excel button, the portal).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -20,8 +22,15 @@ from .rules import evaluate, finding
 from .schema import CELLS, LEVELS, META_FIELDS, OWN_REPORT_LEVELS, TEXT_SLOTS, may_be_own_report
 from .textcheck import CROSS_YEAR_TEXT_CHECKS, TEXT_CHECKS
 
-FEE_WORD = "信息处理费"
 FEE_NOTICE_WORD = "收费通知"
+# How section 六 of published reports says what was charged under the 信息处理费 rules: any of these is
+# a fee statement for S7 (the wordings seen in real reports, docs/format.md §5.5 S7 and §8).
+FEE_STATEMENTS = tuple(re.compile(p) for p in (
+    r"信息(?:公开)?处理费",  # 未收取信息处理费；收取政府信息公开信息处理费3940元；未收取信息公开处理费
+    r"(?:未|没有|无|不存在)(?:发生|产生)?(?:任何)?(?:收费|收取(?:任何)?费用)",  # 未发生收费情况；无收费；未收取任何费用
+    r"收费(?:情况|事项|通知)",  # 政府信息公开未发生收费事项；发出收费通知2件
+    r"(?:未|没有|无)[^。；;]{0,12}收取[^。；;]{0,12}费",  # 未向申请人收取任何费用
+))
 
 ReportCheck = Callable[[Report, "Report | None"], Iterable[Finding]]
 
@@ -31,11 +40,12 @@ def _has_text(report: Report) -> bool:
 
 
 def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S7: section 六 says what was charged under the 信息处理费 rules (docs/format.md §5.5 S7, §8)."""
-    if not _has_text(report):
+    """S7: section 六 says what was charged under the 信息处理费 rules (docs/format.md §5.5 S7, §8).
+    Not on a text cut off before 六 ends: what is lost may say it."""
+    if not _has_text(report) or not report.text_read("other"):
         return
     other = report.text.get("other", "")
-    if FEE_WORD not in other:
+    if not any(p.search(unicodedata.normalize("NFKC", other)) for p in FEE_STATEMENTS):
         said = "为空" if not other else "没有提到信息处理费"
         yield finding(
             "S7",
@@ -47,7 +57,7 @@ def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]
 def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
     """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (docs/format.md §5.4 P6)."""
     unpaid = report.number("t3.other_unpaid.total")
-    if not _has_text(report) or not unpaid:
+    if not _has_text(report) or not unpaid or not report.text_read("other"):
         return
     if FEE_NOTICE_WORD not in report.text.get("other", ""):
         yield finding(

@@ -164,6 +164,9 @@ class Report:
     addresses: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # found while reading
     acknowledged: dict[str, str] = field(default_factory=dict)  # finding key -> reason
+    # Text slots a published source never gave whole (its text is cut off there or before): what
+    # they do not say is not held against the report (docs/format.md §5.5).
+    unread_text: tuple[str, ...] = ()
 
     @classmethod
     def empty(cls, **meta: Any) -> Report:
@@ -191,6 +194,10 @@ class Report:
             return 0
         return v
 
+    def text_read(self, *keys: str) -> bool:
+        """Whether the source gave these text slots whole, so that a rule may say what they lack."""
+        return not set(keys) & set(self.unread_text)
+
     def address(self, cid: str) -> str:
         return self.addresses.get(cid, "")
 
@@ -212,7 +219,7 @@ class Report:
             "addresses": self.addresses,
             "findings": [f.to_dict() for f in self.findings],
             "acknowledged": self.acknowledged,
-        }
+        } | ({"unread_text": list(self.unread_text)} if self.unread_text else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
@@ -225,6 +232,7 @@ class Report:
             addresses=dict(d.get("addresses", {})),
             findings=[Finding.from_dict(f) for f in d.get("findings", ())],
             acknowledged=dict(d.get("acknowledged", {})),
+            unread_text=tuple(d.get("unread_text", ())),
         )
 
     def to_json(self, indent: int | None = 1) -> str:

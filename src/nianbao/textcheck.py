@@ -38,6 +38,7 @@ from .schema import CELLS, LEVELS, SECTION_HEADINGS, TEXT_SLOTS, TextSlot
 
 SLOTS = {s.key: s for s in TEXT_SLOTS}
 OVERVIEW = tuple(s for s in TEXT_SLOTS if s.section == 0)
+OVERVIEW_KEYS = tuple(s.key for s in OVERVIEW)
 ASPECTS = tuple(s for s in OVERVIEW if s.heading)
 PROBLEMS = tuple(s for s in TEXT_SLOTS if s.section == 4)
 
@@ -310,8 +311,9 @@ def aspect_word(slot: TextSlot) -> str:
 
 
 def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S5: 总体情况 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障 (docs/format.md §5.5)."""
-    if not has_text(report):
+    """S5: 总体情况 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障 (docs/format.md §5.5).
+    Not on a text cut off in or before 一: the missing aspect may be in the part that was lost."""
+    if not has_text(report) or not report.text_read(*OVERVIEW_KEYS):
         return
     overview = _overview(report)
     missing = [s for s in ASPECTS if not report.text.get(s.key) and aspect_word(s) not in overview]
@@ -330,7 +332,7 @@ GOVERNMENT_ITEMS = (("考核", "工作考核"), ("评议", "社会评议"), ("�
 def check_government_items(report: Report, last: Report | None) -> Iterable[Finding]:
     """S6: 各级人民政府 report 工作考核、社会评议和责任追究结果情况, under 监督保障 (条例第五十条, docs/format.md §5.5)."""
     level = LEVELS.get(report.meta.level)
-    if not has_text(report) or level is None or not level.is_government:
+    if not has_text(report) or level is None or not level.is_government or not report.text_read(*OVERVIEW_KEYS):
         return
     overview = _overview(report)
     missing = [name for word, name in GOVERNMENT_ITEMS if word not in overview]
@@ -536,7 +538,7 @@ def _bigrams(s: str) -> set[str]:
 
 def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
     """Y6: 五 should say what became of the problems last year's report listed (docs/format.md §5.3)."""
-    if last is None or not has_text(report):
+    if last is None or not has_text(report) or not report.text_read(*(s.key for s in PROBLEMS)):
         return
     problems = [p for p in problems_of(last) if len(p) >= 4]
     if not problems:

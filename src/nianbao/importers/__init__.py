@@ -19,7 +19,7 @@ from ..errors import NotAReport, UnsupportedSource, source
 from ..locate import LabelIndex, f2019_reasons, old_format_finding
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import finding
-from ..schema import LEVELS, OLD_FORMAT_ID, SECTION_HEADINGS, TABLES, table_cells
+from ..schema import LEVELS, OLD_FORMAT_ID, SECTION_HEADINGS, TABLES, TEXT_SLOTS, table_cells
 from .assemble import fill_table
 from .compact import Compact
 from .document import Document
@@ -95,6 +95,9 @@ def read_document(
             continue
         fill_table(report, reads[table.key], table, cut_off=k >= last_heading, heading_found=headings[k] is not None)
 
+    if last_heading < len(SECTION_HEADINGS) - 1:
+        # Cut off in the last section found (or before any): it and every later one are not whole.
+        report.unread_text = tuple(s.key for s in TEXT_SLOTS if s.section >= last_heading)
     report.findings += _heading_findings(headings, last_heading, report)
     report.findings += _meta_findings(meta, title, name, year, level)
     return report
