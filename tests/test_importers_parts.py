@@ -108,7 +108,10 @@ def test_title_metadata(text, expected):
 @pytest.mark.parametrize(
     "name, level",
     [("巫溪县峰灵镇人民政府", "乡镇/街道"), ("义乌市廿三里街道办事处", "乡镇/街道"), ("兴海县人民政府", "县级政府"),
-     ("上海市杨浦区人民政府", "县级政府"), ("上海市人民政府", "省级政府"), ("淮安市人民政府", ""), ("平武县统计局", "")],
+     ("上海市杨浦区人民政府", "县级政府"), ("上海市人民政府", "省级政府"), ("淮安市人民政府", ""), ("平潭综合实验区", ""),
+     # issue 12: a title that names only the place, and a county's department
+     ("昌图县七家子镇", "乡镇/街道"), ("长安区砲里街道", "乡镇/街道"), ("平寨乡", "乡镇/街道"), ("上海市", "省级政府"),
+     ("兴海县", "县级政府"), ("平武县统计局", "县级部门"), ("示例县市场监督管理局", "县级部门"), ("上海市人民政府参事室", "")],
 )
 def test_level_only_when_the_name_decides_it(name, level):
     assert level_from_name(name) == level

@@ -104,3 +104,49 @@ def test_unread_text_survives_the_report_json():
     report = import_report(SHAPES / "cut-in-table-two.txt")
     again = Report.from_json(report.to_json())
     assert again.unread_text == report.unread_text and not again.text_read("other") and again.text_read("overview.intro")
+
+
+# --- class 10: the unit's level from its name and its text; class 5: titles that name the unit elsewhere --------
+
+
+def test_a_town_known_only_by_its_text_is_checked_as_a_town_and_told_so():
+    report = import_report(SHAPES / "level-from-text.txt")
+    assert (report.meta.name, report.meta.year, report.meta.level) == ("", 2024, "乡镇/街道")
+    found = check(report)
+    assert [(f.rule, f.severity.value, f.cells[0].id) for f in found] == [
+        ("S2", "warning", "meta.title"), ("P1", "warning", "t2.rules.in_force"), ("M1", "info", "meta.level"),
+    ]
+    assert found[1].actual == 2
+    assert found[2].message == ("机关名称看不出机关层级，按正文中的“我镇”推断为“乡镇/街道”，规章、收费金额、考核评议等按此层级校验；"
+                                "如不对，导入时用 --level 指定")
+
+
+@pytest.mark.parametrize("text, level, words", [
+    ("2023年，我镇认真贯彻《条例》。全镇各村公开栏更新及时。", "乡镇/街道", "“我镇”、“全镇”（2处）"),
+    ("本街道严格落实公开制度。", "乡镇/街道", "“本街道”"),
+    ("我县各镇推进公开，我镇配合。", "", ""),  # a county's own words overrule: 我镇 may be quoted
+    ("我局严格执行保密审查。", "", ""),  # a department, level unknown without its name
+    ("城乡融合、乡镇联动。", "", ""),
+])
+def test_level_from_text_only_on_a_towns_own_words(text, level, words):
+    from nianbao.importers.sections import level_from_text
+
+    assert level_from_text(text) == (level, words)
+
+
+def test_a_title_wrapped_over_two_lines_is_one_title():
+    report = import_report(SHAPES / "wrapped-title.txt")
+    assert (report.meta.name, report.meta.year, report.meta.level) == ("示例县青山镇人民政府", 2024, "乡镇/街道")
+    assert check(report) == []
+
+
+@pytest.mark.parametrize("name, unit, level", [
+    ("027", "万源市玉带乡", "乡镇/街道"),  # 编制万源市玉带乡2024年政府信息公开工作年度报告
+    ("029", "平江县三墩乡", "乡镇/街道"),  # 现将平江县三墩乡2024年度政府信息公开工作报告如下
+    ("019", "上海市经济和信息化委员会", ""),  # 由上海市经济和信息化委员会(以下简称我委)编制
+    ("011", "", ""),  # 编制我单位2021年……: the unit does not name itself
+])
+def test_an_opening_sentence_names_the_unit(name, unit, level):
+    report = import_report(FIXTURES / "corpus" / f"{name}.txt")
+    assert (report.meta.name, report.meta.level) == (unit, level)
+    assert ("S2" in [f.rule for f in report.findings]) == (not unit)

@@ -24,7 +24,15 @@ from .assemble import fill_table
 from .compact import Compact
 from .document import Document
 from .load import LOADERS, load_document
-from .sections import find_headings, is_wrapped, level_from_name, section_spans, section_texts, title_meta
+from .sections import (
+    find_headings,
+    is_wrapped,
+    level_from_name,
+    level_from_text,
+    section_spans,
+    section_texts,
+    title_meta,
+)
 from .tables import TableRead, f2019_text_reasons, read_grid, read_text, table_region, tables_area
 
 SUFFIXES = tuple(LOADERS)
@@ -62,6 +70,9 @@ def read_document(
     )
     report = Report(meta=meta)
     report.text = _texts(doc, text, spans)
+    inferred = ""
+    if not meta.level:
+        meta.level, inferred = level_from_text("\n".join(report.text.values()))
 
     reads: dict[str, TableRead | None] = {}
     after = 0
@@ -99,7 +110,7 @@ def read_document(
         # Cut off in the last section found (or before any): it and every later one are not whole.
         report.unread_text = tuple(s.key for s in TEXT_SLOTS if s.section >= last_heading)
     report.findings += _heading_findings(headings, last_heading, report)
-    report.findings += _meta_findings(meta, title, name, year, level)
+    report.findings += _meta_findings(meta, title, name, year, level, inferred)
     return report
 
 
@@ -141,7 +152,7 @@ def _heading_findings(headings, last_heading: int, report: Report) -> list[Findi
     return out
 
 
-def _meta_findings(meta: UnitMeta, title: str, name, year, level) -> list[Finding]:
+def _meta_findings(meta: UnitMeta, title: str, name, year, level, inferred: str) -> list[Finding]:
     out = []
     missing = [what for what, value in (("机关名称", meta.name), ("报告年度", meta.year)) if not value]
     if missing:
@@ -151,7 +162,15 @@ def _meta_findings(meta: UnitMeta, title: str, name, year, level) -> list[Findin
             f"{said}，无法确定{'和'.join(missing)}；导入时可用 --name / --year 指定",
             (CellRef("meta.title", title),),
         ))
-    if not meta.level:
+    if inferred:
+        out.append(finding(
+            "M1",
+            f"机关名称看不出机关层级，按正文中的{inferred}推断为“{meta.level}”，规章、收费金额、考核评议等按此层级校验；"
+            "如不对，导入时用 --level 指定",
+            (CellRef("meta.level", meta.level),),
+            severity=Severity.INFO,
+        ))
+    elif not meta.level:
         out.append(finding(
             "M1",
             f"无法从机关名称判断机关层级；如需按层级校验（规章、收费金额），导入时用 --level 指定（{'、'.join(LEVELS)}）",

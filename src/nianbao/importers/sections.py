@@ -110,20 +110,23 @@ _BODY_YEAR = (
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日"),  # 统计期限自2024年1月1日起
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*度?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|情况)"),
 )
-_PUBLISHES = re.compile(r"(?:公布|发布)")
+# Verbs of an opening sentence that names the report: 现公布…, 编制…, 现将…报告如下, 由…编制.
+_PUBLISHES = re.compile(r"(?:公布|发布|编制|现将)")
+_COMPILED_BY = re.compile(rf"由(?P<name>{_NAME})(?:[（(]以下简称[^）)]{{1,10}}[）)])?编制")
+_NOT_A_NAME = ("我", "本")  # 编制我单位2021年…报告: the unit does not name itself
 TITLE_LINE_MAX = 60  # a title is a short line; body sentences mentioning the report are not titles
+TITLE_WRAP = 30  # a line this short may be the first half of a title wrapped over two lines
 _TITLE_PREFIX = re.compile(r"^.*?(?:标\s*题|名\s*称)\s*[:：]\s*")
 
 
 def title_meta(text: str, headings: list[Heading | None]) -> tuple[str, int | None, str]:
     """(unit name, year, the title line as printed) from the lines before 一、总体情况."""
     head_end = headings[0].start if headings[0] else min(len(text), 3000)
-    lines = [ln.strip() for ln in text[:head_end].split("\n") if ln.strip()]
+    lines = [_TITLE_PREFIX.sub("", ln.strip()) for ln in text[:head_end].split("\n") if ln.strip()]
     for i, line in enumerate(lines):
-        line = _TITLE_PREFIX.sub("", line)
         candidates = [line]
-        if i and re.match(r"^(?:19|20)\d\d\s*年", line) and len(lines[i - 1]) <= 30:
-            candidates.insert(0, lines[i - 1] + line)  # the unit on one line, "2024 年…报告" on the next
+        if i + 1 < len(lines) and len(line) <= TITLE_WRAP:
+            candidates.append(line + lines[i + 1])  # a title wrapped over two lines, anywhere
         for cand in candidates:
             if len(cand) > TITLE_LINE_MAX:
                 continue
@@ -132,34 +135,52 @@ def title_meta(text: str, headings: list[Heading | None]) -> tuple[str, int | No
                 # "现公布北票市长皋乡人民政府2024年度…": the unit follows the verb.
                 name = _PUBLISHES.split(m.group("name"))[-1]
                 return name, int(m.group("year")), cand
-    # An opening sentence that names the report: "现公布北票市长皋乡人民政府2024年度政府信息公开工作年度报告".
+    year = next((int(m.group("year")) for p in _BODY_YEAR if (m := p.search(text[: head_end + 2000]))), None)
+    # An opening sentence that names the report: "现公布北票市长皋乡人民政府2024年度政府信息公开工作年度报告",
+    # "编制万源市玉带乡2024年…报告", "由上海市经济和信息化委员会（以下简称我委）编制".
     for line in lines:
         for m in _PUBLISHES.finditer(line):
             rest = line[m.end() :]
             t = _TITLE_NAME_FIRST.match(rest) or _TITLE_YEAR_FIRST.match(rest)
-            if t:
+            if t and not t.group("name").startswith(_NOT_A_NAME):
                 return t.group("name"), int(t.group("year")), ""
-    for pattern in _BODY_YEAR:
-        m = pattern.search(text[: head_end + 2000])
-        if m:
-            return "", int(m.group("year")), ""
-    return "", None, ""
+        by = _COMPILED_BY.search(line)
+        if by and year and not by.group("name").startswith(_NOT_A_NAME):
+            return by.group("name"), year, ""
+    return "", year, ""
 
 
-# Checked in this order: a 市辖区 ends in 区人民政府, a 直辖市 in 市人民政府.
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# The 机关层级 a name decides (docs/format.md §7.2), checked in this order: a 市辖区 ends in 区人民政府, a
+# 直辖市 in 市人民政府. A name that is only the place (a title "2022年上海市…报告", "熊官屯镇2023年…") counts.
 _LEVEL_SUFFIXES = (
-    ("乡镇/街道", ("镇人民政府", "乡人民政府", "街道办事处", "镇政府", "乡政府", "苏木人民政府")),
-    ("省级政府", ("省人民政府", "自治区人民政府", "北京市人民政府", "天津市人民政府", "上海市人民政府", "重庆市人民政府")),
-    ("县级政府", ("县人民政府", "旗人民政府", "区人民政府", "县政府", "区政府")),
+    ("乡镇/街道", ("镇人民政府", "乡人民政府", "街道办事处", "镇政府", "乡政府", "苏木人民政府", "镇", "乡", "街道", "苏木")),
+    ("省级政府", ("省人民政府", "自治区人民政府", *(m + "人民政府" for m in _MUNICIPALITIES), *_MUNICIPALITIES)),
+    ("县级政府", ("县人民政府", "旗人民政府", "区人民政府", "县政府", "区政府", "县", "旗")),
 )
+# A county's department: the name opens with the county (示例县市场监督管理局, 平武县统计局).
+_COUNTY_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:县|旗)(?!人民政府$).*(?:局|委员会|办公室|中心)$")
+# How a report's own text names its unit (docs/format.md §7.2): 我镇 says a town. Words a county or city
+# department also uses of the place it serves (我县, 全市) decide nothing, and they overrule the town words.
+_SELF_TOWN = re.compile(r"(?:我|本|全)(?:镇|乡|街道)(?![压守镇村土亲音])")
+_SELF_OTHER = re.compile(r"(?:我|本)(?:县|市|区|局|委|办|厅)(?![场民域级别])")
 
 
 def level_from_name(name: str) -> str:
-    """The 机关层级 when the name alone decides it (a town, a county, a province); else ""."""
+    """The 机关层级 when the name alone decides it (a town, a county, a province, a county's department); else ""."""
     for level, suffixes in _LEVEL_SUFFIXES:
         if name.endswith(suffixes) and level in LEVELS:
             return level
-    return ""
+    return "县级部门" if _COUNTY_DEPARTMENT.match(name) else ""
+
+
+def level_from_text(text: str) -> tuple[str, str]:
+    """(机关层级, the words it rests on) when the report calls itself a town (我镇, 本街道) and nothing else; else ("", "")."""
+    town = _SELF_TOWN.findall(text)
+    if not town or _SELF_OTHER.search(text):
+        return "", ""
+    words = list(dict.fromkeys(town))
+    return "乡镇/街道", "、".join(f"“{w}”" for w in words[:3]) + (f"（{len(town)}处）" if len(town) > 1 else "")
 
 
 # --- text sections ---------------------------------------------------------------
