@@ -150,3 +150,67 @@ def test_an_opening_sentence_names_the_unit(name, unit, level):
     report = import_report(FIXTURES / "corpus" / f"{name}.txt")
     assert (report.meta.name, report.meta.level) == (unit, level)
     assert ("S2" in [f.rule for f in report.findings]) == (not unit)
+
+
+# --- class 4: no plausibility rule takes an unread (or blank) cell for 0 ------------------------------------
+
+
+def test_unread_application_rows_are_not_zero_applications():
+    """The shape of issue 12: P9 said 本年只有0件申请 while rows 一/二 were unread and the text says 749."""
+    report = import_report(SHAPES / "unread-rows.txt")
+    assert report.values["t3.new.total"] is None and report.values["t3.carried_over.total"] is None
+    assert [(f.rule, f.cells[0].id) for f in check(report)] == [
+        ("D2", "t3.new.natural_person"), ("D2", "t3.carried_over.natural_person"),
+    ]
+
+
+def test_the_same_report_read_whole_gets_p9_only_when_it_really_has_few_applications():
+    from nianbao.textcheck import check_fee_amount
+
+    report = import_report(SHAPES / "unread-rows.txt")
+    report.values.update({"t3.new.total": 1, "t3.carried_over.total": 0})
+    (p9,) = [f for f in check_fee_amount(report, None) if f.rule == "P9"]
+    assert p9.message.startswith("本年只有1件申请，却收取了信息处理费200元") and p9.actual == 200
+
+
+@pytest.mark.parametrize("state_of_total, expected", [("number", ["P5"]), ("blank", []), ("unread", [])])
+def test_p5_never_claims_applications_it_did_not_see(state_of_total, expected):
+    from nianbao.report import Report, State
+    from nianbao.rules import evaluate
+
+    report = Report.from_numbers({"t4.review.upheld": 1, "t4.review.total": 1})
+    if state_of_total != "number":
+        report.values["t3.new.total"] = None
+        report.states["t3.new.total"] = State.BLANK if state_of_total == "blank" else State.TEXT
+    assert [f.rule for f in evaluate(report) if f.rule.startswith("P")] == expected
+
+
+def test_text_rules_read_numbers_the_same_way():
+    """P4, P8 and P6 compare only with cells the report printed: a blank 总计 is not 0."""
+    from nianbao.report import Report, State
+
+    report = Report.from_numbers({"t3.new.total": 0, "t3.other_unpaid.total": 0, "t2.fees.amount": 0}, year=2024)
+    for cid in ("t3.new.total", "t3.other_unpaid.total", "t2.fees.amount"):
+        report.states[cid], report.values[cid] = State.BLANK, None
+    report.text = {"overview.on_request": "全年新收政府信息公开申请12件。", "other": "本年度收取信息处理费300元。"}
+    assert [f.rule for f in check(report) if f.rule.startswith("P")] == []
+    report.states.pop("t3.new.total")
+    report.values["t3.new.total"] = 10
+    assert [(f.rule, f.expected, f.actual) for f in check(report) if f.rule == "P4"] == [("P4", 10, 12)]
+
+
+def test_both_evaluators_skip_plausibility_on_a_blank():
+    import pandas as pd
+
+    from nianbao.report import Report, State
+    from nianbao.rules import evaluate, evaluate_frame
+    from nianbao.schema import CELL_IDS
+
+    report = Report.from_numbers({"t2.normative.issued": 3, "t4.review.upheld": 1, "t4.review.total": 1})
+    report.values["t2.normative.in_force"] = report.values["t3.new.total"] = None
+    report.states["t2.normative.in_force"] = report.states["t3.new.total"] = State.BLANK
+    frame = pd.DataFrame([{c: float(report.number(c)) for c in CELL_IDS} | {"meta.level": ""}])
+    blanks = pd.DataFrame([{c: report.state(c) is State.BLANK for c in CELL_IDS}])
+    assert [f.rule for f in evaluate(report)] == [f.rule for _, f in evaluate_frame(frame, blanks=blanks)] == []
+    # Without the mask the frame takes blanks for 0, as the sums within a table do.
+    assert sorted(f.rule for _, f in evaluate_frame(frame)) == ["P2", "P5"]

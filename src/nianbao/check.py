@@ -56,7 +56,7 @@ def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]
 
 def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
     """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (docs/format.md §5.4 P6)."""
-    unpaid = report.number("t3.other_unpaid.total")
+    unpaid = report.known("t3.other_unpaid.total")
     if not _has_text(report) or not unpaid or not report.text_read("other"):
         return
     if FEE_NOTICE_WORD not in report.text.get("other", ""):

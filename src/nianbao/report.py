@@ -194,6 +194,23 @@ class Report:
             return 0
         return v
 
+    def known(self, cid: str) -> Number | None:
+        """The number a plausibility or text rule may rely on: a number printed, 0 for "/" (不适用); None for a
+        blank (空白不等于0), words, an unsaved formula, a cell never read (docs/format.md §4.2, §5.4)."""
+        if self.state(cid) is State.NOT_APPLICABLE:
+            return 0
+        return self.values.get(cid)
+
+    def known_sum(self, cids: Iterable[str]) -> Number | None:
+        """The sum of cells when every one of them is known, else None: an unknown part is never taken as 0."""
+        total: Number = 0
+        for cid in cids:
+            v = self.known(cid)
+            if v is None:
+                return None
+            total += v
+        return total
+
     def text_read(self, *keys: str) -> bool:
         """Whether the source gave these text slots whole, so that a rule may say what they lack."""
         return not set(keys) & set(self.unread_text)

@@ -20,7 +20,7 @@ own reading rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .report import CellRef, Finding, Number, Report, Severity, format_number
@@ -133,6 +133,9 @@ class Check:
     axis: str = ""  # where the template's live check goes: "row" | "column" | "" (none)
     split: int = 0  # for equations: terms[:split] is the left side, terms[split:] the right
     focus: str | None = None  # the cell a finding points at; default: the first term's
+    # A plausibility rule runs only on numbers the report printed: it must not claim a 0 it never saw, so a
+    # blank is unknown here (the sums within a table take a blank for 0: N3 has already told the unit).
+    known_only: bool = False
 
     @property
     def needs_last(self) -> bool:
@@ -325,7 +328,7 @@ CHECKS: tuple[Check, ...] = (
     *(e.check() for e in _t3_equations()),
     *(e.check() for e in _t4_equations()),
     *(e.check() for e in _cross_year_equations()),
-    *_plausibility_checks(),
+    *(replace(c, known_only=True) for c in _plausibility_checks()),
 )
 
 
@@ -344,14 +347,14 @@ def meta_fact(level: str, fact: str) -> float | None:
     raise KeyError(fact)
 
 
-def _report_getter(report: Report, last: Report | None) -> Getter:
+def _report_getter(report: Report, last: Report | None, known_only: bool = False) -> Getter:
     def g(cell: str, from_last: bool) -> Any:
         r = last if from_last else report
         if r is None:
             return None
         if cell.startswith("meta."):
             return meta_fact(r.meta.level, cell[5:])
-        return r.number(cell)
+        return r.known(cell) if known_only else r.number(cell)
 
     return g
 
@@ -368,11 +371,12 @@ def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check]
     A check is skipped when a value it needs is unknown (text, an unsaved
     formula, a missing table): that cell already has its own finding.
     """
-    g = _report_getter(report, last)
+    getters = {flag: _report_getter(report, last, flag) for flag in (False, True)}
     findings = []
     for check in checks:
         if check.needs_last and last is None:
             continue
+        g = getters[check.known_only]
         if any(g(t.cell, t.last) is None for t in check.terms):
             continue
         if check.fails(g):
@@ -385,12 +389,15 @@ def evaluate_frame(
     last: Any = None,
     address: Callable[[Any, str], str] = lambda unit, cell: "",
     checks: Iterable[Check] = CHECKS,
+    blanks: Any = None,
 ) -> list[tuple[Any, Finding]]:
     """Run the same checks over many units at once.
 
     ``frame`` is a pandas DataFrame, one row per unit, a float column per cell
     id (NaN = unknown; blanks already 0) and a ``meta.level`` column; ``last``
-    is last year's frame on the same index, or None. Returns (index, Finding)
+    is last year's frame on the same index, or None; ``blanks`` a boolean frame on
+    the same index, True where a unit left the cell blank (a plausibility check
+    takes those as unknown, as ``evaluate`` does). Returns (index, Finding)
     pairs in check order, exactly what ``evaluate`` gives unit by unit.
     """
     import numpy as np
@@ -411,21 +418,28 @@ def evaluate_frame(
                 cache[key] = src[cell].to_numpy(dtype=float, na_value=np.nan)
         return cache[key]
 
+    def known_column(cell: str, from_last: bool) -> Any:
+        values = column(cell, from_last)
+        if from_last or blanks is None or cell not in blanks:
+            return values
+        return np.where(blanks[cell].to_numpy(dtype=bool), np.nan, values)
+
     index = list(frame.index)
     out: list[tuple[Any, Finding]] = []
     for check in checks:
         if check.needs_last and last is None:
             continue
+        get = known_column if check.known_only else column
         known = np.ones(len(index), dtype=bool)
         for t in check.terms:
-            known &= ~np.isnan(column(t.cell, t.last))
+            known &= ~np.isnan(get(t.cell, t.last))
         with np.errstate(invalid="ignore"):
-            broken = np.asarray(check.fails(column), dtype=bool) & known
+            broken = np.asarray(check.fails(get), dtype=bool) & known
         for i in np.flatnonzero(broken).tolist():
             unit = index[i]
 
-            def g(cell: str, from_last: bool, i: int = i) -> Any:
-                v = column(cell, from_last)[i]
+            def g(cell: str, from_last: bool, i: int = i, get: Callable[[str, bool], Any] = get) -> Any:
+                v = get(cell, from_last)[i]
                 return int(v) if float(v).is_integer() else float(v)
 
             def ref(c: str, unit: Any = unit) -> CellRef:

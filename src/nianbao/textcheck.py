@@ -240,11 +240,9 @@ def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
         for statement, value, words in stated_numbers(body):
             if statement.key in seen:
                 continue
-            sums = [statement.cells, *statement.also]
-            numbers = [[report.number(c) for c in cells] for cells in sums]
-            if any(v is None for ns in numbers for v in ns):
-                continue  # an unreadable cell has its own finding
-            table = [sum(v or 0 for v in ns) for ns in numbers]
+            table = [report.known_sum(cells) for cells in (statement.cells, *statement.also)]
+            if None in table:
+                continue  # a blank or unread cell says nothing to compare with; it has its own finding
             if value in table:
                 continue
             seen.add(statement.key)
@@ -283,14 +281,14 @@ def check_fee_amount(report: Report, last: Report | None) -> Iterable[Finding]:
             "P7", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，不是{FEE_STEP}元的整数倍；"
             "按件、按量计收的每一档都是10元的倍数，请核对金额", where, expected=None, actual=amount,
         )
-    if report.number("t2.fees.amount") == 0:
+    if report.known("t2.fees.amount") == 0:
         yield finding(
             "P8", f"“六、其他需要报告的事项”写收取信息处理费{shown}元，而表二「行政事业性收费」为0；"
             "信息处理费属于行政事业性收费，格式未规定是否计入表二（八），请确认口径一致",
             where + (report.ref("t2.fees.amount"),), actual=amount,
         )
-    applications = sum(report.number(c) or 0 for c in ("t3.new.total", "t3.carried_over.total"))
-    if applications <= 2:
+    applications = report.known_sum(("t3.new.total", "t3.carried_over.total"))
+    if applications is not None and applications <= 2:
         yield finding(
             "P9", f"本年只有{format_number(applications)}件申请，却收取了信息处理费{shown}元；"
             "信息处理费只对明显超过合理范围的申请数量或频次收取，请核实",

@@ -385,6 +385,20 @@ def _match_label(u: Unit) -> str:
     return "精确" if u.match.exact else "近似"
 
 
+def _blanks(units: list[Unit], frame):
+    """True where a unit left the cell blank (Record.shown keeps None for those): plausibility rules take them as unknown."""
+    import numpy as np
+    import pandas as pd
+
+    column = {cid: k for k, cid in enumerate(CELL_IDS)}
+    mask = np.zeros((len(units), len(CELL_IDS)), dtype=bool)
+    for i, u in enumerate(units):
+        for cid, shown in u.record.shown.items():
+            if shown is None and cid in column:
+                mask[i, column[cid]] = True
+    return pd.DataFrame(mask, index=frame.index, columns=list(CELL_IDS))
+
+
 def _run_rules(units: list[Unit], frame, last: LastYear | None) -> None:
     readable = [u for u in units if u.readable]
     by_key = {u.key: u for u in readable}
@@ -392,7 +406,8 @@ def _run_rules(units: list[Unit], frame, last: LastYear | None) -> None:
     if readable:
         sub = frame.loc[[u.key for u in readable]]
         aligned = last.frame.reindex(sub.index) if last is not None else None
-        for key, finding in evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid)):
+        found = evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid), blanks=_blanks(readable, sub))
+        for key, finding in found:
             numeric[key].append(finding)
     for u in readable:
         last_report = last.reports.get(u.key) if last is not None and u.record.text else None
