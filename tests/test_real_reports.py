@@ -214,3 +214,45 @@ def test_both_evaluators_skip_plausibility_on_a_blank():
     assert [f.rule for f in evaluate(report)] == [f.rule for _, f in evaluate_frame(frame, blanks=blanks)] == []
     # Without the mask the frame takes blanks for 0, as the sums within a table do.
     assert sorted(f.rule for _, f in evaluate_frame(frame)) == ["P2", "P5"]
+
+
+# --- class 1: a number the text states for several rows is their sum ---------------------------------------
+
+
+def test_sums_parts_and_percentages_that_agree_with_the_tables_give_no_p4():
+    report = import_report(SHAPES / "stated-sums.txt")
+    assert "予以公开及部分公开9件" in report.text["overview.on_request"]
+    assert check(report) == []
+
+
+@pytest.mark.parametrize("right, wrong, cell, table, stated, quoted", [
+    ("予以公开及部分公开9件", "予以公开及部分公开10件", "t3.disclosed.total", 9, 10, "予以公开及部分公开10件"),
+    ("不予公开、无法提供、不予处理共计3件", "不予公开、无法提供、不予处理共计4件", "t3.refused_secret.total", 3, 4,
+     "不予公开、无法提供、不予处理共计4件"),
+    ("全年新收政府信息公开申请 12 件", "全年新收政府信息公开申请 14 件", "t3.new.total", 12, 14, "新收政府信息公开申请14件"),
+])
+def test_a_wrong_sum_is_still_caught_against_the_sum_of_its_rows(right, wrong, cell, table, stated, quoted):
+    from nianbao.textcheck import check_numbers
+
+    report = import_report(SHAPES / "stated-sums.txt")
+    report.text["overview.on_request"] = report.text["overview.on_request"].replace(right, wrong)
+    (p4,) = check_numbers(report, None)
+    assert (p4.cells[1].id, p4.expected, p4.actual) == (cell, table, stated)
+    assert f"写“{quoted}”" in p4.message
+
+
+def test_joined_results_name_every_row_in_the_message():
+    from nianbao.textcheck import check_numbers
+
+    report = import_report(SHAPES / "stated-sums.txt")
+    report.text["overview.on_request"] = "办结12件，其中：予以公开及部分公开10件。"
+    (p4,) = check_numbers(report, None)
+    assert p4.message == ("文字「（二）依申请公开」写“予以公开及部分公开10件”，与表三「予以公开」「部分公开」各项「总计」之和（9）不一致；"
+                          "请核对文字或表格")
+
+
+def test_a_part_after_qizhong_is_not_the_whole():
+    from nianbao.textcheck import stated_numbers
+
+    said = [(s.key, v) for s, v, _ in stated_numbers("全年新收政府信息公开申请100件，其中通过网络平台新收申请60件。新收申请40件。")]
+    assert said == [("t3.new.total", 100), ("t3.new.total", 40)]  # the next sentence is a statement again

@@ -205,20 +205,59 @@ def _sentence_before(body: str, pos: int) -> str:
     return body[starts[-1] if starts else 0 : pos]
 
 
+# "予以公开及部分公开42件", "不予公开、无法提供、不予处理共计37件": one number for the sum of the results named.
+_JOINER = r"(?:以及|及|和|与|、|或)"
+# PDF text puts spaces around numbers ("受理政府信息公开申请 3119 件"); the words have none.
+_DIGIT_SPACE = re.compile(r"(?<=\S)[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\S)")
+_PARTS = "其中"  # what follows in the sentence lists parts of a number already stated
+
+
+@lru_cache(maxsize=1)
+def _joined() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, ...]]]:
+    from .narrative import T3_RESULTS
+
+    labels = "|".join(label for label, _ in T3_RESULTS)
+    pattern = re.compile(rf"(?P<cats>(?:{labels})(?:{_JOINER}(?:{labels}))+)(?:的)?(?:申请)?{SUM}{NUM}件")
+    return pattern, re.compile(labels), dict(T3_RESULTS)
+
+
+def _joined_statements(body: str) -> Iterator[tuple[Statement, int, str, int, int]]:
+    pattern, label, keys = _joined()
+    for m in pattern.finditer(body):
+        named = list(dict.fromkeys(label.findall(m.group("cats"))))
+        value = parse_count(m.group("n"))
+        if value is None or len(named) < 2 or _OTHER_YEAR.search(_clause_before(body, m.start())):
+            continue
+        cells = tuple(f"t3.{k}.total" for name in named for k in keys[name])
+        where = "表三" + "".join(f"「{name}」" for name in named) + "各项「总计」之和"
+        yield Statement("t3.results:" + "+".join(named), cells, (), where=where), value, m.group(0), m.start(), m.end()
+
+
 def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
-    """(statement, number or None for "none", the words) for every number statement in a text."""
-    body = flat(body)
+    """(statement, number or None for "none", the words) for every number statement in a text.
+
+    A number stated for several results at once ("予以公开及部分公开42件") is their sum, never one of them;
+    after "其中" a sentence lists parts, so a statement already made in it is not made again by a part.
+    """
+    body = _DIGIT_SPACE.sub("", flat(body))
+    found: list[tuple[Statement, int | None, str, int]] = []
+    taken: list[tuple[int, int]] = []
+    for statement, value, words, start, end in _joined_statements(body):
+        found.append((statement, value, words, start))
+        taken.append((start, end))
     for statement, patterns, zeros in _compiled():
         for pattern in patterns:
             for m in pattern.finditer(body):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue  # part of a joined sum
                 if _OTHER_YEAR.search(_clause_before(body, m.start())):
                     continue
                 value = parse_count(m.group("n"))
                 if value is not None:
-                    yield statement, value, m.group(0)
+                    found.append((statement, value, m.group(0), m.start()))
         for pattern in zeros:
             for m in pattern.finditer(body):
-                yield statement, 0, m.group(0)
+                found.append((statement, 0, m.group(0), m.start()))
     by_key = {s.key: s for s in STATEMENTS}
     for m in _BARE_VERB.finditer(body):
         subjects = _SUBJECT.findall(_sentence_before(body, m.start()))
@@ -227,7 +266,15 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
         row = "rules" if subjects[-1] == "规章" else "normative"
         value = parse_count(m.group("n"))
         if value is not None:
-            yield by_key[f"t2.{row}.{_VERB_COLUMN[m.group('verb')]}"], value, m.group(0)
+            found.append((by_key[f"t2.{row}.{_VERB_COLUMN[m.group('verb')]}"], value, m.group(0), m.start()))
+    for statement, value, words, start in found:
+        sentence_start = start - len(_sentence_before(body, start))
+        parts_from = body.find(_PARTS, sentence_start, start)
+        if parts_from >= 0 and any(
+            s.key == statement.key and sentence_start <= at < parts_from for s, _, _, at in found
+        ):
+            continue  # "新收申请100件，其中网上新收申请60件": 60 is a part of the 100
+        yield statement, value, words
 
 
 def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
