@@ -242,8 +242,8 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
     body = _DIGIT_SPACE.sub("", flat(body))
     found: list[tuple[Statement, int | None, str, int]] = []
     taken: list[tuple[int, int]] = []
-    for statement, value, words, start, end in _joined_statements(body):
-        found.append((statement, value, words, start))
+    for joined, total, words, start, end in _joined_statements(body):
+        found.append((joined, total, words, start))
         taken.append((start, end))
     for statement, patterns, zeros in _compiled():
         for pattern in patterns:
@@ -252,9 +252,9 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
                     continue  # part of a joined sum
                 if _OTHER_YEAR.search(_clause_before(body, m.start())):
                     continue
-                value = parse_count(m.group("n"))
-                if value is not None:
-                    found.append((statement, value, m.group(0), m.start()))
+                n = parse_count(m.group("n"))
+                if n is not None:
+                    found.append((statement, n, m.group(0), m.start()))
         for pattern in zeros:
             for m in pattern.finditer(body):
                 found.append((statement, 0, m.group(0), m.start()))
@@ -264,9 +264,9 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
         if not subjects or _OTHER_YEAR.search(_clause_before(body, m.start())):
             continue
         row = "rules" if subjects[-1] == "规章" else "normative"
-        value = parse_count(m.group("n"))
-        if value is not None:
-            found.append((by_key[f"t2.{row}.{_VERB_COLUMN[m.group('verb')]}"], value, m.group(0), m.start()))
+        n = parse_count(m.group("n"))
+        if n is not None:
+            found.append((by_key[f"t2.{row}.{_VERB_COLUMN[m.group('verb')]}"], n, m.group(0), m.start()))
     for statement, value, words, start in found:
         sentence_start = start - len(_sentence_before(body, start))
         parts_from = body.find(_PARTS, sentence_start, start)
