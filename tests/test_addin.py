@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
-from nianbao import excel
+from nianbao import __version__, excel
 from nianbao.cli import main
-from nianbao.xlam import CUSTOM_UI_PART, MODULE, AddinError, build_addin, template_path
+from nianbao.xlam import CUSTOM_UI_PART, MODULE, VERSION_MARK, AddinError, build_addin, template_path
 
 ADDIN = Path(__file__).parent.parent / "addin"
 XLAM = ADDIN / "nianbao.xlam"
@@ -81,8 +81,19 @@ def test_every_tag_has_a_python_button_and_every_button_a_tag():
     assert {b.get("tag") for b in buttons(custom_ui())} == set(excel.BUTTONS)
 
 
-def test_module_source_read_back_equals_the_bas_file():
-    assert macros(XLAM)[MODULE] == crlf((ADDIN / f"{MODULE}.bas").read_bytes())
+def test_module_source_read_back_equals_the_bas_file_with_the_version_written_in():
+    bas = crlf((ADDIN / f"{MODULE}.bas").read_bytes())
+    assert macros(XLAM)[MODULE] == bas.replace(VERSION_MARK, __version__.encode())
+
+
+def test_every_button_passes_the_version_the_addin_was_built_for():
+    source = macros(XLAM)[MODULE].decode("ascii")
+    assert re.findall(r"x\.dispatch\('\" & control\.Tag & \"', '([^']*)'\)", source) == [__version__]
+
+
+def test_a_build_for_another_version_differs_only_in_that_version(tmp_path):
+    other = build_addin(ADDIN, tmp_path / "other.xlam", version="0.2.0")
+    assert macros(other)[MODULE] == macros(XLAM)[MODULE].replace(f"'{__version__}'".encode(), b"'0.2.0'")
 
 
 def test_other_modules_are_the_templates_own():
@@ -114,7 +125,7 @@ def test_libreoffice_opens_the_addin_and_lists_its_modules(convert):
         "Dictionary", MODULE, "Sheet2", "ThisWorkbook", "xlwings",
     ]
     assert "Sub OnButton(control As IRibbonControl)" in ribbon
-    assert "x.dispatch(&apos;&quot; &amp; control.Tag &amp; &quot;&apos;)" in ribbon
+    assert f"x.dispatch(&apos;&quot; &amp; control.Tag &amp; &quot;&apos;, &apos;{__version__}&apos;)" in ribbon
 
 
 # --- the build refuses what would not work ---------------------------------------------------
@@ -133,6 +144,15 @@ def sources(tmp_path: Path, bas: bytes | None = None, ui: str | None = None) -> 
 def test_build_refuses_non_ascii_vba(tmp_path):
     bas = (ADDIN / f"{MODULE}.bas").read_bytes().replace(b"Every button", "每个按钮".encode())
     with pytest.raises(AddinError, match="必须只含ASCII字符"):
+        build_addin(sources(tmp_path, bas=bas), tmp_path / "x.xlam")
+
+
+@pytest.mark.parametrize("bas", [
+    b'Attribute VB_Name = "RibbonMyAddin"\r\nSub OnButton(control As IRibbonControl)\r\n    RunPython "x"\r\nEnd Sub\r\n',
+    (ADDIN / f"{MODULE}.bas").read_bytes().replace(b"' Every", b"' NIANBAO_VERSION: every"),
+])
+def test_build_refuses_a_module_without_exactly_one_version_mark(tmp_path, bas):
+    with pytest.raises(AddinError, match="应有且只有一处 NIANBAO_VERSION"):
         build_addin(sources(tmp_path, bas=bas), tmp_path / "x.xlam")
 
 

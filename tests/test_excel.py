@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from remote_excel import fill, open_book, payload, replay  # sets the noncommercial key before xlwings loads
 from unitbooks import one_application, unit_book
 
-from nianbao import excel
+from nianbao import __version__, excel
 from nianbao.check import check
 from nianbao.cli import main
 from nianbao.narrative import mark
@@ -45,10 +45,11 @@ MISTAKE_CELLS = [
 
 def press(path: Path, out: Path, tag: str = "check", name: str | None = None) -> dict:
     """Press a button on the workbook at ``path`` (one App per press) and replay what it did into ``out``.
-    The book is the mock caller, as Book.caller() is the calling book under RunPython."""
+    The book is the mock caller, as Book.caller() is the calling book under RunPython; the call is
+    the add-in's, which passes the version it was built for (test_addin: this nianbao's)."""
     book = open_book(payload(path, name))
     book.set_mock_caller()
-    excel.dispatch(tag)
+    excel.dispatch(tag, __version__)
     result = replay(book.json()["actions"], path, out)
     result["actions"] = [a["func"] for a in book.json()["actions"]]
     return result
@@ -569,12 +570,33 @@ def test_caller_add_in_works_on_the_active_book(examples_dir, tmp_path):
     assert [a["func"] for a in book.json()["actions"]][-1] == "alert"
 
 
-def test_unknown_button_says_to_update(examples_dir):
+def test_unknown_button_says_to_install_the_matching_addin(examples_dir):
     book = open_book(payload(examples_dir / FENGLING))
     message = excel.run("publish", book)
-    assert message == "这个按钮（publish）需要更新版本的nianbao：请在命令提示符中运行 pip install -U nianbao，然后重新启动Excel"
+    assert message == (
+        f"nianbao {__version__}没有这个按钮（publish）：加载项与nianbao不配套。请关闭Excel，在命令提示符中运行 "
+        "nianbao addin install（或再次运行安装包中的“安装.bat”），然后重新打开Excel。"
+    )
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     assert book.json()["actions"][0]["args"][3] == "critical"
+
+
+@pytest.mark.parametrize("addin_version, built_for", [
+    ("0.0.9", "nianbao 0.0.9"),  # an add-in left from an older nianbao
+    ("9.0.0", "nianbao 9.0.0"),  # an add-in newer than the package
+    (None, "早于0.1.0、未标明版本的nianbao"),  # the add-in from before the handshake: dispatch('check')
+])
+def test_an_addin_built_for_another_version_names_both_and_the_fix(examples_dir, addin_version, built_for):
+    book = open_book(payload(examples_dir / MISTAKES))
+    book.set_mock_caller()
+    excel.dispatch("check", *([addin_version] if addin_version else []))
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]  # nothing marked, no 校验结果 sheet
+    assert actions[0]["args"][0] == (
+        f"加载项与nianbao的版本不一致：Excel加载的nianbao.xlam是为{built_for}生成的，本电脑安装的是nianbao {__version__}。\n\n"
+        "请关闭Excel，在命令提示符中运行 nianbao addin install（或再次运行安装包中的“安装.bat”），然后重新打开Excel。"
+    )
+    assert actions[0]["args"][3] == "critical"
 
 
 def test_a_workbook_without_the_tables_is_left_alone(tmp_path):
@@ -614,7 +636,7 @@ def test_no_open_workbook(examples_dir):
 def test_dispatch_uses_the_mock_caller(examples_dir, tmp_path):
     book = open_book(payload(examples_dir / MISTAKES))
     book.set_mock_caller()
-    excel.dispatch("check")
+    excel.dispatch("check", __version__)
     assert book.json()["actions"][-1]["args"][0].startswith("3个错误")
 
 

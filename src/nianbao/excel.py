@@ -1,11 +1,14 @@
 """The Excel ribbon's buttons: read the open workbook, call the library, write back, say how it went.
 
-    RunPython "import nianbao.excel as x; x.dispatch('" & control.Tag & "')"   ' addin/RibbonMyAddin.bas
+    RunPython "import nianbao.excel as x; x.dispatch('" & control.Tag & "', '0.1.0')"   ' addin/RibbonMyAddin.bas
 
-Every ribbon button calls that one VBA callback with its ``tag`` (addin/customUI.xml);
-``dispatch`` runs the Python function registered under the tag (``@button("check")``)
-on the active workbook and ends with an alert. Adding a button is one XML line and
-one function here. Any exception becomes a Chinese alert that says what to do.
+Every ribbon button calls that one VBA callback with its ``tag`` (addin/customUI.xml)
+and the nianbao version the add-in was built for (``nianbao addin build`` writes it);
+``dispatch`` refuses an add-in built for another version, then runs the Python function
+registered under the tag (``@button("check")``) on the active workbook and ends with an
+alert. Adding a button is one XML line and one function here. Any exception becomes a
+Chinese alert that says what to do. The call's shape ``dispatch(tag, version)`` stays as
+it is, so any later nianbao can tell an add-in of any other version what to do.
 
 Only the part of the xlwings API that works the same on desktop Excel (RunPython),
 xlwings Server and xlwings' remote engine is used: bulk ``.value`` reads and writes,
@@ -28,6 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import __version__
 from .cells import plain_text
 from .errors import NianbaoError, SourceError
 from .locate import Grid
@@ -74,6 +78,23 @@ def button(tag: str) -> Callable[[ButtonFunction], ButtonFunction]:
 
 class UnknownButton(NianbaoError):
     """The ribbon has a button this version of nianbao does not know."""
+
+
+class StaleAddin(NianbaoError):
+    """The add-in was built for another version of nianbao than the one installed."""
+
+    def __init__(self, addin_version: str | None):
+        from . import __version__
+
+        built_for = f"nianbao {addin_version}" if addin_version else "早于0.1.0、未标明版本的nianbao"
+        super().__init__(
+            f"加载项与nianbao的版本不一致：Excel加载的nianbao.xlam是为{built_for}生成的，本电脑安装的是nianbao {__version__}。\n\n"
+            f"{REINSTALL}"
+        )
+
+
+# What fixes a mismatched add-in: the installed package installs the add-in built with it.
+REINSTALL = "请关闭Excel，在命令提示符中运行 nianbao addin install（或再次运行安装包中的“安装.bat”），然后重新打开Excel。"
 
 
 class NoWorkbook(NianbaoError):
@@ -460,21 +481,27 @@ def merge_message(result: MergeResult, plan: MergePlan) -> str:
 # --- dispatch ------------------------------------------------------------------------------
 
 
-def dispatch(tag: str) -> None:
-    """Run the button registered under ``tag`` on the active workbook; called by the add-in's VBA."""
+def dispatch(tag: str, addin_version: str | None = None) -> None:
+    """Run the button registered under ``tag`` on the active workbook; called by the add-in's VBA with
+    the version it was built for (an add-in older than the handshake passes none)."""
     import xlwings as xw
 
-    run(tag, xw.Book.caller())
+    run(tag, xw.Book.caller(), addin_version)
 
 
-def run(tag: str, caller: Book) -> str:
-    """Run button ``tag`` for ``caller`` (the add-in, or a workbook), alert the outcome and return its text."""
+def run(tag: str, caller: Book, addin_version: str | None = __version__) -> str:
+    """Run button ``tag`` for ``caller`` (the add-in, or a workbook), alert the outcome and return its text.
+    An add-in built for another nianbao version than this one gets the alert that says how to match them."""
     app = caller.app
     mode = "info"
     try:
+        if addin_version != __version__:
+            raise StaleAddin(addin_version)
         function = BUTTONS.get(tag)
         if function is None:
-            raise UnknownButton(f"这个按钮（{tag}）需要更新版本的nianbao：请在命令提示符中运行 pip install -U nianbao，然后重新启动Excel")
+            raise UnknownButton(
+                f"nianbao {__version__}没有这个按钮（{tag}）：加载项与nianbao不配套。{REINSTALL}"
+            )
         message = function(active_book(caller))
     except Exception as e:  # a button must never end in a traceback dialog
         message, mode = explain(e), "critical"

@@ -9,7 +9,9 @@ stream marks the project for recompilation from source. The build replaces two
 things and copies the rest byte for byte:
 
 * the ribbon XML, ``customUI/customUI.xml`` in the zip, by addin/customUI.xml;
-* the ribbon module's source, by addin/RibbonMyAddin.bas: MS-OVBA compressed
+* the ribbon module's source, by addin/RibbonMyAddin.bas with its one
+  ``NIANBAO_VERSION`` replaced by nianbao.__version__ (each button passes it to
+  nianbao.excel.dispatch, which refuses an add-in built for another version): MS-OVBA compressed
   (ovba.py) into the module's OLE stream named in the ``dir`` stream, after the
   stream's (ignored) performance cache. olefile rewrites a stream only at its
   old length, so the source is encoded to exactly the length it replaces.
@@ -35,6 +37,7 @@ MODULE = "RibbonMyAddin"  # the ribbon module of that add-in, whose source we re
 CUSTOM_UI_PART = "customUI/customUI.xml"
 VBA_PART = "xl/vbaProject.bin"
 SOURCES = ("customUI.xml", f"{MODULE}.bas")
+VERSION_MARK = b"NIANBAO_VERSION"  # in the .bas: where the build writes the version
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 _MODULE_NAME, _STREAM_NAME, _OFFSET, _PROJECT_VERSION = 0x19, 0x1A, 0x31, 0x09
@@ -57,7 +60,7 @@ def template_path() -> Path:
 
     spec = find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        raise AddinError("没有安装xlwings：请运行 pip install 'nianbao[excel,test]' 后再生成加载项")
+        raise AddinError("没有安装xlwings：请在源代码目录运行 pip install -e '.[test]' 后再生成加载项")
     return Path(next(iter(spec.submodule_search_locations))) / TEMPLATE
 
 
@@ -116,8 +119,10 @@ def replace_module(vba_project: Path, module: str, source: bytes) -> None:
         raise AddinError(f"写入后读回的{module}模块源代码与{module}.bas不一致")
 
 
-def read_sources(source_dir: Path) -> tuple[bytes, bytes]:
-    """customUI.xml and the ribbon module's .bas, checked: ASCII VBA, callbacks that exist."""
+def read_sources(source_dir: Path, version: str | None = None) -> tuple[bytes, bytes]:
+    """customUI.xml and the ribbon module's .bas with ``version`` (default: this nianbao's) written in,
+    checked: ASCII VBA, the version mark once, callbacks that exist."""
+    from . import __version__
     from defusedxml import ElementTree
 
     missing = [n for n in SOURCES if not (source_dir / n).is_file()]
@@ -130,6 +135,9 @@ def read_sources(source_dir: Path) -> tuple[bytes, bytes]:
     except UnicodeDecodeError as e:
         raise AddinError(f"{MODULE}.bas 必须只含ASCII字符（中文放在customUI.xml和Python中）：第{e.start}字节") from e
     bas = bas.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # VBA stores CRLF, whatever git checked out
+    if bas.count(VERSION_MARK) != 1:
+        raise AddinError(f"{MODULE}.bas 中应有且只有一处 {VERSION_MARK.decode()}（生成时写入nianbao的版本号）")
+    bas = bas.replace(VERSION_MARK, (version or __version__).encode("ascii"))
     if not bas.startswith(f'Attribute VB_Name = "{MODULE}"\r\n'.encode()):
         raise AddinError(f'{MODULE}.bas 的第一行必须是 Attribute VB_Name = "{MODULE}"')
     try:
@@ -147,9 +155,10 @@ def read_sources(source_dir: Path) -> tuple[bytes, bytes]:
     return ui, bas
 
 
-def build_addin(source_dir: Path, out: Path, template: Path | None = None) -> Path:
-    """Write the add-in built from ``source_dir`` (customUI.xml, RibbonMyAddin.bas) to ``out``, atomically."""
-    ui, bas = read_sources(source_dir)
+def build_addin(source_dir: Path, out: Path, template: Path | None = None, version: str | None = None) -> Path:
+    """Write the add-in built from ``source_dir`` (customUI.xml, RibbonMyAddin.bas) for nianbao ``version``
+    (default: this one) to ``out``, atomically."""
+    ui, bas = read_sources(source_dir, version)
     template = template or template_path()
     if not template.is_file():
         raise AddinError(f"找不到xlwings的快速入门加载项：{template}")
