@@ -52,4 +52,4 @@ def annotated_name(path: Path) -> str:
 
 
 # Each command lives in its own module and registers itself on ``main``.
-from . import addin, check, demo, export, importing, merge, serve, template, text  # noqa: F401
+from . import addin, bundle, check, demo, export, importing, merge, serve, template, text  # noqa: F401
