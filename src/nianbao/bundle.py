@@ -136,7 +136,7 @@ def find_uv() -> str:
 
 def run(command: list[str], what: str, stdin: str | None = None) -> str:
     """Run a build tool; its own (English) error output goes into the message."""
-    result = subprocess.run(command, input=stdin, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    result = subprocess.run(command, input=stdin, check=False, capture_output=True, text=True, encoding="utf-8", errors="replace")
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
         raise BundleError(f"{what}失败：\n{detail[-3000:]}")
@@ -227,11 +227,11 @@ def write_scripts(folder: Path, version: str, wheel: str, pythons: tuple[str, ..
     """安装.bat, 卸载.bat (GBK, CRLF) and 说明.txt (UTF-8 with BOM: every Notepad reads it) into the bundle."""
     newest_first = sorted(pythons, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
     tuples = ",".join(f"({v.replace('.', ',')})" for v in newest_first)
-    common = dict(
-        version=version, wheel=wheel, requirement=f"nianbao[{EXTRA}]=={version}",
-        launcher_versions=" ".join(newest_first), folder_names=" ".join(f"Python{v.replace('.', '')}" for v in newest_first),
-        oldest=newest_first[-1], newest=newest_first[0], pythons="、".join(reversed(newest_first)),
-    )
+    common = {
+        "version": version, "wheel": wheel, "requirement": f"nianbao[{EXTRA}]=={version}",
+        "launcher_versions": " ".join(newest_first), "folder_names": " ".join(f"Python{v.replace('.', '')}" for v in newest_first),
+        "oldest": newest_first[-1], "newest": newest_first[0], "pythons": "、".join(reversed(newest_first)),
+    }
     probes = {
         "install.bat": f"import struct,sys;sys.exit(not(struct.calcsize('P')==8 and sys.version_info[:2] in [{tuples}]))",
         "uninstall.bat": "import nianbao",

@@ -122,8 +122,9 @@ def replace_module(vba_project: Path, module: str, source: bytes) -> None:
 def read_sources(source_dir: Path, version: str | None = None) -> tuple[bytes, bytes]:
     """customUI.xml and the ribbon module's .bas with ``version`` (default: this nianbao's) written in,
     checked: ASCII VBA, the version mark once, callbacks that exist."""
-    from . import __version__
     from defusedxml import ElementTree
+
+    from . import __version__
 
     missing = [n for n in SOURCES if not (source_dir / n).is_file()]
     if missing:

@@ -29,9 +29,9 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from .atomic import atomic_path
 from .errors import NianbaoError, OutputError
@@ -118,10 +118,10 @@ def excel_installed(platform: str | None = None, environ: Mapping[str, str] | No
 
 def _excel_registered() -> bool:
     """Excel's App Paths key, which every Office installer (MSI, Click-to-Run, 32- or 64-bit) writes."""
-    try:
-        import winreg
-    except ImportError:
+    if sys.platform != "win32":  # winreg exists on Windows only (and mypy checks this branch as such)
         return False
+    import winreg
+
     key = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe"
     for root, view in ((winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_64KEY), (winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_32KEY),
                        (winreg.HKEY_CURRENT_USER, 0)):
