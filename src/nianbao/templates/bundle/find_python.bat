@@ -7,7 +7,12 @@ for %%V in ({{ launcher_versions }}) do call :probe py -%%V-64
 for %%D in ({{ folder_names }}) do call :probe "%LOCALAPPDATA%\Programs\Python\%%D\python.exe"
 for %%D in ({{ folder_names }}) do call :probe "%ProgramFiles%\%%D\python.exe"
 call :probe python
-if defined PY for /f "delims=" %%P in ('"%PY% -c "import sys;print(sys.executable)""') do set "PYPATH=%%P"
+if not defined PY goto :eof
+rem Through a file, not for /f: a quoted command inside for /f's quotes is read differently by different cmds.
+set "PYPATH="
+%PY% -c "import sys;print(sys.executable)" > "%TEMP%\nianbao-python.txt" 2>nul
+set /p PYPATH=<"%TEMP%\nianbao-python.txt"
+del "%TEMP%\nianbao-python.txt" >nul 2>&1
 goto :eof
 
 :probe
