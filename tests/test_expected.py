@@ -24,3 +24,11 @@ def test_every_declaration_names_known_rules_and_cells():
 @pytest.mark.parametrize("expected", ALL, ids=[e.name for e in ALL])
 def test_no_cell_is_read_as_a_number_the_report_does_not_print(expected: Expected):
     assert compare(expected).wrong == []
+
+
+@pytest.mark.parametrize("expected", ALL, ids=[e.name for e in ALL])
+def test_each_report_gets_exactly_the_findings_it_deserves(expected: Expected):
+    """No false alarm, nothing missed: the checker says what a careful reviewer said by hand (issue 12)."""
+    outcome = compare(expected)
+    false = [(f.rule, f.cells[0].id if f.cells else "", f.message) for f in outcome.false]
+    assert (false, outcome.missed) == ([], [])
