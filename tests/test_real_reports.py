@@ -256,3 +256,48 @@ def test_a_part_after_qizhong_is_not_the_whole():
 
     said = [(s.key, v) for s, v, _ in stated_numbers("全年新收政府信息公开申请100件，其中通过网络平台新收申请60件。新收申请40件。")]
     assert said == [("t3.new.total", 100), ("t3.new.total", 40)]  # the next sentence is a statement again
+
+
+# --- class 7: markdown / pipe tables from converters and OCR -------------------------------------------------
+
+
+def test_pipe_tables_are_read_cell_by_cell():
+    report = import_report(SHAPES / "pipe-tables.txt")
+    assert [c for c, v in report.values.items() if v is None] == ["t3.refused_internal.business", "t3.refused_internal.research"]
+    assert [report.state(c).value for c in ("t3.refused_internal.business", "t3.refused_internal.research")] == ["blank"] * 2
+    assert [report.values[c] for c in ("t4.review.upheld", "t4.review.total", "t4.direct.other", "t4.direct.total")] == [1, 1, 1, 1]
+    assert report.values["t3.refused_process.total"] == 0
+    found = check(report)
+    assert rules_at(found) == [("N3", "t3.refused_internal.business"), ("S4", "label:6.属于四类过程性信息")]
+    assert found[1].message == "表三的行标签「6.属干四类过程性信息」与国家格式不一致，应为「6.属于四类过程性信息」"
+    assert report.addresses["t3.refused_process.total"] == "表三「6.属干四类过程性信息」行「总计」列"
+
+
+@pytest.mark.parametrize("line, n, cells", [
+    (" |  |  | 0 |  |  | 0 | 0 | 0 | 0 |", 7, ["0", "", "", "0", "0", "0", "0"]),  # label's merged columns dropped
+    (" | 56 |  |  |", 1, ["56"]),  # a value spanning three columns
+    (" | | | | | | | |", 7, [""] * 7),  # a row printed all blank
+    (" | 0 0 | 0 |", 3, ["0", "0", "0"]),  # a lost bar
+    (" |", 3, None),  # one cell per line: the values follow on the next lines
+    (" 0 0 0", 3, None),  # not a pipe row
+])
+def test_pipe_cells(line, n, cells):
+    from nianbao.importers.tables import pipe_cells
+
+    assert pipe_cells(line, n) == cells
+
+
+def test_separator_lines_are_not_cells():
+    from nianbao.importers.document import clean_text
+
+    assert clean_text("| 规章 | 0 |\n|---|:---:|\n| --- | --- |\n---\n| 行政许可 | 5 |") == "| 规章 | 0 |\n| 行政许可 | 5 |"
+
+
+@pytest.mark.parametrize("region, cells", [
+    (" 0 0 0 0 0 0 0\n6.属干四类过程性信息 1 0 0 0 0 0 1", ["0"] * 7),  # the next label's number is not a cell
+    (" 0 0 0 0 0 0 0 数据1 数据2", ["0"] * 7),  # a converter's header: 数据1 is a word
+])
+def test_no_digit_of_a_neighbour_leaks_into_a_row(region, cells):
+    from nianbao.importers.tables import value_tokens
+
+    assert value_tokens(region, 7) == cells

@@ -147,10 +147,15 @@ def join_pdf_spacing(text: str) -> str:
     return _PDF_SPACING.sub("", text)
 
 
+# A markdown table's separator line (|---|:--:|), which converters print under each header: no cells.
+_TABLE_RULE = re.compile(r"^[ \t]*[|｜]?(?:[ \t]*:?-{3,}:?[ \t]*[|｜])*[ \t]*:?-{3,}:?[ \t]*[|｜]?[ \t]*$", re.M)
+
+
 def clean_text(text: str) -> str:
-    """Unify line ends, drop page footers (``- 3 -``, ``第3页 共6页``) and blank runs."""
+    """Unify line ends, drop page footers (``- 3 -``, ``第3页 共6页``), table rule lines and blank runs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     text = text.replace("\ufeff", "").replace("\u200b", "")
     text = _PAGE_FOOTER.sub("", text)
+    text = _TABLE_RULE.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line.strip())

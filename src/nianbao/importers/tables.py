@@ -53,19 +53,67 @@ def _split_commas(raw: str) -> list[str]:
     return [raw]
 
 
+_BAR = re.compile(r"[|｜]")
+_VALUE_CELL = re.compile(rf"^(?:[+\-－]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?(?:{_UNITS})?|[/／\\＼]|[—－–\-]+|不适用|无此项|N/A)$")
+
+
+def pipe_cells(line: str, n: int) -> list[str] | None:
+    """The cells of a markdown/pipe row, from the label's line on: ``| 0 | | 0 |`` is 0, blank, 0.
+
+    What precedes the first bar is the rest of the label's own cell. Empty cells beyond ``n`` at
+    either end are the label's merged columns or a value spanning several; None when the line is not
+    a pipe row (fewer than two bars, or no cell at all: the values are on the lines that follow).
+    """
+    if len(_BAR.findall(line)) < 2:
+        return None
+    cells = [p.strip() for p in _BAR.split(line)[1:]]
+    if cells[-1] == "":
+        cells.pop()  # after the closing bar
+    while len(cells) > n and cells[0] == "":
+        cells.pop(0)
+    while len(cells) > n and cells[-1] == "":
+        cells.pop()
+    if not cells:
+        return None
+    # A converter that lost a bar prints two cells in one ("0 0"): numbers apart are cells apart.
+    return [part for cell in cells for part in (cell.split() if len(cell.split()) > 1 and
+            all(_VALUE_CELL.match(x) for x in cell.split()) else [cell])]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _kind(region: str, m: re.Match[str]) -> str | None:
+    """A token's kind; digits glued to a word are part of it (数据1, 列2), and a number opening a numbered
+    label (6.属于…, 2、重复申请) is an item number."""
+    if m.lastgroup == "num":
+        before, after = region[m.start() - 1 : m.start()], region[m.end() : m.end() + 2]
+        if _CJK.match(before):
+            return "text"
+        if len(after) == 2 and after[0] in ".、．" and _CJK.match(after[1]):
+            return "item"
+    return m.lastgroup
+
+
 def value_tokens(region: str, n: int) -> list[str]:
     """The cells printed in a row's region: the first run of numbers (and "/" "—" marks).
 
     Words before the numbers are the rest of a broken label; words after them
     end the row (a wrapped label's tail, a note under the table). When the strict
     reading does not give ``n`` cells, a short word among the numbers ("无") is
-    taken as a cell if that makes exactly ``n``.
+    taken as a cell if that makes exactly ``n``. A pipe row (markdown from a
+    converter) is its line's cells between bars, empty ones included.
     """
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(region) if m.lastgroup != "sep"]
+    cells = pipe_cells(region.split("\n", 1)[0], n)
+    if cells is not None:
+        return cells
+    tokens = [(_kind(region, m), m.group()) for m in _TOKEN.finditer(region) if m.lastgroup != "sep"]
     strict: list[str] = []
     loose: list[str] = []
     started = ended = False
     for kind, raw in tokens:
+        if kind == "item":
+            break  # the next row's label, 6.属于…: its number is not a cell of this row
         if kind in ("num", "na"):
             raw = "".join(raw.split())  # "12\n件": a unit wrapped onto the next line of its cell
             parts = _split_commas(raw) if kind == "num" else [raw]
@@ -194,8 +242,37 @@ def find_opening(c: Compact, label: str, start: int, end: int) -> Hit | None:
     return Hit(i, j, printed(c.original(i, j)), None if truncated else label, truncated)
 
 
+SIMILAR_LINE_LABEL = 0.8
+_LINE_LABEL = re.compile(r"[\s|｜]*(?P<label>(?:\d{1,2}[.、．，,]\s*)?[^\d|｜/／—－\-\s][^\d|｜/／—－]*?)\s*(?:[|｜]|\d|$)")
+
+
+def find_similar_line(c: Compact, label: str, start: int, end: int) -> Hit | None:
+    """A row whose printed label is a misreading of ``label`` (OCR: 属干 for 属于), found line by line
+    between its neighbours: the words a line opens with, at least 80% alike after normalising."""
+    official = normalise(label)
+    text = c.text
+    lo, hi = c.start(start), c.start(end)
+    pos = text.rfind("\n", 0, lo) + 1
+    best: tuple[float, int, int] | None = None
+    while pos < hi:
+        stop = text.find("\n", pos)
+        stop = len(text) if stop < 0 else stop
+        m = _LINE_LABEL.match(text, pos, stop)
+        if m and pos >= lo:
+            found = normalise(m.group("label"))
+            ratio = difflib.SequenceMatcher(None, found, official).ratio()
+            if ratio >= SIMILAR_LINE_LABEL and (best is None or ratio > best[0]):
+                best = (ratio, m.start("label"), m.end("label"))
+        pos = stop + 1
+    if best is None:
+        return None
+    i, j = c.at(best[1]), c.at(best[2])
+    return Hit(i, j, printed(c.original(i, j)), label)
+
+
 def _find_rows(c: Compact, leaves: list[Node], start: int, end: int) -> dict[str, Hit]:
-    """Row labels in schema order: exact (or a known misprint) first, then by opening between neighbours."""
+    """Row labels in schema order: exact (or a known misprint) first, then by opening between neighbours,
+    then by a line whose label is a near misreading."""
     hits: dict[str, Hit] = {}
     pos = start
     for leaf in leaves:
@@ -208,7 +285,7 @@ def _find_rows(c: Compact, leaves: list[Node], start: int, end: int) -> dict[str
             continue
         lo = max((hits[l.key].j for l in leaves[:k] if l.key in hits), default=start)
         hi = min((hits[l.key].i for l in leaves[k + 1 :] if l.key in hits), default=end)
-        hit = find_opening(c, leaf.label, lo, hi)
+        hit = find_opening(c, leaf.label, lo, hi) or find_similar_line(c, leaf.label, lo, hi)
         if hit is not None:
             hits[leaf.key] = hit
     return hits
@@ -275,8 +352,8 @@ def read_text(doc: Document, c: Compact, table: TableSpec, lo: int, hi: int) -> 
         for group, g in group_hits:
             region = text[c.end(g.j) : c.start(_next(anchors, g.i))]
             cells = value_tokens(region, n)
-            if len(cells) != n:
-                continue
+            if len(cells) != n or not any(cells):
+                continue  # a group title, with no numbers of its own (a pipe row's cells all empty)
             if any(l.key in hits for l in group.leaves()):
                 out.subtotals.append((group, g.printed, cells))
             else:
@@ -295,6 +372,10 @@ def _read_unlabelled(c: Compact, text: str, section: Section, start: int, end: i
     """表四: one row of numbers under a header of nested columns (often broken into fragments)."""
     tops = [col.label for col in section.columns]
     first = find_label(c, tops[0], start, end)
+    if first is not None:
+        row = _pipe_value_row(text, c.start(first.i), c.start(end), len(section.column_leaves))
+        if row is not None:
+            return RowRead(section.row_leaves[0].key, "", row)
     while first is not None:
         # The header runs from 行政复议 to the first number; it must name 行政诉讼 and hold no sentence.
         j = first.j
@@ -306,6 +387,21 @@ def _read_unlabelled(c: Compact, text: str, section: Section, start: int, end: i
             n = len(section.column_leaves)
             return RowRead(section.row_leaves[0].key, "", value_tokens(region, n))
         first = find_label(c, tops[0], first.j, end)
+    return None
+
+
+def _pipe_value_row(text: str, lo: int, hi: int, n: int) -> list[str] | None:
+    """表四 in markdown: the first pipe line after its header whose cells are all values (the header's
+    lines, and a page break's 数据1…数据N header, hold words)."""
+    lines = text[lo:hi].split("\n")
+    if not _BAR.search(lines[0]):
+        return None  # the header is not a pipe table
+    for line in lines[1:]:
+        if len(_BAR.findall(line)) < 2:
+            return None  # the table ended before a row of values
+        cells = pipe_cells(line if line.lstrip().startswith(("|", "｜")) else "|" + line, n)
+        if cells and any(cells) and all(not cell or _VALUE_CELL.match(cell) for cell in cells):
+            return cells
     return None
 
 
