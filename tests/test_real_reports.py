@@ -301,3 +301,39 @@ def test_no_digit_of_a_neighbour_leaks_into_a_row(region, cells):
     from nianbao.importers.tables import value_tokens
 
     assert value_tokens(region, 7) == cells
+
+
+# --- class 8: an old one-row （六）其他处理 in a 2021-format report --------------------------------------------
+
+
+def test_a_one_row_six_is_read_as_its_total_and_drops_no_other_table():
+    report = import_report(SHAPES / "six-one-row.txt")
+    assert report.meta.format == "F2021"
+    assert [report.values[c] for c in ("t2.normative.in_force", "t2.licensing.decisions", "t2.fees.amount")] == [12, 56, 12.5]
+    assert report.sums == {"t3.other.natural_person": 1, "t3.other.business": 0, "t3.other.research": 0,
+                           "t3.other.public_interest": 0, "t3.other.legal_services": 0, "t3.other.other_org": 0,
+                           "t3.other.total": 1}
+    assert all(report.values[c] is None for c in ("t3.other_no_correction.total", "t3.other_unpaid.total", "t3.other_other.total"))
+    (s4,) = check(report)
+    assert (s4.rule, s4.severity.value, s4.cells[0].id) == ("S4", "warning", "label:（六）其他处理")
+    assert "已把这一行作为「（六）合计」读取（自然人1、商业企业0、科研机构0、社会公益组织0、法律服务机构0、其他0、总计1）" in s4.message
+
+
+def test_the_column_sums_run_over_the_one_row_six():
+    from nianbao.report import Report
+
+    report = import_report(SHAPES / "six-one-row.txt")
+    report.values["t3.total.natural_person"] = 8  # (七) one short of （一）至（六）: 4 + 2 + 1 + 1 + 1
+    t3v = [f for f in check(report) if f.rule == "T3-V"]
+    assert [(f.cells[0].id, f.expected, f.actual) for f in t3v] == [("t3.total.natural_person", 9, 8)]
+    assert t3v[0].message == "表三「自然人」列：（七）总计=8，（一）至（六）各项之和=9，差1"
+    again = Report.from_json(report.to_json())
+    assert again.sums == report.sums and [f.rule for f in check(again) if f.rule == "T3-V"] == ["T3-V"]
+
+
+def test_the_2019_format_one_row_six_also_keeps_its_column_sums():
+    report = import_report(FIXTURES / "import" / "format-2019.txt")
+    assert report.meta.format == "F2019" and report.sums["t3.other.total"] == 187
+    assert [f.rule for f in check(report) if f.rule.startswith(("T3", "S4"))] == []
+    report.values["t3.total.total"] += 1
+    assert [f.cells[0].id for f in check(report) if f.rule == "T3-V"] == ["t3.total.total"]

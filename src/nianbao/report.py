@@ -167,6 +167,9 @@ class Report:
     # Text slots a published source never gave whole (its text is cut off there or before): what
     # they do not say is not held against the report (docs/format.md §5.5).
     unread_text: tuple[str, ...] = ()
+    # Groups printed as one row where the format has parts (an old one-row （六）其他处理): their sum per
+    # column, "t3.other.total" → 5; the parts stay unread, the sums within the table still run.
+    sums: dict[str, Number] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, **meta: Any) -> Report:
@@ -236,7 +239,7 @@ class Report:
             "addresses": self.addresses,
             "findings": [f.to_dict() for f in self.findings],
             "acknowledged": self.acknowledged,
-        } | ({"unread_text": list(self.unread_text)} if self.unread_text else {})
+        } | ({"unread_text": list(self.unread_text)} if self.unread_text else {}) | ({"sums": self.sums} if self.sums else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
@@ -250,6 +253,7 @@ class Report:
             findings=[Finding.from_dict(f) for f in d.get("findings", ())],
             acknowledged=dict(d.get("acknowledged", {})),
             unread_text=tuple(d.get("unread_text", ())),
+            sums=dict(d.get("sums", {})),
         )
 
     def to_json(self, indent: int | None = 1) -> str:

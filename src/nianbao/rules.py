@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .report import CellRef, Finding, Number, Report, Severity, format_number
-from .schema import CELLS, LEVELS, TABLES, Node, find_node, row_cells
+from .schema import CELLS, LEVELS, TABLES, Node, find_node, group_cells, row_cells
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -365,6 +365,24 @@ def _finding(check: Check, g: Getter, ref: Callable[[str], CellRef]) -> Finding:
     return finding(check.rule, message, cells, severity=check.severity, expected=expected, actual=actual)
 
 
+def _with_sums(report: Report, check: Check, g: Getter) -> Getter | None:
+    """A getter in which a group printed as one row stands for its unread parts, when the check adds up
+    all of them alike (表三 T3-V over the one-row （六）); None when an unknown value remains."""
+    stand_in: dict[str, Number] = {}
+    signs = {t.cell: t.sign for t in check.terms if not t.last}
+    for key, total in report.sums.items():
+        parts = group_cells(key)
+        if all(p in signs and g(p, False) is None for p in parts) and len({signs[p] for p in parts}) == 1:
+            stand_in |= dict.fromkeys(parts, 0) | {parts[0]: total}
+    if not stand_in:
+        return None
+
+    def summed(cell: str, from_last: bool) -> Any:
+        return stand_in[cell] if not from_last and cell in stand_in else g(cell, from_last)
+
+    return summed if all(summed(t.cell, t.last) is not None for t in check.terms) else None
+
+
 def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] = CHECKS) -> list[Finding]:
     """Run the numeric checks on one report (and last year's, for Y1–Y3).
 
@@ -378,7 +396,10 @@ def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check]
             continue
         g = getters[check.known_only]
         if any(g(t.cell, t.last) is None for t in check.terms):
-            continue
+            summed = _with_sums(report, check, g)
+            if summed is None:
+                continue
+            g = summed
         if check.fails(g):
             findings.append(_finding(check, g, report.ref))
     return findings

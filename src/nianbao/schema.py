@@ -336,6 +336,13 @@ def row_cells(table_key: str, row_key: str) -> tuple[str, ...]:
     return tuple(cid for cid in CELL_IDS if cid.startswith(prefix))
 
 
+def group_cells(sum_key: str) -> tuple[str, ...]:
+    """The cells a group's one printed number stands for: "t3.other.total" → the 总计 of （六）1.–3."""
+    table, group, col = sum_key.split(".", 2)
+    node = find_node(TABLES[table].sections[0].rows, group)
+    return tuple(f"{table}.{leaf.key}.{col}" for leaf in node.leaves())
+
+
 def find_node(nodes: tuple[Node, ...], key: str) -> Node:
     for node in nodes:
         if node.key == key:

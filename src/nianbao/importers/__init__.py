@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import NotAReport, UnsupportedSource, source
-from ..locate import LabelIndex, f2019_reasons, old_format_finding
+from ..locate import F2019_SINGLE_OTHER, LabelIndex, f2019_reasons, old_format_finding
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import finding
 from ..schema import LEVELS, OLD_FORMAT_ID, SECTION_HEADINGS, TABLES, TEXT_SLOTS, table_cells
@@ -90,6 +90,8 @@ def read_document(
     for block in doc.tables:
         reasons += [r for r in f2019_reasons(LabelIndex(block.grid)) if r not in reasons]
     reasons += [r for r in f2019_text_reasons(c, *tables_area(spans, len(text)), reads) if r not in reasons]
+    if reasons == [F2019_SINGLE_OTHER]:
+        reasons = []  # a 2021 report that keeps the old one-row （六）: read as its 合计 (assemble), never as 2019
     if reasons:
         meta.format = OLD_FORMAT_ID
         reads["t2"] = None  # its columns mean other things in 2019; 表三、表四's common rows still map

@@ -13,6 +13,7 @@ because it is missing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -143,8 +144,10 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
         ))
     for group, label, cells in read.subtotals:
         _subtotal(report, table, group, label, cells)
-    # Rows of a group printed as one row (the 2019 （六）其他处理) are explained by the format finding.
-    explained = {leaf.key for group in read.single_rows for leaf in group.leaves()}
+    # A group printed as one row (（六）其他处理 as in 2019): its number per column is the group's sum.
+    explained = {leaf.key for group, _, _ in read.single_rows for leaf in group.leaves()}
+    for group, label, cells in read.single_rows:
+        _single_row(report, table, group, label, cells)
     _unknown(report, [c for leaf, _ in missing if leaf.key in explained for c in _cids(table, sections[leaf.key], leaf)])
     missing = [(leaf, row) for leaf, row in missing if leaf.key not in explained]
     if missing:
@@ -274,6 +277,31 @@ def _told_split(
         return None
     said = "、".join(f"{columns[k]}{v}件" for k, v in sorted(told.items()))
     return agree[0], said
+
+
+def _single_row(report: Report, table: TableSpec, group: Node, label: str, cells: Sequence[object]) -> None:
+    """（六）其他处理 printed as one row: read as the group's 合计 so the column sums still run; its parts stay
+    unread. The 2019 format prints it so (its own finding says); in a 2021 report the layout is old (S4)."""
+    from ..schema import OLD_FORMAT_ID
+
+    section = table.sections[0]
+    shown = []
+    for col, raw in zip(section.column_leaves, cells):
+        number = _number(str(raw))
+        if number is not None:
+            report.sums[f"{table.key}.{group.key}.{col.key}"] = int(number) if float(number).is_integer() else number
+        shown.append(f"{col.label}{_shown(raw) or '空白'}")
+    if report.meta.format == OLD_FORMAT_ID:
+        return
+    parts = [leaf.label for leaf in group.leaves()]
+    number = re.match(r"[（(][一二三四五六七八九十]+[）)]", group.label)
+    report.findings.append(finding(
+        "S4",
+        f"{table.name}「{label}」只印了一行（旧表样），2021年格式分为{len(parts)}项（{'；'.join(parts)}）；"
+        f"已把这一行作为「{number.group() if number else group.label}合计」读取（{'、'.join(shown)}），"
+        f"按合计核对各列的勾稽关系，{len(parts)}个分项未读取",
+        (CellRef(f"label:{group.label}", f"{table.name}「{label}」行"),),
+    ))
 
 
 def _subtotal(report: Report, table: TableSpec, group: Node, label: str, cells: Sequence[object]) -> None:

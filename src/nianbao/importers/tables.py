@@ -150,7 +150,7 @@ class TableRead:
     how: str  # "grid" | "text"
     rows: dict[str, RowRead] = field(default_factory=dict)
     subtotals: list[tuple[Node, str, Sequence[object]]] = field(default_factory=list)  # group, printed, cells
-    single_rows: list[Node] = field(default_factory=list)  # a group printed as one row (2019 （六）)
+    single_rows: list[tuple[Node, str, Sequence[object]]] = field(default_factory=list)  # a group printed as one row: group, printed, cells
     column_typos: list[tuple[str, str]] = field(default_factory=list)  # (printed, official)
 
 
@@ -357,7 +357,7 @@ def read_text(doc: Document, c: Compact, table: TableSpec, lo: int, hi: int) -> 
             if any(l.key in hits for l in group.leaves()):
                 out.subtotals.append((group, g.printed, cells))
             else:
-                out.single_rows.append(group)
+                out.single_rows.append((group, g.printed, cells))
     return out if out.rows else None
 
 
@@ -412,7 +412,7 @@ def f2019_text_reasons(c: Compact, lo: int, hi: int, reads: dict[str, TableRead 
     area = c.s[c.at(lo) : c.at(hi)]
     reasons = [why for key, why in F2019_FINGERPRINT_INDEX.items() if key in area]
     t3 = reads.get("t3")
-    if t3 is not None and any(g.key == "other" for g in t3.single_rows):
+    if t3 is not None and any(g.key == "other" for g, _, _ in t3.single_rows):
         reasons.append(F2019_SINGLE_OTHER)
     return reasons
 
