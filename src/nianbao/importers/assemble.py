@@ -287,18 +287,18 @@ def _single_row(report: Report, table: TableSpec, group: Node, label: str, cells
     section = table.sections[0]
     shown = []
     for col, raw in zip(section.column_leaves, cells):
-        number = _number(str(raw))
-        if number is not None:
-            report.sums[f"{table.key}.{group.key}.{col.key}"] = int(number) if float(number).is_integer() else number
+        value = _number(str(raw))
+        if value is not None:
+            report.sums[f"{table.key}.{group.key}.{col.key}"] = int(value) if float(value).is_integer() else value
         shown.append(f"{col.label}{_shown(raw) or '空白'}")
     if report.meta.format == OLD_FORMAT_ID:
         return
     parts = [leaf.label for leaf in group.leaves()]
-    number = re.match(r"[（(][一二三四五六七八九十]+[）)]", group.label)
+    numbered = re.match(r"[（(][一二三四五六七八九十]+[）)]", group.label)
     report.findings.append(finding(
         "S4",
         f"{table.name}「{label}」只印了一行（旧表样），2021年格式分为{len(parts)}项（{'；'.join(parts)}）；"
-        f"已把这一行作为「{number.group() if number else group.label}合计」读取（{'、'.join(shown)}），"
+        f"已把这一行作为「{numbered.group() if numbered else group.label}合计」读取（{'、'.join(shown)}），"
         f"按合计核对各列的勾稽关系，{len(parts)}个分项未读取",
         (CellRef(f"label:{group.label}", f"{table.name}「{label}」行"),),
     ))
