@@ -4,10 +4,17 @@
     >>> inputs[0].relative                                                     # doctest: +SKIP
     '乡镇/峰灵镇.xlsx'
 
-A folder is searched for the Excel family only (.xlsx .xlsm, and .xls/.et so
-that an old-format file becomes a row saying how to fix it, not silence).
-Files named on the command line are taken whatever their suffix: the reader
-says what it cannot read.
+A folder is searched for the Excel family (.xlsx .xlsm, and .xls/.et so that
+an old-format file becomes a row saying how to fix it, not silence); every
+other file in it is listed as passed over, with why (a unit that sent a PDF
+or a zip must not look like one that sent nothing). Files named on the
+command line are taken whatever their suffix: the reader says what it cannot
+read.
+
+The inbox is untrusted: links are not followed out of the folder given (each
+is listed with where it points), a link loop is listed, not a crash, and a
+name that is not UTF-8 (a zip made on Chinese Windows, unpacked on Linux) is
+shown escaped.
 """
 
 from __future__ import annotations
@@ -21,6 +28,25 @@ from ..errors import FileMissing
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
 LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
+# Why a file of another kind in the inbox was not read (the rest: NOT_A_WORKBOOK).
+OTHER_KINDS = {
+    ".xlsb": "Excel二进制工作簿（.xlsb）无法读取；请在Excel中另存为“Excel工作簿（*.xlsx）”",
+    ".zip": "压缩包：请解压后再汇总",
+    ".rar": "压缩包：请解压后再汇总",
+    ".7z": "压缩包：请解压后再汇总",
+    ".pdf": "已发布的年报（PDF），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
+    ".docx": "已发布的年报（Word），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
+    ".doc": "旧版Word文件，汇总只读取单位填报的工作簿",
+    ".html": "已发布的年报（网页），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
+    ".htm": "已发布的年报（网页），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
+    ".csv": "CSV文件不是年报工作簿（应报送单位名单请用 --roster 指定）",
+}
+NOT_A_WORKBOOK = "不是年报工作簿，未读取"
+
+
+def shown_name(name: str) -> str:
+    """A file name as people and workbooks can show it: bytes that are not UTF-8 escaped (\\xd2\\xd7)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,23 @@ def _skip_reason(path: Path, output: Path | None, skip: Mapping[Path, str]) -> s
     return skip.get(path.resolve())
 
 
+def _inside(target: Path, folder: Path) -> bool:
+    return target == folder or folder in target.parents
+
+
+def _link_reason(path: Path, folder: Path) -> str | None:
+    """Why a symbolic link is not followed, or None for a link to a file inside the folder."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
+        return "链接无法打开（循环链接或目标不存在），未读取"
+    if not _inside(target, folder):
+        return f"链接指向输入文件夹以外（{shown_name(str(target))}），未读取"
+    if target.is_dir():
+        return "文件夹链接，未跟随（其内容在原位置读取）"
+    return None
+
+
 def discover(
     paths: Iterable[str | Path], output: str | Path | None = None, skip: Mapping[str | Path, str] | None = None
 ) -> tuple[list[Input], list[Skipped]]:
@@ -71,18 +114,34 @@ def discover(
     shown: set[str] = set()
     for given in given_paths:
         if not given.exists():
-            raise FileMissing("文件或文件夹不存在，请检查路径", given)
+            raise FileMissing("文件或文件夹不存在，请检查路径", shown_name(str(given)))
         if given.is_file():
-            candidates = [(given, given.name)]
+            candidates = [(given, shown_name(given.name))]
         else:
             candidates = []
+            folder = given.resolve()
+            prefix = f"{shown_name(folder.name)}/" if several else ""
             for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                here = Path(root)
+                for d in sorted(dirs):
+                    rel = prefix + shown_name((here / d).relative_to(given).as_posix())
+                    if d.startswith("."):
+                        skipped.append(Skipped(rel + "/", "隐藏文件夹，未读取"))
+                    elif (here / d).is_symlink():  # os.walk does not follow it; say so
+                        skipped.append(Skipped(rel + "/", _link_reason(here / d, folder) or "文件夹链接，未跟随"))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
                 for name in sorted(files):
-                    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
-                        p = Path(root) / name
-                        rel = p.relative_to(given).as_posix()
-                        candidates.append((p, f"{given.resolve().name}/{rel}" if several else rel))
+                    p = here / name
+                    rel = prefix + shown_name(p.relative_to(given).as_posix())
+                    why = _link_reason(p, folder) if p.is_symlink() else None
+                    suffix = Path(name).suffix.lower()
+                    if why is None and suffix not in WORKBOOK_SUFFIXES and not name.startswith((".", LOCK_PREFIX)):
+                        why = OTHER_KINDS.get(suffix, NOT_A_WORKBOOK)
+                    if why:
+                        skipped.append(Skipped(rel, why))
+                    else:
+                        candidates.append((p, rel))
+        candidates.sort(key=lambda c: c[0].is_symlink())  # a file itself before a link to it
         for p, relative in candidates:
             reason = _skip_reason(p, out, passed_over)
             if reason:
@@ -90,9 +149,10 @@ def discover(
                 continue
             resolved = p.resolve()
             if resolved in found:
+                skipped.append(Skipped(relative, f"与「{found[resolved].relative}」是同一个文件（链接或重复给出），只读取一次"))
                 continue
             if relative in shown:  # two different files shown alike: the full path tells them apart
-                relative = resolved.as_posix()
+                relative = shown_name(resolved.as_posix())
             shown.add(relative)
             found[resolved] = Input(resolved, relative)
     return sorted(found.values()), sorted(skipped, key=lambda s: s.relative)

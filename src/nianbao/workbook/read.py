@@ -118,6 +118,15 @@ def open_workbook(path: Path) -> WorkbookFile:
     return WorkbookFile(path)
 
 
+def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # a name in GBK bytes (a zip from Chinese Windows): calamine takes only UTF-8 paths
+        with path.open("rb") as f:
+            return python_calamine.CalamineWorkbook.from_filelike(f)
+    return python_calamine.CalamineWorkbook.from_path(str(path))
+
+
 def _calamine_failure(e: BaseException) -> str:
     return f"{type(e).__name__}：{str(e)[:200]}" if str(e) else type(e).__name__
 
@@ -144,7 +153,7 @@ class WorkbookFile(Mapping[str, Grid]):
         except (zipfile.BadZipFile, OSError, KeyError, SheetXmlError, UnicodeDecodeError) as e:
             raise CorruptWorkbook(f"工作簿的目录部分已损坏，无法读取；{_CORRUPT}") from e
         try:
-            self.book = python_calamine.CalamineWorkbook.from_path(str(path))
+            self.book = _calamine(path)
             metadata = self.book.sheets_metadata
         except (KeyboardInterrupt, SystemExit):
             self.zip.close()
