@@ -37,8 +37,9 @@ def _report_json(path: Path) -> Report:
 READERS: dict[str, Callable[[Path], Report]] = {
     ".xlsx": _workbook,
     ".xlsm": _workbook,
-    ".xls": _workbook,  # recognised and refused with advice (LegacyXls)
-    ".et": _workbook,
+    ".xls": _workbook,  # old binary Excel, read by calamine; what it cannot read is refused with advice
+    ".et": _workbook,  # WPS: read where calamine can, else the same advice
+    ".ods": _workbook,  # OpenDocument (LibreOffice, WPS can save it)
     # Published reports (nianbao import): a saved page, copied text, Word, PDF.
     ".html": _published,
     ".htm": _published,

@@ -54,6 +54,13 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
 def _annotate(path: Path, findings, target: Path, acknowledged: dict[str, str], quiet: bool) -> None:
     from ..workbook.annotate import annotate
 
+    if path.suffix.lower() in (".xls", ".et", ".ods"):
+        # Read and checked like an .xlsx, but marked up only in an .xlsx: say so and go on with the others.
+        console(stderr=True).print(
+            f"  [yellow]未生成标注副本[/yellow]：{escape(str(path))} 是{path.suffix.lower()}文件，标注副本只能在.xlsx上生成；"
+            "请在Excel或WPS中另存为“Excel工作簿（*.xlsx）”后再用 --annotate"
+        )
+        return
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         fail(f"{path}：只有Excel工作簿可以生成标注副本", EXIT_FINDINGS)
     try:

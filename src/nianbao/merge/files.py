@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import FileMissing
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
 # Why a file of another kind in the inbox was not read (the rest: NOT_A_WORKBOOK).
 OTHER_KINDS = {

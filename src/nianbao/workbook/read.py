@@ -46,7 +46,7 @@ from ..locate import (
     old_format_finding,
     verify_layout,
 )
-from ..package import OLE_MAGIC, package_parts
+from ..package import MAX_PACKAGE_BYTES, OLE_MAGIC, megabytes, package_parts
 from ..report import CellRef, Finding, Report, State, UnitMeta, format_number
 from ..rules import finding
 from ..schema import (
@@ -75,7 +75,7 @@ from .layout import (
     a1,
     table_origin,
 )
-from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, sheet_parts
+from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, ods_extents, sheet_parts
 
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 HiddenValue = Callable[[str, int, int], "tuple[str, str] | None"]
@@ -93,29 +93,47 @@ _CORRUPT = "文件已损坏或没有写完整（可能下载、复制或保存�
 def open_workbook(path: Path) -> WorkbookFile:
     """Open ``path`` for reading, or raise the SourceError that says why it cannot be used.
 
-    Bounded before anything is parsed: the package's declared sizes (package.py), and each sheet's
-    extent before calamine is asked for it (WorkbookFile)."""
+    Reads .xlsx/.xlsm, OpenDocument .ods and old binary .xls (what calamine reads). Bounded before
+    anything is parsed: the package's declared sizes (package.py), and each sheet's extent before
+    calamine is asked for it (WorkbookFile)."""
     if not path.exists():
         raise FileMissing("文件不存在，请检查路径和文件名")
     if path.is_dir():
         raise NotAWorkbook("这是一个文件夹，不是Excel文件")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise EmptyFile("文件是空的（0字节），可能复制、下载或保存没有完成；请重新获取原文件")
     with path.open("rb") as f:
         head = f.read(8)
     if head == OLE_MAGIC:
         if _ENCRYPTION_STREAM in path.read_bytes():
-            raise EncryptedWorkbook(
-                "工作簿设置了打开密码，无法读取。请在Excel中打开，"
-                "依次点击“文件→信息→保护工作簿→用密码进行加密”，清空密码并保存后再试"
-            )
-        raise LegacyXls("这是旧版Excel（.xls）或WPS表格（.et）格式。请在Excel或WPS中打开，另存为“Excel工作簿（*.xlsx）”后再试")
+            raise EncryptedWorkbook(_ENCRYPTED)
+        if size > MAX_PACKAGE_BYTES:
+            raise TooLarge(f"文件有{megabytes(size)}，超出年报工作簿的合理大小（上限{megabytes(MAX_PACKAGE_BYTES)}），未读取")
+        return WorkbookFile(path, "xls")
     if not head.startswith(b"PK"):
         raise NotAWorkbook("不是Excel工作簿（.xlsx）文件；如果是从网页或其他软件导出的，请在Excel中另存为.xlsx")
     names = package_parts(path, CorruptWorkbook(_CORRUPT))
-    if "xl/workbook.xml" not in names:
-        raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
-    return WorkbookFile(path)
+    if "xl/workbook.xml" in names:
+        return WorkbookFile(path, "xlsx")
+    if "content.xml" in names and _ods_mimetype(path):
+        return WorkbookFile(path, "ods")
+    raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
+
+
+_ENCRYPTED = (
+    "工作簿设置了打开密码，无法读取。请在Excel中打开，"
+    "依次点击“文件→信息→保护工作簿→用密码进行加密”，清空密码并保存后再试"
+)
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _ods_mimetype(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.read("mimetype").strip() == _ODS_MIMETYPE if "mimetype" in z.namelist() else True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
 
 
 def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
@@ -133,7 +151,7 @@ def _calamine_failure(e: BaseException) -> str:
 
 @final
 class WorkbookFile(Mapping[str, Grid]):
-    """An .xlsx file's worksheets as ``{sheet name: rows from A1}``, each sheet bounded before calamine reads it.
+    """A workbook file's worksheets (.xlsx, .ods, .xls) as ``{sheet name: rows from A1}``, each sheet bounded before calamine reads it.
 
         >>> with open_workbook(Path("单位.xlsx")) as book:   # doctest: +SKIP
         ...     rows = book["表三"]
@@ -145,32 +163,53 @@ class WorkbookFile(Mapping[str, Grid]):
     shows as blank holds: an Excel error value, a formula without a saved result.
     """
 
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.zip = zipfile.ZipFile(path)
-            self.parts = sheet_parts(self.zip)
-        except (zipfile.BadZipFile, OSError, KeyError, SheetXmlError, UnicodeDecodeError) as e:
-            raise CorruptWorkbook(f"工作簿的目录部分已损坏，无法读取；{_CORRUPT}") from e
+    def __init__(self, path: Path, kind: str = "xlsx"):
+        self.path, self.kind = path, kind  # "xlsx" (also .xlsm), "ods", "xls"
+        self.zip: zipfile.ZipFile | None = None
+        self.parts: dict[str, str] = {}
+        self.extents: dict[str, tuple[int, int]] = {}  # .ods: checked before calamine, which reads all at open
+        self._parts: dict[str, SheetPart] = {}
+        if kind != "xls":
+            try:
+                self.zip = zipfile.ZipFile(path)
+                if kind == "xlsx":
+                    self.parts = sheet_parts(self.zip)
+                else:
+                    self.extents = ods_extents(self.zip.read("content.xml"))
+            except (zipfile.BadZipFile, OSError, KeyError, SheetXmlError, UnicodeDecodeError, zlib.error) as e:
+                self._close_zip()
+                raise CorruptWorkbook(f"工作簿的目录部分已损坏，无法读取；{_CORRUPT}") from e
+            for name, (rows, cols) in self.extents.items():
+                self._refuse_extent(name, rows, cols)
         try:
             self.book = _calamine(path)
             metadata = self.book.sheets_metadata
         except (KeyboardInterrupt, SystemExit):
-            self.zip.close()
+            self._close_zip()
             raise
         except BaseException as e:  # calamine raises several unrelated types, and Rust panics (BaseException)
-            self.zip.close()
+            self._close_zip()
+            if kind == "xls":
+                if "password" in str(e).lower() or "encrypt" in str(e).lower():
+                    raise EncryptedWorkbook(_ENCRYPTED) from e
+                raise LegacyXls(
+                    "这是旧版Excel（.xls）或WPS表格（.et）文件，其中的格式无法读取（可能已损坏或是不支持的版本）。"
+                    "请在Excel或WPS中打开，另存为“Excel工作簿（*.xlsx）”后再试"
+                ) from e
             raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{_calamine_failure(e)}）；请在Excel中打开并另存后再试") from e
         # Chart and macro sheets hold no cells; asking calamine for one as a grid fails.
         self.names = [m.name for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        self._parts: dict[str, SheetPart] = {}
+
+    def _close_zip(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
 
     def part(self, name: str) -> SheetPart:
         """The sheet's XML (read once): its extent, and what calamine shows blank but is not."""
         if name not in self._parts:
             part = self.parts.get(name)
             try:
-                if part is None:
+                if part is None or self.zip is None:
                     raise KeyError(name)
                 self._parts[name] = SheetPart(self.zip.read(part))
             except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
@@ -178,6 +217,10 @@ class WorkbookFile(Mapping[str, Grid]):
         return self._parts[name]
 
     def _bound(self, name: str) -> None:
+        if self.kind != "xlsx":
+            # .ods: checked at open. .xls: the format itself stops at IV65536 (a dense block of 0.5 GB at
+            # worst, which the isolated readers' memory cap contains).
+            return
         part = self.part(name)
         try:
             rows, cols = part.extent()
@@ -185,6 +228,10 @@ class WorkbookFile(Mapping[str, Grid]):
                 rows, cols = part.exact_extent()  # only cells holding a value count
         except SheetXmlError as e:
             raise CorruptWorkbook(f"工作表「{name}」已损坏（XML格式错误：{e}），无法读取；请在Excel中打开并另存后再试") from e
+        self._refuse_extent(name, rows, cols)
+
+    @staticmethod
+    def _refuse_extent(name: str, rows: int, cols: int) -> None:
         if rows > MAX_ROWS or cols > MAX_COLS:
             raise CorruptWorkbook(
                 f"工作表「{name}」中有超出Excel行列范围的单元格（第{rows:,}行、第{cols:,}列），"
@@ -198,7 +245,10 @@ class WorkbookFile(Mapping[str, Grid]):
             )
 
     def hidden_value(self, name: str, row: int, col: int) -> tuple[str, str] | None:
-        """What a cell calamine shows blank holds: an error value, a formula without a saved result, or nothing."""
+        """What a cell calamine shows blank holds: an error value, a formula without a saved result, or nothing
+        (known for .xlsx; an .ods and an .xls store a formula's result with it)."""
+        if self.kind != "xlsx":
+            return None
         try:
             return self.part(name).hidden_value(row, col)
         except SheetXmlError as e:
@@ -225,7 +275,7 @@ class WorkbookFile(Mapping[str, Grid]):
 
     def close(self) -> None:
         self.book.close()
-        self.zip.close()
+        self._close_zip()
 
     def __enter__(self) -> WorkbookFile:
         return self

@@ -261,3 +261,68 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             out[sheet["name"]] = part
     return out
+
+
+# --- OpenDocument (.ods) ------------------------------------------------------------------------------
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _repeat(attrs: dict[str, str], name: str) -> int:
+    value = attrs.get(f"{_TABLE_NS}}}{name}", "1")
+    return int(value) if value.isdigit() and value.isascii() and len(value) <= 12 else 10**12
+
+
+def ods_extents(content: bytes) -> dict[str, tuple[int, int]]:
+    """``{sheet name: (last row, last column)}`` holding a value in an .ods ``content.xml``, repeats counted.
+
+    calamine reads every sheet of an .ods when it opens it, expanding repeated cells (one element can
+    stand for a million rows), so the extents are checked before calamine is called at all.
+    """
+    scanner = _OdsScanner()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = scanner.start
+    parser.EndElementHandler = scanner.end
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        parser.Parse(content, True)
+    except expat.ExpatError as e:
+        raise SheetXmlError(str(e)) from None
+    return scanner.extents
+
+
+class _OdsScanner:
+    def __init__(self) -> None:
+        self.extents: dict[str, tuple[int, int]] = {}
+        self.sheet = ""
+        self.row = self.col = 0
+        self.rows_repeated = 1
+        self.in_cell = self.valued = False
+        self.first = self.cols = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.in_cell:  # text or anything inside a cell: it holds something
+            self.valued = True
+            return
+        local = name[name.rfind("}") + 1 :]
+        if local == "table":
+            self.sheet, self.row = attrs.get(f"{_TABLE_NS}}}name", ""), 0
+            self.extents.setdefault(self.sheet, (0, 0))
+        elif local == "table-row":
+            self.rows_repeated, self.col = _repeat(attrs, "number-rows-repeated"), 0
+        elif local in ("table-cell", "covered-table-cell"):
+            self.cols = _repeat(attrs, "number-columns-repeated")
+            self.first, self.col = self.col + 1, self.col + self.cols
+            self.in_cell, self.valued = True, f"{_OFFICE_NS}}}value-type" in attrs
+
+    def end(self, name: str) -> None:
+        local = name[name.rfind("}") + 1 :]
+        if self.in_cell and local in ("table-cell", "covered-table-cell"):
+            self.in_cell = False
+            if self.valued:
+                rows, cols = self.extents.get(self.sheet, (0, 0))
+                self.extents[self.sheet] = (max(rows, self.row + self.rows_repeated), max(cols, self.first + self.cols - 1))
+        elif not self.in_cell and local == "table-row":
+            self.row += self.rows_repeated
