@@ -41,9 +41,16 @@ class TableBlock:
 
 
 class GridBuilder:
-    """Assemble a grid from printed cells with rowspan/colspan (the HTML table algorithm)."""
+    """Assemble a grid from printed cells with rowspan/colspan (the HTML table algorithm).
 
-    MAX_SPAN = 200  # a damaged page can claim rowspan="65535"; no statutory table is that large
+    Every position is bounded: a damaged or hostile file can claim rowspan="65535", a Word cell's
+    gridSpan of two billion or a gridBefore as large, and no statutory table is wider than a few dozen
+    columns or longer than a few hundred rows. What lies beyond is dropped, never allocated.
+    """
+
+    MAX_SPAN = 200  # columns (and rows) one printed cell may cover
+    MAX_COLS = 200
+    MAX_ROWS = 2_000
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], tuple[str, bool]] = {}
@@ -53,36 +60,35 @@ class GridBuilder:
     def next_row(self) -> None:
         self.row += 1
 
+    def _cover(self, row: int, col: int, text: str, rowspan: int, colspan: int) -> None:
+        rows = range(max(0, row), min(row + max(1, min(rowspan, self.MAX_SPAN)), self.MAX_ROWS))
+        cols = range(max(0, col), min(col + max(1, min(colspan, self.MAX_SPAN)), self.MAX_COLS))
+        for r in rows:
+            for c in cols:
+                self.cells[(r, c)] = (text, r == row and c == col)
+        if rows and cols:
+            self.width = max(self.width, cols.stop)
+
     def add(self, text: str, rowspan: int = 1, colspan: int = 1) -> None:
-        rowspan = max(1, min(rowspan, self.MAX_SPAN))
-        colspan = max(1, min(colspan, self.MAX_SPAN))
         col = 0
         while (self.row, col) in self.cells:
             col += 1
-        for dr in range(rowspan):
-            for dc in range(colspan):
-                self.cells[(self.row + dr, col + dc)] = (text, dr == 0 and dc == 0)
-        self.width = max(self.width, col + colspan)
+        self._cover(self.row, col, text, rowspan, colspan)
 
     def continue_above(self, col: int, colspan: int = 1) -> None:
         """A Word cell that continues the vertical merge of the cell above it."""
         above = self.cells.get((self.row - 1, col), ("", True))[0]
-        for dc in range(colspan):
-            self.cells[(self.row, col + dc)] = (above, False)
-        self.width = max(self.width, col + colspan)
+        self._cover(self.row, col, above, 1, colspan)
+        if (self.row, col) in self.cells:
+            self.cells[(self.row, col)] = (above, False)
 
     def put(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
         """A cell at a known grid position (a PDF table's cell, placed by its box)."""
-        for dr in range(max(1, rowspan)):
-            for dc in range(max(1, colspan)):
-                self.cells[(row + dr, col + dc)] = (text, dr == 0 and dc == 0)
-        self.width = max(self.width, col + max(1, colspan))
+        self._cover(row, col, text, rowspan, colspan)
 
     def place(self, col: int, text: str, colspan: int = 1) -> None:
         """A Word cell at a known grid column."""
-        for dc in range(colspan):
-            self.cells[(self.row, col + dc)] = (text, dc == 0)
-        self.width = max(self.width, col + colspan)
+        self._cover(self.row, col, text, 1, colspan)
 
     def build(self) -> TableBlock | None:
         if not self.cells:

@@ -21,8 +21,9 @@ from ..errors import (
     NotADocument,
     NotAReport,
     NoTextLayer,
+    TooLarge,
 )
-from ..package import OLE_MAGIC, package_parts
+from ..package import OLE_MAGIC, megabytes, package_parts
 from ..report import Report
 from .document import Document, GridBuilder, TableBlock, clean_text, join_pdf_spacing
 
@@ -51,11 +52,22 @@ def decode(data: bytes, declared: str | None = None) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _read_bytes(path: Path) -> bytes:
+# A published report is a page of a few hundred KB, a Word file or PDF of a few MB. Past these sizes
+# the parsers (lxml's tree, pdfminer's objects) need gigabytes, so the file is refused before parsing.
+MAX_TEXT_BYTES = 20 << 20  # .html / .txt / .json
+MAX_FILE_BYTES = 64 << 20  # .docx / .pdf as stored
+MAX_PDF_INFLATED = 256 << 20  # what a PDF's compressed streams hold, all together
+
+
+def _read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
     if not path.exists():
         raise FileMissing("文件不存在，请检查路径和文件名")
     if path.is_dir():
         raise NotADocument("这是一个文件夹，不是年度报告文件")
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLarge(f"文件有{megabytes(size)}，超出已发布年报的合理大小（此类文件上限{megabytes(limit)}），未读取；"
+                       "如果是保存的网页，请只保存年报正文所在的页面")
     data = path.read_bytes()
     if not data.strip():
         raise EmptyFile("文件是空的，可能复制、下载或保存没有完成；请重新获取原文件")
@@ -196,11 +208,17 @@ def _docx_table(table) -> TableBlock | None:
     from docx.table import _Cell
 
     builder = GridBuilder()
+    # A cell's gridSpan and a row's gridBefore are the file's word: clamp them to the table's own grid
+    # (a 42 KB .docx claiming gridSpan="2147483647" once asked for gigabytes).
+    grid = table._tbl.tblGrid
+    width = min(len(grid.gridCol_lst) if grid is not None else 0, GridBuilder.MAX_COLS) or GridBuilder.MAX_COLS
     for tr in table._tbl.tr_lst:
         builder.next_row()
-        col = tr.grid_before
+        col = min(max(0, tr.grid_before), width)
         for tc in tr.tc_lst:
-            span = tc.grid_span
+            span = max(1, min(tc.grid_span, width - col))
+            if col >= width:
+                break
             if tc.vMerge == "continue":
                 builder.continue_above(col, span)
             else:
@@ -210,7 +228,7 @@ def _docx_table(table) -> TableBlock | None:
 
 
 def _docx_blocks(container) -> list[str | TableBlock]:
-    from docx.table import Table
+    from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
     blocks: list[str | TableBlock] = []
@@ -218,13 +236,12 @@ def _docx_blocks(container) -> list[str | TableBlock]:
         if isinstance(child, Paragraph):
             blocks.append(child.text)
         elif isinstance(child, Table):
-            if any(cell.tables for row in child.rows for cell in row.cells):
-                for row in child.rows:  # layout table around the real ones
-                    seen = set()
-                    for cell in row.cells:
-                        if id(cell._tc) not in seen:
-                            seen.add(id(cell._tc))
-                            blocks += _docx_blocks(cell)
+            # Cells straight from the XML: python-docx's row.cells expands every gridSpan, which a
+            # hostile file sets to two billion.
+            tcs = [tc for tr in child._tbl.tr_lst for tc in tr.tc_lst]
+            if any(tc.tbl_lst for tc in tcs):
+                for tc in tcs:  # layout table around the real ones
+                    blocks += _docx_blocks(_Cell(tc, child))
             else:
                 block = _docx_table(child)
                 if block is not None:
@@ -235,7 +252,7 @@ def _docx_blocks(container) -> list[str | TableBlock]:
 def load_docx(path: Path) -> Document:
     import docx
 
-    data = _read_bytes(path)
+    data = _read_bytes(path, MAX_FILE_BYTES)
     if data[:8] == OLE_MAGIC:
         raise NotADocument("这是旧版Word（.doc）或WPS（.wps）文件；请在Word或WPS中另存为“Word文档（*.docx）”后再导入")
     if not data.startswith(b"PK"):
@@ -257,15 +274,49 @@ def load_docx(path: Path) -> Document:
 
 # --- PDF ---------------------------------------------------------------------------
 
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def pdf_inflated_size(data: bytes, cap: int) -> int:
+    """How many bytes the PDF's Flate streams inflate to, counted up to just past ``cap``.
+
+    A 2 MB PDF can hold streams that inflate to gigabytes, which PDFium and pdfminer would inflate
+    whole. Each stream is inflated here in bounded chunks (zlib stops at the end of its own stream),
+    so the count costs no more memory than one chunk."""
+    import zlib
+
+    total = 0
+    for m in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        pos = m.end()
+        try:
+            while pos < len(data) and total <= cap:
+                chunk = inflater.decompress(data[pos : pos + (64 << 10)], 1 << 20)
+                total += len(chunk)
+                while inflater.unconsumed_tail and total <= cap:  # more output from the same input
+                    total += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+                if inflater.eof:
+                    break
+                pos += 64 << 10
+        except zlib.error:
+            continue  # not a Flate stream (an image, plain content): nothing inflates
+        if total > cap:
+            break
+    return total
+
 
 def load_pdf(path: Path) -> Document:
     """Tables from PDFium's text (content order keeps each cell's words together); the text
     sections from pdfplumber (visual order keeps quotes where they are printed)."""
     import pypdfium2 as pdfium
 
-    data = _read_bytes(path)
+    data = _read_bytes(path, MAX_FILE_BYTES)
     if not data.lstrip()[:5] == b"%PDF-":
         raise NotADocument("不是PDF文件；请确认文件类型")
+    inflated = pdf_inflated_size(data, MAX_PDF_INFLATED)
+    if inflated > MAX_PDF_INFLATED:
+        raise TooLarge(f"PDF中的压缩内容解压后超过{megabytes(MAX_PDF_INFLATED)}（文件本身只有{megabytes(len(data))}），"
+                       "超出任何年报，可能是恶意构造的文件；未读取")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
