@@ -23,9 +23,16 @@ message always names the file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def shown_name(name: str | Path) -> str:
+    """A file name as people and workbooks can show it: bytes that are not UTF-8 (a name from a zip
+    made on Chinese Windows, unpacked on Linux) escaped as \\xd2\\xd7, never passed on raw."""
+    return os.fsencode(str(name)).decode("utf-8", "backslashreplace")
 
 
 class NianbaoError(Exception):
@@ -34,7 +41,7 @@ class NianbaoError(Exception):
     def __init__(self, message: str, path: str | Path | None = None):
         super().__init__(message)
         self.message = message
-        self.path = str(path) if path is not None else None
+        self.path = shown_name(path) if path is not None else None
 
     def __str__(self) -> str:
         return f"{self.path}：{self.message}" if self.path else self.message
@@ -114,5 +121,5 @@ def source(path: str | Path) -> Iterator[None]:
         yield
     except SourceError as e:
         if e.path is None:
-            e.path = str(path)
+            e.path = shown_name(path)
         raise

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from ..errors import NianbaoError, SourceError
+from ..errors import NianbaoError, SourceError, shown_name
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, annotated_name, console, fail, main, read_last_year
 
 
@@ -33,16 +33,16 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
             report = read_report_isolated(path)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
             code = EXIT_UNUSABLE
-            results.append({"file": str(path), "status": "无法读取", "error": e.message})
+            results.append({"file": shown_name(path), "status": "无法读取", "error": e.message})
             if not as_json:
-                console(stderr=True).print(f"[bold red]无法读取[/bold red] {escape(str(path))}：{escape(e.message)}")
+                console(stderr=True).print(f"[bold red]无法读取[/bold red] {escape(shown_name(path))}：{escape(e.message)}")
             continue
         findings = check(report, last)
         if has_errors(findings) and code == EXIT_OK:
             code = EXIT_FINDINGS
-        results.append(file_result(str(path), report, findings))
+        results.append(file_result(shown_name(path), report, findings))
         if not as_json:
-            print_report(out, str(path), report, findings)
+            print_report(out, shown_name(path), report, findings)
         if annotate_to is not None:
             target = annotate_to / annotated_name(path) if len(files) > 1 else annotate_to
             _annotate(path, findings, target, report.acknowledged, quiet=as_json)

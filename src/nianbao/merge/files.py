@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import FileMissing
+from ..errors import FileMissing, shown_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
@@ -42,11 +42,6 @@ OTHER_KINDS = {
     ".csv": "CSV文件不是年报工作簿（应报送单位名单请用 --roster 指定）",
 }
 NOT_A_WORKBOOK = "不是年报工作簿，未读取"
-
-
-def shown_name(name: str) -> str:
-    """A file name as people and workbooks can show it: bytes that are not UTF-8 escaped (\\xd2\\xd7)."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
