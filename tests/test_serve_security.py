@@ -74,9 +74,12 @@ def test_no_inline_script_or_style_in_any_page(client, db, tmp_path):
 def test_user_text_is_shown_as_text(client, db, tmp_path):
     set_year()
     _unit, token = make_unit(EVIL)
-    data = book_bytes(tmp_path, EVIL, text={"overview.active": "<img src=x onerror=alert(1)>主动公开"})
+    data = book_bytes(tmp_path, EVIL, text={"overview.active": "<img src=x onerror=alert(1)>主动公开"},
+                      raw={"t3.new.research": "<i>五</i>"})
     upload(client, token, data, name="<b>年报<i>.xlsx")
     html = client.get(f"/u/{token}/").content.decode()
+    assert 'data-cell="t3.new.research" class="mark mark-warning"' in html  # drawn in the table, marked (N4)
+    assert "<i>五</i>" not in html and "&lt;i&gt;五&lt;/i&gt;" in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>年报<i>" not in html and "&lt;b&gt;年报&lt;i&gt;.xlsx" in html
     assert Submission.objects.get().file_name == "<b>年报<i>.xlsx"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 
 from ..export.html import table_rows
@@ -51,6 +52,20 @@ def findings_view(findings: list[Finding]) -> dict:
     ]
     groups.append({"name": "已核实", "css": "acknowledged", "items": [_item(f) for f in findings if f.acknowledged]})
     return {"groups": groups, "total": len(findings), "open": len(open_)}
+
+
+@lru_cache(maxsize=1)
+def _tables_template():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("nianbao", "serve/jinja"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("tables.html.j2")
+
+
+def tables_html(report: Report, findings: list[Finding]) -> str:
+    """The tables as HTML (escaped by Jinja2's autoescape), for ``{{ tables_html|safe }}`` in a page."""
+    return _tables_template().render(tables=tables_view(report, findings))
 
 
 def tables_view(report: Report, findings: list[Finding]) -> list[dict]:

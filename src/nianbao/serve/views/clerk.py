@@ -24,7 +24,7 @@ from ...merge.roster import Roster, RosterEntry
 from .. import links, submissions
 from ..intake import Expected, Rejected
 from ..models import Submission, Unit
-from ..present import findings_view, safe_file_name, tables_view
+from ..present import findings_view, safe_file_name, tables_html
 from ..states import Event, Status, TransitionRefused, allowed
 from ..store import audit, blob_store, portal
 from .common import client_ip, not_found, rate_limited
@@ -152,7 +152,7 @@ def _context(desk: Desk, *, rejected: str | None = None, message: str | None = N
         report = submissions.effective_report(sub)
         findings = submissions.findings_of(sub)
         ctx["groups"] = findings_view(findings)
-        ctx["tables"] = tables_view(report, findings)
+        ctx["tables_html"] = tables_html(report, findings)
         ctx["meta"] = report.meta
         v = {"version": sub.version}
         urls.update({
