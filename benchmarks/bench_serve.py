@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from serverctl import YEAR, Portal, unit_name  # noqa: E402
+from serverctl import YEAR, Portal, unit_name
 
 
 def _numbers(i: int, v: int) -> dict:
