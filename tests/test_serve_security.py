@@ -112,3 +112,23 @@ def test_login_attempts_are_rate_limited(client, db):
     assert codes[:5] == [200] * 5 and codes[5] == 429
     # Even the right password waits for the minute to pass.
     assert client.post("/county/login/", {"username": "审核员", "password": "县里的密码-2024"}).status_code == 429
+
+
+def test_formula_looking_text_is_text_in_the_annotated_copy(client, db, tmp_path):
+    import io
+
+    import openpyxl
+
+    from nianbao.serve.submissions import findings_of
+
+    set_year()
+    _, token = make_unit("示例县乙局")
+    upload(client, token, book_bytes(tmp_path, "示例县乙局", raw={"t3.new.research": ""}))
+    warning = next(f for f in findings_of(Submission.objects.get()) if f.rule == "N3")
+    reason = '=HYPERLINK("http://example.invalid","点这里")'
+    client.post(f"/u/{token}/v/1/acknowledge", {"key": warning.key, "reason": reason})
+    data = b"".join(client.get(f"/u/{token}/v/1/annotated.xlsx").streaming_content)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["校验结果"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == reason]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

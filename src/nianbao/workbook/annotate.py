@@ -178,6 +178,8 @@ def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) ->
     for r, row in enumerate(rows, start=2):
         for col, value in enumerate(row.values, start=1):
             cell = ws.cell(r, col, value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a 核实说明 typed as "=…" is the unit's words, never a formula
             cell.font, cell.border = style.BODY_FONT, style.BORDER
             cell.alignment = style.LEFT if col in (5, 7) else style.CENTER
         where = split_address(row.address)
