@@ -337,3 +337,51 @@ def test_the_2019_format_one_row_six_also_keeps_its_column_sums():
     assert [f.rule for f in check(report) if f.rule.startswith(("T3", "S4"))] == []
     report.values["t3.total.total"] += 1
     assert [f.cells[0].id for f in check(report) if f.rule == "T3-V"] == ["t3.total.total"]
+
+
+# --- class 5: label variants as data; never "missing" or "cut off" because words did not match -------------------
+
+
+def test_label_variants_are_read_and_told_as_hints():
+    report = import_report(SHAPES / "label-variants.txt")
+    assert [report.values[c] for c in ("t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force")] == [3, 1, 12]
+    found = check(report)
+    assert [(f.rule, f.severity.value, f.cells[0].id) for f in found] == [
+        ("S4", "info", "label:行政规范性文件"), ("S1", "info", "heading:5"),
+    ]
+    assert found[0].message == "表二的行标签「规范性文件」是常见的其他写法，已按国家格式的「行政规范性文件」读取"
+    assert found[1].message == "标题「五、存在的主要问题及整改措施」与2021年格式的「五、存在的主要问题及改进情况」不同（已按此标题读取）"
+
+
+@pytest.mark.parametrize("printed, official", [
+    ("本年（2023）制发件数", "本年制发件数"), ("本年(2023年度)处理决定数量", "本年处理决定数量"), ("三、本年度办理结果", "三、本年办理结果"),
+])
+def test_a_year_in_a_header_and_benniandu_are_not_part_of_the_label(printed, official):
+    from nianbao.importers.compact import Compact
+    from nianbao.schema import normalise
+
+    assert normalise(printed) == normalise(official) == Compact(printed).s
+
+
+def test_a_heading_variant_cut_short_is_still_the_heading():
+    from nianbao.importers.compact import Compact
+    from nianbao.importers.sections import find_headings
+
+    text = "一、总体情况\n……\n五、存在的主要问题及整改措\n政策解读不足。\n"
+    (five,) = [h for h in find_headings(Compact(text), text) if h and h.index == 4]
+    assert (five.printed, five.official) == ("五、存在的主要问题及整改措", False)
+
+
+def test_unmatched_headings_after_a_whole_table_are_not_a_cut_off_text():
+    report = import_report(SHAPES / "headings-unmatched.txt")
+    assert report.unread_text == ("problems.issues", "problems.improvements", "other")
+    (s1,) = check(report)
+    assert (s1.rule, s1.severity.value, [c.id for c in s1.cells]) == ("S1", "error", ["heading:5", "heading:6"])
+    assert s1.message == ("没有找到标题「五、存在的主要问题及改进情况」至「六、其他需要报告的事项」：「四、政府信息公开行政复议、行政诉讼情况」"
+                          "的表格之后还有文字，但标题的写法无法对应，这几部分的文字未读取")
+
+
+def test_a_text_that_stops_at_a_tables_first_label_is_cut_off_not_a_picture():
+    report = import_report(FIXTURES / "corpus" / "029.txt")
+    c1 = [f.message for f in report.findings if f.rule == "C1"]
+    assert c1[0] == "报告文本不完整：「二、主动公开政府信息情况」之后文本已截断，没有读到表二；表二各项未读取"

@@ -21,6 +21,7 @@ from .rules import finding
 from .schema import (
     F2019_FINGERPRINT_INDEX,
     KNOWN_TYPOS,
+    LABEL_VARIANTS,
     OLD_FORMAT_NAME,
     Node,
     Section,
@@ -31,7 +32,7 @@ from .schema import (
 
 Grid = Sequence[Sequence[object]]
 
-TYPO_INDEX = {normalise(typo): official for typo, official in KNOWN_TYPOS.items()}
+TYPO_INDEX = {normalise(typo): official for typo, official in (KNOWN_TYPOS | LABEL_VARIANTS).items()}
 
 
 @dataclass(frozen=True)

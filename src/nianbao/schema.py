@@ -375,8 +375,11 @@ SECTION_HEADING_VARIANTS: tuple[tuple[str, ...], ...] = (
         "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
         "四、因政府信息公开工作被申请行政复议、提起行政诉讼的情况",  # the 条例第五十条 wording
     ),
-    ("五、政府信息公开工作存在的主要问题及改进情况", "五、存在的主要问题及改进措施"),
-    (),
+    (
+        "五、政府信息公开工作存在的主要问题及改进情况", "五、存在的主要问题及改进措施",
+        "五、存在的主要问题及整改措施", "五、存在的主要问题及整改情况", "五、政府信息公开工作存在的主要问题及改进措施",
+    ),
+    ("六、其他需要说明的事项", "六、其他事项"),
 )
 
 
@@ -491,8 +494,10 @@ MERGE_SETTINGS: tuple[MetaField, ...] = (
 # --- label normalisation (docs/format.md §3.5) -------------------------------
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’『』「」")
-_SPELLINGS = (("交纳", "缴纳"), ("其它", "其他"), ("或者", "或"), ("、", ","))
+SPELLINGS = (("交纳", "缴纳"), ("其它", "其他"), ("或者", "或"), ("、", ","), ("本年度", "本年"))
 _NUMBERING = re.compile(r"^(\d+)[.．、,]")
+# The year some reports write into a header, 本年（2023）制发件数 / 本年（2023年度）处理决定数量: not part of the label.
+YEAR_NOTE = re.compile(r"\((?:19|20)\d\d年?度?\)")
 
 
 @lru_cache(maxsize=8192)  # the same labels recur in every workbook of a merge
@@ -504,8 +509,9 @@ def normalise(text: object) -> str:
     """
     s = unicodedata.normalize("NFKC", str(text))
     s = "".join(s.split()).translate(_QUOTES)
+    s = YEAR_NOTE.sub("", s)
     s = _NUMBERING.sub(r"\1.", s)
-    for variant, official in _SPELLINGS:
+    for variant, official in SPELLINGS:
         s = s.replace(variant, official)
     return s
 
@@ -517,6 +523,19 @@ KNOWN_TYPOS: dict[str, str] = {
     "现行有效件数（历史累计）": "现行有效件数",
     "现行有效件": "现行有效件数",
 }
+
+
+# Labels real reports print in words the 2021 format does not use, without being wrong: the 2019 format's
+# 规范性文件 is still common. Read as the official label and told as an S4 hint (docs/format.md §3.6).
+LABEL_VARIANTS: dict[str, str] = {
+    "规范性文件": "行政规范性文件",
+}
+
+
+def label_variant(printed: str) -> str | None:
+    """The official label a printed variant stands for (``LABEL_VARIANTS``), or None."""
+    n = normalise(printed)
+    return next((official for variant, official in LABEL_VARIANTS.items() if normalise(variant) == n), None)
 
 
 # --- the 2019 format, to recognise it (docs/format.md §6) ----------------------

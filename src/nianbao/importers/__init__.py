@@ -101,17 +101,20 @@ def read_document(
         ))
 
     last_heading = max((k for k, h in enumerate(headings) if h), default=-1)
+    cut = last_heading < len(SECTION_HEADINGS) - 1 and not _goes_on(text, spans, last_heading, reads)
     for table in TABLES.values():
         k = SECTION_HEADINGS.index(table.heading)
         if reasons and table.key == "t2":
             _old_format_t2(report)
             continue
-        fill_table(report, reads[table.key], table, cut_off=k >= last_heading, heading_found=headings[k] is not None)
+        fill_table(report, reads[table.key], table, cut_off=cut and k >= last_heading, heading_found=headings[k] is not None)
 
-    if last_heading < len(SECTION_HEADINGS) - 1:
-        # Cut off in the last section found (or before any): it and every later one are not whole.
-        report.unread_text = tuple(s.key for s in TEXT_SLOTS if s.section >= last_heading)
-    report.findings += _heading_findings(headings, last_heading, report)
+    # What the tool could not read whole: a section whose heading it did not find, and, in a text cut
+    # off, the section it stops in and all after.
+    report.unread_text = tuple(
+        s.key for s in TEXT_SLOTS if headings[s.section] is None or (cut and s.section >= last_heading)
+    )
+    report.findings += _heading_findings(headings, last_heading, cut)
     report.findings += _meta_findings(meta, title, name, year, level, inferred)
     return report
 
@@ -136,7 +139,21 @@ def _old_format_t2(report: Report) -> None:
         report.addresses[cid] = address(TABLES["t2"], cid)
 
 
-def _heading_findings(headings, last_heading: int, report: Report) -> list[Finding]:
+def _goes_on(text: str, spans, last_heading: int, reads: dict[str, TableRead | None]) -> bool:
+    """Whether the text goes on, past the last heading found, beyond what a cut-off copy would hold: the
+    last section is a table's, the table was read whole, and sentences follow it (the later headings are
+    printed in words that could not be matched)."""
+    if last_heading < 0 or spans[last_heading] is None:
+        return False
+    table = next((t for t in TABLES.values() if SECTION_HEADINGS.index(t.heading) == last_heading), None)
+    read = reads.get(table.key) if table else None
+    if table is None or read is None or len(read.rows) < sum(len(s.row_leaves) for s in table.sections):
+        return False
+    lo, hi = spans[last_heading]
+    return text.count("。", lo, hi) >= 2
+
+
+def _heading_findings(headings, last_heading: int, cut: bool) -> list[Finding]:
     out = []
     for k, (official, h) in enumerate(zip(SECTION_HEADINGS, headings)):
         ref = (CellRef(f"heading:{k + 1}", h.printed if h else official),)
@@ -147,10 +164,12 @@ def _heading_findings(headings, last_heading: int, report: Report) -> list[Findi
     lost = SECTION_HEADINGS[last_heading + 1 :]
     if lost:
         shown = f"「{lost[0]}」" + (f"至「{lost[-1]}」" if len(lost) > 1 else "")
-        out.append(finding(
-            "S1", f"报告文本不完整：缺少标题{shown}（文本在此之前已截断）",
-            tuple(CellRef(f"heading:{SECTION_HEADINGS.index(h) + 1}", h) for h in lost),
-        ))
+        why = (
+            f"报告文本不完整：缺少标题{shown}（文本在此之前已截断）" if cut else
+            f"没有找到标题{shown}：「{SECTION_HEADINGS[last_heading]}」的表格之后还有文字，但标题的写法无法对应，"
+            "这几部分的文字未读取"
+        )
+        out.append(finding("S1", why, tuple(CellRef(f"heading:{SECTION_HEADINGS.index(h) + 1}", h) for h in lost)))
     return out
 
 

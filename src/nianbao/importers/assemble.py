@@ -18,9 +18,9 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..cells import blank_row, parse_cell
-from ..report import CellRef, Report, State, format_number
+from ..report import CellRef, Finding, Report, Severity, State, format_number
 from ..rules import finding
-from ..schema import CELLS, Node, Section, TableSpec, table_cells
+from ..schema import CELLS, Node, Section, TableSpec, label_variant, table_cells
 from .split import Outcome, resolve, row_splits
 from .stated import stated_values
 from .tables import RowRead, TableRead
@@ -94,8 +94,13 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
         _unknown(report, list(table_cells(table.key)))
         if cut_off and not heading_found:
             why = f"报告文本不完整：没有{table.name}（{table.heading}），文本在此之前已截断"
+        elif cut_off:
+            why = f"报告文本不完整：「{table.heading}」之后文本已截断，没有读到{table.name}；{table.name}各项未读取"
         elif heading_found:
-            why = f"「{table.heading}」下没有找到{table.name}（表格可能是图片，或格式无法识别）；{table.name}各项未读取"
+            labels = [leaf.label for s in table.sections for leaf in s.row_leaves if leaf.label][:3]
+            what = f"行标签（{'、'.join(labels)}……）" if labels else "表头（" + "、".join(c.label for c in table.sections[0].columns) + "）"
+            why = (f"「{table.heading}」下没有认出{table.name}：{table.name}的{what}一个也没有找到"
+                   f"（表格可能是图片，或印法无法识别）；{table.name}各项未读取")
         else:
             why = f"没有找到{table.name}（{table.heading}）；{table.name}各项未读取"
         report.findings.append(finding("C1", why, (CellRef(f"table:{table.key}", table.name),)))
@@ -133,15 +138,9 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
             report.findings.append(blank_row(_row_name(table, read.rows.get(key), leaf), [report.ref(c) for c in blanks], which))
         row = read.rows.get(key)
         if row is not None and row.typo:
-            report.findings.append(finding(
-                "S4", f"{table.name}的行标签「{row.label}」与国家格式不一致，应为「{row.typo}」",
-                (CellRef(f"label:{row.typo}", _row_name(table, row, leaf)),),
-            ))
+            report.findings.append(_label_finding(table, "行标签", row.label, row.typo, _row_name(table, row, leaf)))
     for found, official in read.column_typos:
-        report.findings.append(finding(
-            "S4", f"{table.name}的列标题「{found}」与国家格式不一致，应为「{official}」",
-            (CellRef(f"label:{official}", f"{table.name}「{found}」列"),),
-        ))
+        report.findings.append(_label_finding(table, "列标题", found, official, f"{table.name}「{found}」列"))
     for group, label, cells in read.subtotals:
         _subtotal(report, table, group, label, cells)
     # A group printed as one row (（六）其他处理 as in 2019): its number per column is the group's sum.
@@ -152,6 +151,14 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
     missing = [(leaf, row) for leaf, row in missing if leaf.key not in explained]
     if missing:
         _missing_rows(report, table, missing, sections, cut_off)
+
+
+def _label_finding(table: TableSpec, what: str, printed: str, official: str, where: str) -> Finding:
+    """S4: a misprint is a warning; a variant real reports commonly print (规范性文件) only a hint."""
+    ref = (CellRef(f"label:{official}", where),)
+    if label_variant(printed) == official:
+        return finding("S4", f"{table.name}的{what}「{printed}」是常见的其他写法，已按国家格式的「{official}」读取", ref, severity=Severity.INFO)
+    return finding("S4", f"{table.name}的{what}「{printed}」与国家格式不一致，应为「{official}」", ref)
 
 
 def _fill_short(

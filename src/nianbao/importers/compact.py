@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..schema import SPELLINGS, YEAR_NOTE
+
 # The same characters schema.normalise drops, plus the bars of flattened tables.
 _DROPPED = set("“”\"'‘’『』「」|｜")
 _CLOSING = set("”\"'’』」")
-_SPELLINGS = (("交纳", "缴纳"), ("其它", "其他"), ("或者", "或"), ("、", ","))
 
 
 class Compact:
@@ -40,7 +41,14 @@ class Compact:
             if chars[i] in "、,." and chars[i - 1].isdigit():
                 chars[i] = "."
         s = "".join(chars)
-        for variant, official in _SPELLINGS:
+        if YEAR_NOTE.search(s):
+            keep = [True] * len(s)
+            for m in YEAR_NOTE.finditer(s):
+                keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+            chars = [ch for ch, k in zip(chars, keep) if k]
+            pos = [p for p, k in zip(pos, keep) if k]
+            s = "".join(chars)
+        for variant, official in SPELLINGS:
             if variant not in s:
                 continue
             out_chars: list[str] = []

@@ -71,17 +71,19 @@ def find_headings(c: Compact, text: str) -> list[Heading | None]:
 
 
 def _similar_heading(c: Compact, text: str, k: int, lo: int, hi: int) -> Heading | None:
-    official = normalise(SECTION_HEADINGS[k])
-    number = official[:2]  # "四,"
+    """A heading printed near one of its known forms: a misprint, or a variant cut short (…及整改措)."""
+    forms = [normalise(f) for f in (SECTION_HEADINGS[k], *SECTION_HEADING_VARIANTS[k])]
+    number = forms[0][:2]  # "四,"
     best: tuple[float, int, int] | None = None
     i = c.find(number, lo, hi)
     while i >= 0:
         if _starts_heading(text, c.start(i)):
-            for length in range(len(official) - 4, len(official) + 5):
-                candidate = c.s[i : i + length]
-                ratio = difflib.SequenceMatcher(None, candidate, official).ratio()
-                if ratio >= SIMILAR_HEADING and (best is None or ratio > best[0]):
-                    best = (ratio, i, i + length)
+            for form in forms:
+                for length in range(len(form) - 4, len(form) + 5):
+                    candidate = c.s[i : i + length]
+                    ratio = difflib.SequenceMatcher(None, candidate, form).ratio()
+                    if ratio >= SIMILAR_HEADING and (best is None or ratio > best[0]):
+                        best = (ratio, i, i + length)
         i = c.find(number, i + 1, hi)
     if best is None:
         return None

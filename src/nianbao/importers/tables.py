@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..locate import LabelIndex, locate_table
-from ..schema import F2019_FINGERPRINT_INDEX, KNOWN_TYPOS, Node, Section, TableSpec, normalise
+from ..schema import F2019_FINGERPRINT_INDEX, KNOWN_TYPOS, LABEL_VARIANTS, Node, Section, TableSpec, normalise
 from .compact import Compact, printed
 from .document import Document
 
@@ -201,10 +201,10 @@ class Hit:
 
 
 def _forms(label: str) -> list[tuple[str, str | None]]:
-    """The label's normalised form, and its known misprints (docs/format.md §3.6) with the official they stand for."""
+    """The label's normalised form, and its known misprints and variants (docs/format.md §3.6) with the official they stand for."""
     official = normalise(label)
     forms: list[tuple[str, str | None]] = [(official, None)]
-    forms += [(normalise(typo), right) for typo, right in KNOWN_TYPOS.items() if normalise(right) == official]
+    forms += [(normalise(typo), right) for typo, right in (KNOWN_TYPOS | LABEL_VARIANTS).items() if normalise(right) == official]
     return forms
 
 
