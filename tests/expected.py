@@ -165,7 +165,10 @@ def run(expected: Expected) -> tuple[Any, list[Any]]:
     from nianbao.sources import read_report
 
     last = read_report(expected.last_year) if expected.last_year else None
-    report = import_report(expected.path, **expected.options)
+    try:
+        report = import_report(expected.path, **expected.options, last=last)
+    except TypeError:  # a version from before issue 12, whose importer took no last year
+        report = import_report(expected.path, **expected.options)
     return report, check(report, last)
 
 

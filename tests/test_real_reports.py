@@ -385,3 +385,60 @@ def test_a_text_that_stops_at_a_tables_first_label_is_cut_off_not_a_picture():
     report = import_report(FIXTURES / "corpus" / "029.txt")
     c1 = [f.message for f in report.findings if f.rule == "C1"]
     assert c1[0] == "报告文本不完整：「二、主动公开政府信息情况」之后文本已截断，没有读到表二；表二各项未读取"
+
+
+# --- class 9: run-together digits, helped by the text and by last year ----------------------------------------
+
+
+def _last():
+    return import_report(SHAPES / "digits-chain-last.txt")
+
+
+def test_last_years_chain_decides_a_split_nothing_else_could():
+    alone = import_report(SHAPES / "digits-chain.txt")
+    assert alone.values["t2.normative.in_force"] is None  # six splits, nothing in this year's report decides
+    report = import_report(SHAPES / "digits-chain.txt", last=_last())
+    assert [report.values[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [7, 13, 24]
+    (d1,) = [f for f in report.findings if f.rule == "D1" and f.cells[0].id == "t2.normative.issued"]
+    assert d1.message == (
+        "表二「行政规范性文件」行的数字连在一起（印为「71324」），本表没有勾稽关系可用于拆分；"
+        "与上年衔接（上年报告现行有效30件，现行有效＝上年现行有效＋本年制发－本年废止），只有一种拆分与之相符，"
+        "已读作7、13、24；本行是按与上年衔接读出的，Y2 不能再核对这一行；请与原件核对"
+    )
+
+
+def test_a_broken_chain_leaves_the_row_unread_rather_than_hide_a_y2_problem():
+    report = import_report(SHAPES / "digits-chain-broken.txt", last=_last())
+    assert [report.values[f"t2.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [None, None, None]
+    (d2,) = [f for f in report.findings if f.rule == "D2"]
+    assert d2.message == (
+        "表二「行政规范性文件」行的数字连在一起（印为「71325」）：与上年衔接（上年报告现行有效30件，"
+        "现行有效＝上年现行有效＋本年制发－本年废止），没有一种拆分同时相符（现行有效件数可能确实没有与上年衔接，请核对，见Y2）；"
+        "这些单元格未读取，请对照原件填写"
+    )
+
+
+def test_the_real_2023_pingtan_report_states_numbers_no_split_fits():
+    """77132470: the text says 制发77件 and 现行有效393件 (the table prints 470): the row stays unread."""
+    report = import_report(FIXTURES / "corpus" / "pingtan-2023.txt", last=import_report(FIXTURES / "corpus" / "005.txt"))
+    (d2,) = [f for f in report.findings if f.rule == "D2"]
+    assert d2.message == (
+        "表二「行政规范性文件」行的数字连在一起（印为「77132470」）：报告正文写明本年制发件数77件、现行有效件数393件，"
+        "没有一种拆分同时相符（文字与表格可能不一致）；这些单元格未读取，请对照原件填写"
+    )
+
+
+def test_the_real_2024_pingtan_report_has_four_splits_left_by_its_text():
+    report = import_report(FIXTURES / "corpus" / "pingtan-2024.txt")
+    (d2,) = [f for f in report.findings if f.rule == "D2"]
+    assert "报告正文写明本年制发件数62件，仍有4种拆分与之相符，无法确定" in d2.message
+
+
+def test_check_reads_the_published_report_with_last_years_help(tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(SHAPES / "digits-chain.txt"), "--last-year", str(SHAPES / "digits-chain-last.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "已读作7、13、24" in result.output and "D2" not in result.output

@@ -9,6 +9,7 @@ Excel family (and explains .xls / .et files it cannot read).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from .errors import ReaderFailed, SourceError, UnsupportedSource, source
@@ -21,11 +22,11 @@ def _workbook(path: Path) -> Report:
     return read_workbook(path)
 
 
-def _published(path: Path) -> Report:
+def _published(path: Path, last: Report | None = None) -> Report:
     # Imported only for these suffixes: checking an .xlsx never loads lxml, python-docx or pdfium.
     from .importers import import_report
 
-    return import_report(path)
+    return import_report(path, last=last)
 
 
 def _report_json(path: Path) -> Report:
@@ -51,18 +52,21 @@ READERS: dict[str, Callable[[Path], Report]] = {
 }
 
 
-def read_report(path: str | Path) -> Report:
-    """Read one input into a Report; raises errors.SourceError when the file cannot be used."""
+def read_report(path: str | Path, last: Report | None = None) -> Report:
+    """Read one input into a Report; raises errors.SourceError when the file cannot be used. ``last``
+    (last year's report) helps a published report's importer read digits that ran together."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         with source(path):
             kinds = "、".join(sorted(READERS))
             raise UnsupportedSource(f"不支持“{path.suffix or '无扩展名'}”文件；可读取的类型：{kinds}")
-    return reader(path)
+    return _published(path, last) if reader is _published and last is not None else reader(path)
 
 
-def read_report_isolated(path: str | Path, timeout: float | None = None, memory: int | None = None) -> Report:
+def read_report_isolated(
+    path: str | Path, timeout: float | None = None, memory: int | None = None, last: Report | None = None
+) -> Report:
     """``read_report`` in a child process: what the CLI, the Excel add-in and the web portal call on a file
     they were handed.
 
@@ -79,8 +83,9 @@ def read_report_isolated(path: str | Path, timeout: float | None = None, memory:
 
     path = Path(path)
     if not can_isolate():
-        return read_report(path)
-    result = call_isolated(read_report, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY)
+        return read_report(path, last)
+    read = partial(read_report, last=last) if last is not None else read_report
+    result = call_isolated(read, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY)
     with source(path):
         if isinstance(result, Died):
             raise ReaderFailed(f"{result.reason}；文件可能已损坏或含有超出合理范围的内容，请在Excel中打开检查后另存再试")

@@ -30,7 +30,7 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
     out, results, code = console(), [], EXIT_OK
     for path in files:
         try:
-            report = read_report_isolated(path)  # a native crash in a reader is this file's message, not ours
+            report = read_report_isolated(path, last=last)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
             code = EXIT_UNUSABLE
             results.append({"file": shown_name(path), "status": "无法读取", "error": e.message})

@@ -43,19 +43,22 @@ UNREAD_MARK = "未读取"  # written into the template where the publication gav
 
 
 def import_report(
-    path: str | Path, *, name: str | None = None, year: int | None = None, level: str | None = None
+    path: str | Path, *, name: str | None = None, year: int | None = None, level: str | None = None,
+    last: Report | None = None,
 ) -> Report:
-    """Read a published report file; ``name``/``year``/``level`` override what its title says."""
+    """Read a published report file; ``name``/``year``/``level`` override what its title says. ``last``,
+    last year's report, may decide how digits that ran together split (docs/import.md)."""
     path = Path(path)
     with source(path):
         if path.suffix.lower() not in LOADERS:
             raise UnsupportedSource(f"不是可导入的已发布年报文件（可导入：{'、'.join(LOADERS)}）")
         doc = load_document(path)
-        return read_document(doc, str(path), name=name, year=year, level=level)
+        return read_document(doc, str(path), name=name, year=year, level=level, last=last)
 
 
 def read_document(
-    doc: Document, source_name: str = "", *, name: str | None = None, year: int | None = None, level: str | None = None
+    doc: Document, source_name: str = "", *, name: str | None = None, year: int | None = None, level: str | None = None,
+    last: Report | None = None,
 ) -> Report:
     text = doc.text
     c = Compact(text)
@@ -107,7 +110,9 @@ def read_document(
         if reasons and table.key == "t2":
             _old_format_t2(report)
             continue
-        fill_table(report, reads[table.key], table, cut_off=cut and k >= last_heading, heading_found=headings[k] is not None)
+        fill_table(
+            report, reads[table.key], table, cut_off=cut and k >= last_heading, heading_found=headings[k] is not None, last=last
+        )
 
     # What the tool could not read whole: a section whose heading it did not find, and, in a text cut
     # off, the section it stops in and all after.

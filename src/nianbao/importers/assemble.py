@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..cells import blank_row, parse_cell
 from ..report import CellRef, Finding, Report, Severity, State, format_number
@@ -82,7 +83,9 @@ def _shown(raw: object) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
-def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off: bool, heading_found: bool) -> None:
+def fill_table(
+    report: Report, read: TableRead | None, table: TableSpec, cut_off: bool, heading_found: bool, last: Report | None = None
+) -> None:
     """Put one table's cells into ``report`` with their printed addresses and reading findings."""
     rows: list[tuple[Section, Node, RowRead | None]] = [
         (section, leaf, read.rows.get(leaf.key) if read else None) for section in table.sections for leaf in section.row_leaves
@@ -128,7 +131,7 @@ def fill_table(report: Report, read: TableRead | None, table: TableSpec, cut_off
 
     sections = {leaf.key: section for section, leaf, _ in rows}
     leaves = {leaf.key: leaf for _, leaf, _ in rows}
-    _fill_short(report, table, short, ready, sections, leaves)
+    _fill_short(report, table, short, ready, sections, leaves, last)
 
     for key, raws in ready.items():
         section, leaf = sections[key], leaves[key]
@@ -168,6 +171,7 @@ def _fill_short(
     ready: dict[str, list[object]],
     sections: dict[str, Section],
     leaves: dict[str, Node],
+    last: Report | None,
 ) -> None:
     """Rows with fewer printed cells than columns: 总计 left empty, or digits run together."""
     if not short:
@@ -211,7 +215,7 @@ def _fill_short(
             continue
         fixed[cid] = _number(str(ready[owner][_cids(table, sections[owner], leaves[owner]).index(cid)]))
     outcome = resolve(candidates, {k: row_cells[k] for k in candidates}, fixed, _number)
-    _report_outcome(report, table, short, candidates, outcome, row_cells, leaves, ready)
+    _report_outcome(report, table, short, candidates, outcome, row_cells, leaves, ready, last)
 
 
 def _report_outcome(
@@ -223,6 +227,7 @@ def _report_outcome(
     row_cells: dict[str, tuple[str, ...]],
     leaves: dict[str, Node],
     ready: dict[str, list[object]],
+    last: Report | None,
 ) -> None:
     identities = "表三各行各列的勾稽关系" if table.key == "t3" else ("表四各组的总计" if table.key == "t4" else "")
     rebuilt: list[str] = []
@@ -237,19 +242,26 @@ def _report_outcome(
             rebuilt.append(f"{where.removeprefix(table.name) or table.name}印为「{printed}」，读作{'、'.join(split)}")
             rebuilt_cells += cells
             continue
-        told = _told_split(report, table, leaves[key], splits) if not identities and key in outcome.ambiguous else None
-        if told is not None:
-            split, said = told
-            ready[key] = list(split)
+        decided = _decide(report, table, leaves[key], splits, last) if not identities and key in outcome.ambiguous else None
+        if decided is not None and decided.split is not None:
+            ready[key] = list(decided.split)
+            chained = "；本行是按与上年衔接读出的，Y2 不能再核对这一行" if decided.chain else ""
             report.findings.append(finding(
                 "D1",
-                f"{where}的数字连在一起（印为「{printed}」），本表没有勾稽关系可用于拆分；报告正文写明{said}，"
-                f"只有一种拆分与之相符，已读作{'、'.join(split)}；请与原件核对",
+                f"{where}的数字连在一起（印为「{printed}」），本表没有勾稽关系可用于拆分；{'；'.join(decided.facts)}，"
+                f"只有一种拆分与之相符，已读作{'、'.join(decided.split)}{chained}；请与原件核对",
                 tuple(report.ref(c) for c in cells),
             ))
             continue
         _unknown(report, list(cells))
-        if key in outcome.ambiguous:
+        if decided is not None:
+            if decided.agreeing:
+                why = f"{'；'.join(decided.facts)}，仍有{decided.agreeing}种拆分与之相符，无法确定"
+            else:
+                why = f"{'；'.join(decided.facts)}，没有一种拆分同时相符" + (
+                    "（现行有效件数可能确实没有与上年衔接，请核对，见Y2）" if decided.chain else "（文字与表格可能不一致）"
+                )
+        elif key in outcome.ambiguous:
             n = outcome.ambiguous[key]
             basis = f"满足{identities}的拆分有{n}种" if identities else f"有{n}种可能的拆分，本表没有可用于判断的勾稽关系"
             why = f"{basis}，无法确定" + ("（可能性太多，未能穷尽）" if outcome.gave_up else "")
@@ -269,21 +281,41 @@ def _report_outcome(
         ))
 
 
-def _told_split(
-    report: Report, table: TableSpec, leaf: Node, splits: list[tuple[str, ...]]
-) -> tuple[tuple[str, ...], str] | None:
-    """The one split that agrees with every number the report's text states for this row."""
+@dataclass
+class Decision:
+    """What the report's text and last year's report say of a run-together row of a table without identities."""
+
+    split: tuple[str, ...] | None  # the one split every fact agrees with
+    facts: list[str]  # the facts, in words
+    agreeing: int  # how many splits agree with them all
+    chain: bool  # last year's 现行有效件数 was one of them
+
+
+def _decide(
+    report: Report, table: TableSpec, leaf: Node, splits: list[tuple[str, ...]], last: Report | None
+) -> Decision | None:
+    """Facts that may decide the split (docs/import.md): the numbers the text states for the row, then —
+    only if those leave more than one split — the 现行有效 chain with last year's report
+    (现行有效 = 上年现行有效 + 本年制发 − 本年废止, and 废止 ≤ 上年现行有效 + 制发). A chain that no split satisfies
+    leaves the row unread: a split is never picked that would hide a Y2 problem. None when nothing is known."""
     section = next(s for s in table.sections if leaf in s.row_leaves)
     columns = [c.label for c in section.column_leaves]
-    text = "\n".join(report.text.values())
-    told = stated_values(text, leaf.label, columns)
-    if not told:
-        return None
+    told = stated_values("\n".join(report.text.values()), leaf.label, columns)
+    facts = ["报告正文写明" + "、".join(f"{columns[k]}{v}件" for k, v in sorted(told.items()))] if told else []
     agree = [s for s in splits if all(_number(s[k]) == v for k, v in told.items())]
-    if len(agree) != 1:
-        return None
-    said = "、".join(f"{columns[k]}{v}件" for k, v in sorted(told.items()))
-    return agree[0], said
+    before = last.known(f"{table.key}.{leaf.key}.in_force") if last is not None and table.key == "t2" else None
+    if before is None or (told and len(agree) <= 1):
+        return Decision(agree[0] if len(agree) == 1 else None, facts, len(agree), False) if told else None
+    keys = [c.key for c in section.column_leaves]
+    issued, repealed, in_force = (keys.index(k) for k in ("issued", "repealed", "in_force"))
+
+    def chains(s: tuple[str, ...]) -> bool:
+        i, r, f = (_number(s[k]) for k in (issued, repealed, in_force))
+        return i is not None and r is not None and f is not None and f == before + i - r and r <= before + i
+
+    chained = [s for s in agree if chains(s)]
+    facts.append(f"与上年衔接（上年报告现行有效{format_number(before)}件，现行有效＝上年现行有效＋本年制发－本年废止）")
+    return Decision(chained[0] if len(chained) == 1 else None, facts, len(chained), True)
 
 
 def _single_row(report: Report, table: TableSpec, group: Node, label: str, cells: Sequence[object]) -> None:
