@@ -130,7 +130,7 @@ def test_uninstall_bat_removes_the_addin_and_the_packages(scripts):
 def test_readme_is_utf8_with_bom_for_notepad(scripts):
     data = (scripts / "说明.txt").read_bytes()
     assert data.startswith("\ufeff".encode()) and b"\n" not in data.replace(b"\r\n", b"")
-    assert "需要 64 位 Python 3.11 至 3.15 中的任一版本" in data.decode("utf-8-sig")
+    assert "需要 64 位 Python 3.11 至 3.15（本安装包带有 Python 3.11、3.12、3.13、3.14、3.15 所需的全部软件包）" in data.decode("utf-8-sig")
 
 
 def test_a_character_that_could_become_a_command_is_refused():
@@ -155,3 +155,12 @@ def test_cli_refuses_an_unknown_python_and_an_existing_folder(tmp_path):
     assert result.exit_code == 2
     assert "已存在，而且不是以前生成的安装包" in result.output
     assert (tmp_path / "报表" / "峰灵镇.xlsx").read_bytes() == b"a clerk's file"
+
+
+def test_a_bundle_for_one_python_names_just_that_one(tmp_path):
+    write_scripts(tmp_path, "0.1.0", "nianbao-0.1.0-py3-none-any.whl", ("3.13",))
+    install = (tmp_path / "安装.bat").read_bytes().decode("gbk")
+    assert "需要 64 位的 Python 3.13，而且要先装好 Python 再运行本程序。" in install
+    assert "for %%V in (3.13) do call :probe py -%%V-64" in install
+    assert "sys.version_info[:2] in [(3,13)]" in install
+    assert "需要 64 位 Python 3.13（本安装包带有 Python 3.13 所需的全部软件包）" in (tmp_path / "说明.txt").read_text(encoding="utf-8-sig")

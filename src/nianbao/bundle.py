@@ -230,7 +230,8 @@ def write_scripts(folder: Path, version: str, wheel: str, pythons: tuple[str, ..
     common = {
         "version": version, "wheel": wheel, "requirement": f"nianbao[{EXTRA}]=={version}",
         "launcher_versions": " ".join(newest_first), "folder_names": " ".join(f"Python{v.replace('.', '')}" for v in newest_first),
-        "oldest": newest_first[-1], "newest": newest_first[0], "pythons": "、".join(reversed(newest_first)),
+        "pythons": "、".join(reversed(newest_first)),
+        "range": newest_first[0] if len(newest_first) == 1 else f"{newest_first[-1]} 至 {newest_first[0]}",
     }
     probes = {
         "install.bat": f"import struct,sys;sys.exit(not(struct.calcsize('P')==8 and sys.version_info[:2] in [{tuples}]))",

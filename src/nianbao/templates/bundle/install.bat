@@ -54,7 +54,7 @@ echo 或者 Python 安装在需要管理员权限的文件夹中。请查看说�
 goto done
 
 :no_python
-echo 没有找到可以使用的 Python。需要 64 位的 Python {{ oldest }} 至 {{ newest }}，而且要先装好 Python 再运行本程序。
+echo 没有找到可以使用的 Python。需要 64 位的 Python {{ range }}，而且要先装好 Python 再运行本程序。
 echo 请从 https://www.python.org/downloads/windows/ 下载 Windows installer (64-bit)，
 echo 或向县政务公开办、信息中心索取安装程序；安装时勾选 Add python.exe to PATH。
 goto done
