@@ -35,7 +35,7 @@ def serve_command(data_dir: Path | None, local: bool, host: str, port: int, data
         import django  # noqa: F401
         import waitress  # noqa: F401
     except ImportError:
-        fail("报送系统需要额外的组件，请先安装：pip install \"nianbao[serve]\"", EXIT_UNUSABLE)
+        fail("报送系统需要额外的组件，请先在nianbao的源代码目录中安装：pip install \".[serve]\"", EXIT_UNUSABLE)
     if local and data_dir is not None:
         fail("--local 不保存任何数据，不能同时指定数据文件夹", EXIT_FINDINGS)
     if not local and data_dir is None:

@@ -3,5 +3,5 @@
 A thin adapter: reading, checking, annotating, text, export and merge are the
 library's; the portal adds identities (private links, county accounts),
 storage (content-addressed blobs, a database of versions) and state
-(states.py). Needs ``pip install "nianbao[serve]"``.
+(states.py). Needs the serve extra (``pip install ".[serve]"`` in a checkout: nianbao is not on PyPI).
 """
