@@ -584,7 +584,7 @@ def test_unknown_button_says_to_install_the_matching_addin(examples_dir):
 @pytest.mark.parametrize("addin_version, built_for", [
     ("0.0.9", "nianbao 0.0.9"),  # an add-in left from an older nianbao
     ("9.0.0", "nianbao 9.0.0"),  # an add-in newer than the package
-    (None, "早于0.1.0、未标明版本的nianbao"),  # the add-in from before the handshake: dispatch('check')
+    (None, "不标明版本的较早的nianbao"),  # the add-in from before the handshake: dispatch('check')
 ])
 def test_an_addin_built_for_another_version_names_both_and_the_fix(examples_dir, addin_version, built_for):
     book = open_book(payload(examples_dir / MISTAKES))

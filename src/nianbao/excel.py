@@ -86,7 +86,7 @@ class StaleAddin(NianbaoError):
     def __init__(self, addin_version: str | None):
         from . import __version__
 
-        built_for = f"nianbao {addin_version}" if addin_version else "早于0.1.0、未标明版本的nianbao"
+        built_for = f"nianbao {addin_version}" if addin_version else "不标明版本的较早的nianbao"
         super().__init__(
             f"加载项与nianbao的版本不一致：Excel加载的nianbao.xlam是为{built_for}生成的，本电脑安装的是nianbao {__version__}。\n\n"
             f"{REINSTALL}"
