@@ -25,7 +25,7 @@ EXPECTED = {
         ("N3", "warning", "表三!G15"),
         ("P1", "warning", "表二!D4"),
         ("P3", "warning", "表二!B15"),
-        ("S7", "warning", "文字!B11"),
+        ("S7", "warning", "文字!B12"),
     ],
 }
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 from remote_excel import fill, open_book, payload, replay  # sets the noncommercial key before xlwings loads
 from unitbooks import one_application, unit_book
+from workbooks import insert_rows
 
 from nianbao import __version__, excel
 from nianbao.check import check
@@ -39,7 +40,7 @@ FENGLING = "巫溪县峰灵镇人民政府-2023.xlsx"
 # The example with deliberate mistakes: where `nianbao check` puts each finding.
 MISTAKE_CELLS = [
     ("T3-H", "表三", "J7"), ("T3-V", "表三", "J28"), ("T4-S", "表四", "E5"), ("N4", "表三", "D17"),
-    ("N3", "表三", "G15"), ("P1", "表二", "D4"), ("P3", "表二", "B15"), ("S7", "文字", "B11"),
+    ("N3", "表三", "G15"), ("P1", "表二", "D4"), ("P3", "表二", "B15"), ("S7", "文字", "B12"),
 ]
 
 
@@ -117,7 +118,7 @@ def test_check_marks_wrong_cells_and_writes_results(examples_dir, tmp_path):
     assert rows[-1][4].startswith("对可以解释的警告")
     ws = wb[RESULTS_SHEET]
     assert ws["D2"].hyperlink.location == "'表三'!J7"
-    assert ws["D9"].hyperlink.location == "'文字'!B11"
+    assert ws["D9"].hyperlink.location == "'文字'!B12"
     assert fill(ws, "A1") == fill(ws, "H1") == LABEL_COLOR
     alert = result["alerts"]
     assert len(alert) == 1 and alert[0]["title"] == "政务公开年报" and alert[0]["mode"] == "info"
@@ -261,7 +262,7 @@ def mark_of(path: Path, key: str) -> str:
 
 def test_text_finds_moved_slots_by_their_labels(blanked, tmp_path):
     wb = openpyxl.load_workbook(blanked)
-    wb[TEXT_SHEET].insert_rows(3, amount=2)  # the clerk added two rows above the slots
+    insert_rows(wb[TEXT_SHEET], 3, 2)  # the clerk added two rows above the slots
     moved = tmp_path / "moved.xlsx"
     wb.save(moved)
     out = tmp_path / "after.xlsx"

@@ -24,6 +24,10 @@ def pdf_pages(pdf) -> list[str]:
     return text.split("\f")
 
 
+def first_line(page: str) -> str:
+    return next(line.strip() for line in page.splitlines() if line.strip())
+
+
 def flagged(path) -> set[str]:
     """Addresses of live-check cells showing ✗ after LibreOffice recalculated the workbook."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -49,11 +53,23 @@ def test_prints_to_pdf_with_whole_tables_on_a4(convert, path):
     assert "第二十条第（八）项" in t2 and "行政事业性收费" in t2
 
 
+def test_every_sheet_of_the_template_prints_on_one_page(convert):
+    # Issue 9 #25: the 文字 sheet's last row (六、其他需要报告的事项) spilled onto a second page.
+    pages = pdf_pages(convert(TEMPLATE, "pdf"))[:-1]
+    assert [first_line(p) for p in pages] == [
+        "单位信息", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+        "文字部分（一、总体情况；五、存在的主要问题及改进情况；六、其他需要报告的事项）",
+    ]
+    text = pages[-1].split("\n", 1)[1]  # below the title, which names the sections too
+    assert all(label in text for label in ("（五）监督保障", "五、存在的主要问题及改进情况", "（二）改进情况", "六、其他需要报告的事项"))
+
+
 def test_recalculated_mistaken_example_flags_exactly_the_mistaken_rows(convert):
     recalculated = convert(MISTAKES, "xlsx")
     # J7 typed 16 (row 7 and the 总计 column's 三（七）check); "12件" in D17 is text to a formula
-    # (row 17 and the 自然人 column's check); 表四 行政复议 总计 0 under 1+1+1.
-    assert flagged(recalculated) == {"表三!K7", "表三!J32", "表三!K17", "表三!D32", "表四!E7"}
+    # (row 17 and the 自然人 column's check); G15 left blank (the count of blanks under 表三);
+    # 表四 行政复议 总计 0 under 1+1+1.
+    assert flagged(recalculated) == {"表三!K7", "表三!J32", "表三!K17", "表三!D32", "表三!D33", "表四!E8"}
 
 
 def test_recalculated_clean_example_flags_nothing(convert):
@@ -91,9 +107,6 @@ def test_merge_workbook_prints_each_sheet_legibly_on_a4(convert, tmp_path):
     assert {(round(w), round(h), name) for w, h, name in page_sizes(pdf)} == {(842, 595, "A4")}
     assert [f"第 {i} 页，共 {len(pages)} 页" in p for i, p in enumerate(pages, start=1)] == [True] * len(pages)
 
-    def first_line(page: str) -> str:
-        return next(line.strip() for line in page.splitlines() if line.strip())
-
     # 汇总: the title and notes over 表二, then the whole of 表三, then 表四 with the checks of the totals.
     assert first_line(pages[0]) == "某省示例县2024年政府信息公开工作年度报告汇总"
     assert "二、主动公开政府信息情况" in pages[0] and "行政事业性收费" in pages[0] and "申请人情况" not in pages[0]
@@ -115,3 +128,40 @@ def test_merge_workbook_prints_each_sheet_legibly_on_a4(convert, tmp_path):
     assert all(w in findings for w in ("单位", "严重程度", "规则说明", "核实说明", "T3-ID"))
     assert all(w in submissions for w in ("类别", "说明", "未报送", "示例县壬局", "示例县辛局-损坏.xlsx"))
     assert all(w in sources for w in ("文件（相对于输入文件夹）", "SHA-256", "处理结果", "单位"))
+
+
+# --- the template's live checks mark blank cells (issue 9 #25) -----------------------------------------
+
+
+def pixels_of(pdf, page: int, rgb: tuple[int, int, int], dpi: int = 40) -> int:
+    """How many pixels of the printed page are (about) the colour ``rgb``."""
+    ppm = subprocess.run([require_tool("pdftoppm"), "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", ppm)
+    assert header is not None
+    data = ppm[header.end():]
+    return sum(1 for i in range(0, len(data), 3) if all(abs(data[i + k] - rgb[k]) <= 6 for k in range(3)))
+
+
+def test_live_checks_mark_blank_cells_once_a_table_is_started(convert, tmp_path):
+    import openpyxl
+
+    from nianbao.workbook.colors import CHECK_COLOR
+
+    started = tmp_path / "填了一半.xlsx"
+    wb = openpyxl.load_workbook(TEMPLATE)
+    wb["表三"]["D5"], wb["表三"]["J5"] = 3, 3  # 一、本年新收 自然人 and 总计: 173 cells of 表三 left blank
+    wb["表二"]["B4"] = "/"  # 规章 本年制发件数 (a "/" is not blank)
+    wb.save(started)
+    recalculated = convert(started, "xlsx")
+    sheets = python_calamine.CalamineWorkbook.from_path(str(recalculated))
+    t3, t2, t4 = (sheets.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in ("表三", "表二", "表四"))
+    assert (t3[32][3], t2[16][1], t4[9][0]) == ("✗ 空白173个", "✗ 空白9个", "")  # 表四 not started: no count
+    assert flagged(recalculated) == {"表三!D31", "表三!J31", "表三!D33", "表二!B17"}
+    # Printed, the blank cells of the started tables are red, and nothing is red on the untouched template.
+    red = tuple(int(CHECK_COLOR[i : i + 2], 16) for i in (2, 4, 6))
+    page = {"表二": 2, "表三": 3, "表四": 4}
+    filled, blank = convert(started, "pdf"), convert(TEMPLATE, "pdf")
+    assert [pixels_of(blank, page[s], red) for s in page] == [0, 0, 0]
+    marked = [pixels_of(filled, page[s], red) for s in page]
+    assert marked[0] > 1000 and marked[1] > 1000 and marked[2] == 0

@@ -455,7 +455,7 @@ def test_findings_equal_the_single_file_checker(faulty_folder, tmp_path):
         ("Y5", "warning", "文字!B3", 1.0),
     ]
     unanswered = next(u for u in result.batch.units if u.display == "示例县整改局")
-    assert [(f.rule, f.address) for f in unanswered.findings if f.rule.startswith("Y")] == [("Y6", "文字!B10")]
+    assert [(f.rule, f.address) for f in unanswered.findings if f.rule.startswith("Y")] == [("Y6", "文字!B11")]
     assert "“网站栏目更新不及时”" in unanswered.findings[-1].message
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import insert_rows
 
 from nianbao.examples import EXAMPLES
 from nianbao.narrative import (
@@ -234,7 +235,7 @@ def test_a_workbook_without_a_text_sheet_gets_the_templates_one(tmp_path):
 def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
     src = write_report(unit(ON_REQUEST), tmp_path / "挪动.xlsx")
     wb = openpyxl.load_workbook(src)
-    wb[TEXT_SHEET].insert_rows(3, amount=2)  # the clerk added two rows above the slots
+    insert_rows(wb[TEXT_SHEET], 3, 2)  # the clerk added two rows above the slots
     wb.save(src)
     out = tmp_path / "结果.xlsx"
     text(src, out)

@@ -98,7 +98,7 @@ def test_text_rules_s7_and_p6(tmp_path):
     base.text["other"] = "本年度无其他需要报告的事项。"
     r = read_workbook(workbook(tmp_path / "t.xlsx", base=base))
     got = {(f.rule, f.severity.value, f.address) for f in check(r) if f.rule in ("S7", "P6")}
-    assert got == {("S7", "warning", "文字!B11"), ("P6", "info", "表三!J26")}
+    assert got == {("S7", "warning", "文字!B12"), ("P6", "info", "表三!J26")}
     base.text["other"] = "本机关发出收费通知1件，申请人逾期未缴纳，未收取信息处理费。"
     r = read_workbook(workbook(tmp_path / "t2.xlsx", base=base))
     assert [f for f in check(r) if f.rule in ("S7", "P6")] == []

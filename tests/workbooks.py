@@ -52,3 +52,12 @@ def workbook(path: Path, base: Report | None = None, cells: dict[str, Any] | Non
             wb[sheet][ref] = value
         wb.save(path)
     return path
+
+
+def insert_rows(ws, row: int, amount: int) -> None:
+    """Insert rows as Excel does: openpyxl's insert_rows moves the cells but leaves merged ranges
+    where they were (the 文字 sheet's section heading is merged across two columns)."""
+    ws.insert_rows(row, amount=amount)
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row >= row:
+            merged.shift(row_shift=amount)

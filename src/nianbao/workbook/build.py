@@ -43,12 +43,14 @@ from .layout import (
     META_VALUE_COL,
     POSITIONS,
     TABLE_TOP,
+    TEXT_HEADING_ROWS,
     TEXT_HEADINGS,
     TEXT_MARK_COL,
     TEXT_ROWS,
     TEXT_TITLE,
     TEXT_VALUE_COL,
     a1,
+    blank_check,
     column_letter,
     grid_row_heights,
     live_checks,
@@ -62,6 +64,9 @@ from .layout import (
 CHECK_COLUMN_WIDTH = 18
 META_WIDTHS = (24, 44, 40)  # 单位信息: 项目, 填写内容, 说明
 TEXT_COLUMN_WIDTH = 90
+# Six lines of text each, and the blank 文字 sheet prints on one A4 page (it spilled its last row
+# onto a second page at 120; issue 9 #25).
+TEXT_ROW_HEIGHT = 84
 MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
 
 UNLOCKED = Protection(locked=False)
@@ -86,6 +91,7 @@ def _print_setup(ws: Worksheet, last_row: int, last_col: int, landscape: bool) -
     ws.print_area = f"A1:{a1(last_row, last_col)}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
 
 
 def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
@@ -155,20 +161,23 @@ def _validations(ws: Worksheet, table: TableSpec) -> None:
 
 def _live_checks(ws: Worksheet, table: TableSpec) -> None:
     checks, rows, check_col = live_checks(table.key)
-    if not checks:
-        return
+    blanks = blank_check(table.key)
     red = FormulaRule
     if any(c.check.axis == "row" for c in checks):
         head = ws.cell(sheet_row(table_grid(table)[0]), check_col, CHECK_COLUMN_HEADER)
         head.font = style.CHECK_FONT
-    for row in rows:
-        if table.sections[0].label_width:
-            ws.merge_cells(start_row=row.row, start_column=1, end_row=row.row, end_column=table.sections[0].label_width)
-            label = ws.cell(row.row, 1, row.label)
-        else:
-            label = ws.cell(row.row, check_col, "← " + row.label)
+        ws.column_dimensions[column_letter(check_col)].width = CHECK_COLUMN_WIDTH
+    widths = COLUMN_WIDTHS[table.key]
+    for row in (*rows, blanks.label):
+        first, last = row.label_cols
+        if last > first:
+            ws.merge_cells(start_row=row.label_row, start_column=first, end_row=row.label_row, end_column=last)
+        label = ws.cell(row.label_row, first, row.label)
         label.font = style.CHECK_FONT
         label.alignment = style.LEFT
+        height = text_height(row.label, sum(widths[first - 1 : last]), line=12)
+        if height > 18:
+            ws.row_dimensions[row.label_row].height = height
     for lc in checks:
         cell = ws.cell(lc.row, lc.col, lc.formula)
         cell.font = style.CHECK_FONT
@@ -179,7 +188,13 @@ def _live_checks(ws: Worksheet, table: TableSpec) -> None:
         ws.conditional_formatting.add(
             lc.focus.a1, red(formula=[f"LEN(${column_letter(lc.col)}${lc.row})>0"], fill=style.CHECK_FILL)
         )
-    ws.column_dimensions[column_letter(check_col)].width = CHECK_COLUMN_WIDTH
+    # Blank cells: the count under the table, and each blank cell red once the table has anything in it.
+    count = ws.cell(blanks.row, blanks.col, blanks.formula)
+    count.font, count.alignment = style.CHECK_FONT, style.ONE_LINE
+    ref = a1(blanks.row, blanks.col)
+    ws.conditional_formatting.add(ref, red(formula=[f"LEN({ref})>0"], fill=style.CHECK_FILL))
+    for cells in blanks.runs:
+        ws.conditional_formatting.add(cells, red(formula=[blanks.mark(cells.split(":")[0])], fill=style.CHECK_FILL))
 
 
 def _table_sheet(wb: Workbook, table: TableSpec) -> None:
@@ -242,7 +257,8 @@ def _meta_sheet(wb: Workbook) -> None:
         "2. 表二、表三、表四的所有数字（含总计）均需填写；没有发生的填0，不要留空。",
         "3. 本机关无规章制定权的，表二「规章」行可填“/”。收费金额单位为万元。",
         "4. 表格右侧和下方的“自动校验”出现红色时，说明该行或该列的数字对不上。",
-        "5. 完整校验：在命令行运行 nianbao check 本文件.xlsx，或在Excel中点击「政务公开年报」→「校验」。",
+        "5. 表格填了数字后，还空着的单元格会变红：空白不等于0，没有发生的填0。",
+        "6. 完整校验：在命令行运行 nianbao check 本文件.xlsx，或在Excel中点击「政务公开年报」→「校验」。",
     )
     for i, text in enumerate(notes):
         ws.cell(notes_row + i, 1, text).font = style.NOTE_FONT if i else style.HEADER_FONT
@@ -259,6 +275,12 @@ def _text_sheet(wb: Workbook) -> None:
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width
     ws.column_dimensions[column_letter(TEXT_MARK_COL)].hidden = True
+    for row, heading in TEXT_HEADING_ROWS.items():
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=TEXT_VALUE_COL)
+        cell = ws.cell(row, 1, heading)
+        cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.LEFT, style.BORDER
+        ws.cell(row, TEXT_VALUE_COL).border = style.BORDER
+        ws.row_dimensions[row].height = 20
     for slot in TEXT_SLOTS:
         row = TEXT_ROWS[slot.key]
         label = ws.cell(row, 1, slot.label)
@@ -267,7 +289,7 @@ def _text_sheet(wb: Workbook) -> None:
         body.font, body.alignment, body.border = style.BODY_FONT, style.TEXT_BLOCK, style.BORDER
         body.fill, body.protection = style.INPUT_FILL, UNLOCKED
         ws.cell(row, TEXT_MARK_COL).protection = UNLOCKED
-        ws.row_dimensions[row].height = 120
+        ws.row_dimensions[row].height = TEXT_ROW_HEIGHT
     _print_setup(ws, max(TEXT_ROWS.values()), TEXT_VALUE_COL, landscape=False)
     _protect(ws)
 

@@ -11,12 +11,22 @@ of the table (row checks) and in rows under it (column checks).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from ..grid import Place, grid_size, table_grid
 from ..rules import CHECKS, RULES, Check
-from ..schema import MERGE_SETTINGS, MERGE_SETTINGS_SHEET, META_FIELDS, TABLES, TEXT_SLOTS, TableSpec
+from ..schema import (
+    CELL_IDS,
+    MERGE_SETTINGS,
+    MERGE_SETTINGS_SHEET,
+    META_FIELDS,
+    SECTION_HEADINGS,
+    TABLES,
+    TEXT_SLOTS,
+    TableSpec,
+)
 
 TABLE_TOP = 2  # 1-based sheet row of grid row 0
 TABLE_LEFT = 1  # 1-based sheet column of grid column 0
@@ -100,15 +110,39 @@ def _positions() -> dict[str, Position]:
 POSITIONS: dict[str, Position] = _positions()
 ADDRESSES: dict[str, str] = {cid: str(pos) for cid, pos in POSITIONS.items()}
 META_ROWS: dict[str, int] = {f.key: META_FIRST_ROW + i for i, f in enumerate(META_FIELDS)}
-TEXT_ROWS: dict[str, int] = {s.key: TEXT_FIRST_ROW + i for i, s in enumerate(TEXT_SLOTS)}
+
+
+def _text_rows() -> tuple[dict[str, int], dict[int, str]]:
+    """The 文字 sheet's row of each slot, and the section headings that stand on rows of their own.
+
+    A section none of whose slots names it gets its heading above its slots: 五's two slots begin
+    （一）（二） and, without it, read as a second （一）（二） of 一 (issue 9 #25).
+    """
+    rows: dict[str, int] = {}
+    headings: dict[int, str] = {}
+    row = TEXT_FIRST_ROW
+    for i, slot in enumerate(TEXT_SLOTS):
+        heading = SECTION_HEADINGS[slot.section]
+        number = heading.split("、", 1)[0] + "、"
+        starts = i == 0 or TEXT_SLOTS[i - 1].section != slot.section
+        if starts and not any(s.label.startswith(number) for s in TEXT_SLOTS if s.section == slot.section):
+            headings[row] = heading
+            row += 1
+        rows[slot.key] = row
+        row += 1
+    return rows, headings
+
+
+TEXT_ROWS, TEXT_HEADING_ROWS = _text_rows()
 MERGE_SETTINGS_ROWS: dict[str, int] = {f.key: MERGE_SETTINGS_FIRST_ROW + i for i, f in enumerate(MERGE_SETTINGS)}
 
 
 def text_sheet_values() -> list[list[str | None]]:
-    """The template's 文字 sheet as rows of values from A1: title, headings, one label per slot."""
+    """The template's 文字 sheet as rows of values from A1: title, headings, one label per slot (and the
+    section headings that stand on rows of their own)."""
     rows: list[list[str | None]] = [[TEXT_TITLE, None, None], list(TEXT_HEADINGS)]
-    rows += [[None] * len(TEXT_HEADINGS) for _ in range(TEXT_FIRST_ROW - len(rows) - 1)]
-    return rows + [[slot.label, None, None] for slot in TEXT_SLOTS]
+    labels = {row: slot.label for slot in TEXT_SLOTS for row in [TEXT_ROWS[slot.key]]} | TEXT_HEADING_ROWS
+    return rows + [[labels.get(r), None, None] for r in range(len(rows) + 1, max(labels) + 1)]
 
 
 def merge_settings_values(values: dict[str, object] | None = None) -> list[list[object]]:
@@ -212,9 +246,37 @@ class LiveCheck:
 
 @dataclass(frozen=True)
 class LiveCheckRow:
+    """A row of column checks and the label that says what they check.
+
+    The label stands in the table's label columns of the same row; a table without label
+    columns (表四) gets it on a row of its own above, across the table's width, where it can be
+    read whole (issue 9 #25: it was clipped in the single column right of the table).
+    """
+
     rule: str
     row: int
     label: str
+    label_row: int
+    label_cols: tuple[int, int]  # first and last column the label is merged across
+
+
+@dataclass(frozen=True)
+class BlankCheck:
+    """Blank statutory cells, marked with no Python once a table has been started (blank is not 0).
+
+    ``formula`` counts them in a cell under the table; ``mark(top_left)`` is the conditional format
+    of each range of value cells, true on a blank cell of a table that has anything in it.
+    """
+
+    row: int
+    col: int
+    label: LiveCheckRow
+    formula: str
+    runs: tuple[str, ...]  # the value cells as A1 ranges (rectangles)
+    cells: str  # the value cells as COUNTA arguments
+
+    def mark(self, top_left: str) -> str:
+        return f"AND(ISBLANK({top_left}),COUNTA({self.cells})>0)"
 
 
 def _sum_args(cells: list[str]) -> str:
@@ -240,13 +302,21 @@ def _formula(check: Check) -> str:
     return f'=IF({lhs}={rhs},"","✗ 差"&ABS({lhs}-{rhs}))'
 
 
+def _check_row(table: TableSpec, n: int, rule: str, title: str) -> LiveCheckRow:
+    """The ``n``-th labelled row under the table (one blank row apart from it)."""
+    label_width = table.sections[0].label_width
+    step = 1 if label_width else 2  # no label columns: each label takes a row of its own above its checks
+    label_row = table_bottom(table) + 2 + step * n
+    cols = (TABLE_LEFT, TABLE_LEFT + label_width - 1) if label_width else (TABLE_LEFT, table_right(table))
+    return LiveCheckRow(rule, label_row + step - 1, f"自动校验：{title}", label_row, cols)
+
+
 @cache
 def live_checks(table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
     """The table's live checks, the labelled rows that hold column checks, and the check column."""
     table = TABLES[table_key]
     check_col = table_right(table) + 1
-    bottom = table_bottom(table)
-    rows: dict[str, int] = {}
+    rows: dict[str, LiveCheckRow] = {}
     placed: list[LiveCheck] = []
     for check in CHECKS:
         if not check.axis or not check.cells[0].startswith(table_key + "."):
@@ -255,10 +325,39 @@ def live_checks(table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckR
         if check.axis == "row":
             placed.append(LiveCheck(check, focus.row, check_col, _formula(check)))
         else:
-            row = rows.setdefault(check.rule, bottom + 2 + len(rows))  # one blank row apart from the table
-            placed.append(LiveCheck(check, row, focus.col, _formula(check)))
-    row_labels = tuple(LiveCheckRow(rule, row, f"自动校验：{RULES[rule].title}") for rule, row in rows.items())
-    return tuple(placed), row_labels, check_col
+            if check.rule not in rows:
+                rows[check.rule] = _check_row(table, len(rows), check.rule, RULES[check.rule].title)
+            placed.append(LiveCheck(check, rows[check.rule].row, focus.col, _formula(check)))
+    return tuple(placed), tuple(rows.values()), check_col
+
+
+BLANK_CHECK_TITLE = "空白单元格（空白不等于0，没有发生的请填0）"
+
+
+@cache
+def blank_check(table_key: str) -> BlankCheck:
+    """The table's blank check: the row after its column checks, the count in its first value column."""
+    table = TABLES[table_key]
+    cells = [POSITIONS[c] for c in CELL_IDS if c.startswith(table_key + ".")]
+    runs: list[list[Position]] = []
+    for p in cells:  # cell ids run row by row, left to right
+        if runs and runs[-1][-1].row == p.row and runs[-1][-1].col + 1 == p.col:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    blocks: list[tuple[Position, Position]] = []  # runs over the same columns in consecutive rows: one rectangle
+    for r in runs:
+        first, last = blocks[-1] if blocks else (None, None)
+        if first and last and (first.col, last.col) == (r[0].col, r[-1].col) and last.row + 1 == r[0].row:
+            blocks[-1] = (first, r[-1])
+        else:
+            blocks.append((r[0], r[-1]))
+    ranges = tuple(a.a1 if a == b else f"{a.a1}:{b.a1}" for a, b in blocks)
+    absolute = ",".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", x) for x in ranges)  # D5:J5 → $D$5:$J$5
+    label = _check_row(table, len(live_checks(table_key)[1]), "N3", BLANK_CHECK_TITLE)
+    n = len(cells)
+    formula = f'=IF(COUNTA({absolute})=0,"",IF(COUNTA({absolute})<{n},"✗ 空白"&({n}-COUNTA({absolute}))&"个",""))'
+    return BlankCheck(label.row, min(p.col for p in cells), label, formula, ranges, absolute)
 
 
 CHECK_COLUMN_HEADER = "自动校验"

@@ -451,16 +451,19 @@ def _missing_table(table: TableSpec, report: Report) -> None:
 # --- details, text, acknowledgements ------------------------------------------------
 
 
-def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int) -> dict[str, object]:
-    """Values beside labels: by the template's rows when the labels are there, else by searching the labels."""
+def labelled_cells(
+    sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int
+) -> dict[str, tuple[int, int, object]]:
+    """(row, column, value), 1-based, beside each label: by the template's rows when the labels are
+    there, else by searching the labels (a workbook of an earlier template, or with rows moved)."""
     grid = sheets.rows(sheet) if sheet in sheets.names else []
-    out: dict[str, object] = {}
+    out: dict[str, tuple[int, int, object]] = {}
     missing = []
     for key, label in labels.items():
         r = rows[key] - 1
         found = grid[r][0] if r < len(grid) and grid[r] else None
         if isinstance(found, str) and normalise(found) == normalise(label):
-            out[key] = grid[r][col - 1] if col - 1 < len(grid[r]) else None
+            out[key] = (r + 1, col, grid[r][col - 1] if col - 1 < len(grid[r]) else None)
         else:
             missing.append(key)
     if missing and grid:
@@ -469,8 +472,14 @@ def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: di
             hits = index.find(labels[key])
             if hits:
                 r, c = hits[0]
-                out[key] = next((v for v in grid[r][c + 1 :] if v not in ("", None)), None)
+                at = next((i for i in range(c + 1, len(grid[r])) if grid[r][i] not in ("", None)), c + 1)
+                out[key] = (r + 1, at + 1, grid[r][at] if at < len(grid[r]) else None)
     return out
+
+
+def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: dict[str, str], col: int) -> dict[str, object]:
+    """Values beside labels (see ``labelled_cells``)."""
+    return {key: value for key, (_, _, value) in labelled_cells(sheets, sheet, rows, labels, col).items()}
 
 
 def _read_meta(sheets: Sheets, report: Report) -> None:
@@ -509,7 +518,9 @@ def _read_text(sheets: Sheets, report: Report) -> None:
     labels = {s.key: s.label for s in TEXT_SLOTS}
     for key, row in TEXT_ROWS.items():
         report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, TEXT_VALUE_COL)}"
-    for key, value in labelled_values(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
+    for key, (row, col, value) in labelled_cells(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
+        # Where the slot is: a workbook of an earlier template has 五 and 六 a row higher.
+        report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, col)}"
         text = plain_text(value)
         if text:
             report.text[key] = text

@@ -28,3 +28,4 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 VERTICAL = Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=255)
 TEXT_BLOCK = Alignment(horizontal="left", vertical="top", wrap_text=True)
+ONE_LINE = Alignment(horizontal="left", vertical="center")  # runs on into the empty cells to its right
