@@ -145,8 +145,8 @@ def _cell_outcome(report: Any, cid: str, want: Any) -> str:
     unknown = got is None and state is State.TEXT and cid not in report.raw
     if want is None:
         return "absent" if unknown else "wrong"
-    if unknown:
-        return "unread"
+    if unknown or (got is None and state is State.TEXT and not isinstance(want, dict)):
+        return "unread"  # no number (never read, or read as words): nothing was invented
     if isinstance(want, dict):
         ok = state is State.TEXT and report.raw.get(cid) == want["words"]
     elif want == "":

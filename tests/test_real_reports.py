@@ -158,10 +158,21 @@ def test_an_opening_sentence_names_the_unit(name, unit, level):
 def test_unread_application_rows_are_not_zero_applications():
     """The shape of issue 12: P9 said 本年只有0件申请 while rows 一/二 were unread and the text says 749."""
     report = import_report(SHAPES / "unread-rows.txt")
-    assert report.values["t3.new.total"] is None and report.values["t3.carried_over.total"] is None
-    assert [(f.rule, f.cells[0].id) for f in check(report)] == [
-        ("D2", "t3.new.natural_person"), ("D2", "t3.carried_over.natural_person"),
+    assert report.values["t3.new.total"] is None and report.values["t3.carried_over.business"] is None
+    assert rules_at(check(report)) == [("D2", "t3.new.natural_person")] + [
+        ("N4", f"t3.carried_over.{c}") for c in ("business", "research", "public_interest", "legal_services", "other_org")
     ]
+
+
+def test_a_footnote_mark_after_a_label_is_left_out_when_the_identities_allow_one_reading():
+    report = import_report(SHAPES / "footnote-marks.txt")
+    assert [report.values[f"t3.new.{c}"] for c in ("natural_person", "business", "legal_services", "total")] == [740, 6, 3, 749]
+    d1 = [f for f in check(report) if f.rule == "D1"]
+    assert [f.cells[0].id for f in d1] == ["t3.new.natural_person", "t3.carried_over.natural_person"]
+    assert d1[0].message == (
+        "表三「一、本年新收政府信息公开申请数量」行印有8个数（1 740 6 0 0 3 0 749），多于7列；去掉「1」后只有一种读法满足"
+        "表三各行各列的勾稽关系，已读作740、6、0、0、3、0、749（多出的数可能是注释标记或页码）；请与原件核对"
+    )
 
 
 def test_the_same_report_read_whole_gets_p9_only_when_it_really_has_few_applications():

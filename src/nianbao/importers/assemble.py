@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from ..cells import blank_row, parse_cell
 from ..report import CellRef, Finding, Report, Severity, State, format_number
@@ -111,6 +113,7 @@ def fill_table(
 
     ready: dict[str, list[object]] = {}  # row key -> raw cells, in column order
     short: dict[str, RowRead] = {}
+    over: dict[str, RowRead] = {}
     missing: list[tuple[Node, RowRead | None]] = []
     for section, leaf, row in rows:
         n = len(section.column_leaves)
@@ -118,7 +121,7 @@ def fill_table(
             missing.append((leaf, row))
         elif row.exact or len(row.tokens) == n:
             ready[leaf.key] = list(row.tokens)
-        elif len(row.tokens) > n:
+        elif len(row.tokens) > n and (table.key == "t2" or len(row.tokens) - n > MAX_EXTRA):
             _unknown(report, _cids(table, section, leaf))
             report.findings.append(finding(
                 "D2",
@@ -126,12 +129,14 @@ def fill_table(
                 f"多于{n}列；无法确定各列的数，未读取",
                 tuple(report.ref(c) for c in _cids(table, section, leaf)),
             ))
+        elif len(row.tokens) > n:
+            over[leaf.key] = row
         else:
             short[leaf.key] = row
 
     sections = {leaf.key: section for section, leaf, _ in rows}
     leaves = {leaf.key: leaf for _, leaf, _ in rows}
-    _fill_short(report, table, short, ready, sections, leaves, last)
+    _fill_short(report, table, short, over, ready, sections, leaves, last)
 
     for key, raws in ready.items():
         section, leaf = sections[key], leaves[key]
@@ -164,33 +169,47 @@ def _label_finding(table: TableSpec, what: str, printed: str, official: str, whe
     return finding("S4", f"{table.name}的{what}「{printed}」与国家格式不一致，应为「{official}」", ref)
 
 
+MAX_EXTRA = 2  # numbers a row may print beyond its columns (a footnote mark, a page number) and still be read
+
+
+def _without_extra(tokens: Sequence[object], n: int) -> list[tuple[str, ...]]:
+    """Every reading of a row that printed more numbers than columns, leaving out the extra ones."""
+    raws = [str(t) for t in tokens]
+    out: dict[tuple[str, ...], None] = {}
+    for dropped in combinations(range(len(raws)), len(raws) - n):
+        out[tuple(r for k, r in enumerate(raws) if k not in dropped)] = None
+    return list(out)
+
+
 def _fill_short(
     report: Report,
     table: TableSpec,
     short: dict[str, RowRead],
+    over: dict[str, RowRead],
     ready: dict[str, list[object]],
     sections: dict[str, Section],
     leaves: dict[str, Node],
     last: Report | None,
 ) -> None:
-    """Rows with fewer printed cells than columns: 总计 left empty, or digits run together."""
-    if not short:
+    """Rows with fewer printed cells than columns (总计 left empty, or digits run together) or a few more
+    (a footnote mark, a page number): each read only where the table's identities leave one reading."""
+    if not short and not over:
         return
 
     def totals(key: str) -> list[bool]:
         return [_is_total(col) for col in sections[key].column_leaves]
 
-    blank_totals = all(
+    blank_totals = bool(short) and all(
         any(totals(k)) and len(r.tokens) == len(totals(k)) - sum(totals(k)) for k, r in short.items()
     )
-    if blank_totals:
+    if blank_totals and not over:
         # A table whose every short row lacks exactly its 总计 cells printed them empty (docs/format.md §4.2).
         for key, row in short.items():
             it = iter(row.tokens)
             ready[key] = ["" if t else next(it) for t in totals(key)]
         return
-    row_cells = {k: tuple(_cids(table, sections[k], leaves[k])) for k in short}
-    candidates: dict[str, list[tuple[str, ...]]] = {}
+    row_cells = {k: tuple(_cids(table, sections[k], leaves[k])) for k in (*short, *over)}
+    candidates: dict[str, list[tuple[str, ...]]] = {k: _without_extra(r.tokens, len(row_cells[k])) for k, r in over.items()}
     for key, row in short.items():
         splits = row_splits([str(t) for t in row.tokens], len(row_cells[key]))
         if not splits:
@@ -215,7 +234,7 @@ def _fill_short(
             continue
         fixed[cid] = _number(str(ready[owner][_cids(table, sections[owner], leaves[owner]).index(cid)]))
     outcome = resolve(candidates, {k: row_cells[k] for k in candidates}, fixed, _number)
-    _report_outcome(report, table, short, candidates, outcome, row_cells, leaves, ready, last)
+    _report_outcome(report, table, short | over, candidates, outcome, row_cells, leaves, ready, last)
 
 
 def _report_outcome(
@@ -236,6 +255,9 @@ def _report_outcome(
         row, cells = short[key], row_cells[key]
         printed = " ".join(map(_shown, row.tokens))
         where = _row_name(table, row, leaves[key])
+        if len(row.tokens) > len(cells):
+            _report_extra(report, where, row, cells, outcome, key, identities, ready)
+            continue
         if key in outcome.chosen:
             split = outcome.chosen[key]
             ready[key] = list(split)
@@ -279,6 +301,30 @@ def _report_outcome(
             + "；".join(rebuilt) + "。请与原件核对",
             tuple(report.ref(c) for c in rebuilt_cells),
         ))
+
+
+def _report_extra(
+    report: Report, where: str, row: RowRead, cells: tuple[str, ...], outcome: Outcome, key: str, identities: str,
+    ready: dict[str, list[object]],
+) -> None:
+    """A row that printed a number or two more than its columns: D1 when leaving them out gives one reading
+    the identities accept, else D2."""
+    printed, n = " ".join(map(_shown, row.tokens)), len(cells)
+    head = f"{where}印有{len(row.tokens)}个数（{printed}），多于{n}列"
+    refs = tuple(report.ref(c) for c in cells)
+    if key in outcome.chosen:
+        split = outcome.chosen[key]
+        extra = Counter(str(t) for t in row.tokens) - Counter(split)
+        ready[key] = list(split)
+        report.findings.append(finding(
+            "D1",
+            f"{head}；去掉「{'」「'.join(extra.elements())}」后只有一种读法满足{identities}，已读作{'、'.join(split)}"
+            "（多出的数可能是注释标记或页码）；请与原件核对", refs,
+        ))
+        return
+    _unknown(report, list(cells))
+    left = f"有{outcome.ambiguous[key]}种读法都满足" if key in outcome.ambiguous else "没有一种读法满足"
+    report.findings.append(finding("D2", f"{head}；去掉多出的数，{left}{identities}，无法确定各列的数，未读取", refs))
 
 
 @dataclass
