@@ -69,12 +69,12 @@ def load(units: int, seconds: float) -> dict:
             failures: list[str] = []
             lock = threading.Lock()
             start = time.perf_counter() + 1.0
-            gap = seconds / units  # unit i starts at i·gap; its second version half a minute later
+            gap = seconds / (2 * units)  # every unit's first version in the first half, the second in the second
 
             def clerk(i: int) -> None:
                 client = portal.client()
                 for v in range(2):
-                    due = start + i * gap + v * seconds / 2
+                    due = start + (v * units + i) * gap
                     time.sleep(max(0.0, due - time.perf_counter()))
                     if v == 0:
                         client.get(f"/u/{portal.tokens[i]}/")
@@ -140,7 +140,15 @@ def _summary_worker(n: int) -> None:
         times = []
         for k in range(3):
             t = time.perf_counter()
-            result = collect.write_summary(YEAR, Path(tmp) / f"汇总{k}.xlsx")
+            if os.environ.get("BENCH_PROFILE") and k == 2:
+                import cProfile
+                import pstats
+
+                with cProfile.Profile() as prof:
+                    result = collect.write_summary(YEAR, Path(tmp) / f"汇总{k}.xlsx")
+                pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+            else:
+                result = collect.write_summary(YEAR, Path(tmp) / f"汇总{k}.xlsx")
             times.append(time.perf_counter() - t)
         assert len(result.batch.counted) == n
         print(json.dumps({"units": n, "store_s": round(stored, 1), "summary_median_s": round(statistics.median(times), 2),

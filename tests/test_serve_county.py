@@ -236,3 +236,21 @@ def test_overview_lists_the_merge_categories(client, admin, tmp_path):
     _county_with_last_year(client, tmp_path)
     html = client.get("/county/overview", headers={"HX-Request": "true"}).content.decode()
     assert "汇总2024年度：计入2个单位（通过1个、有警告1个）" in html and "未报送" in html and "示例县甲镇人民政府" in html
+
+
+def test_a_warning_verified_in_the_page_is_verified_in_the_summary(client, admin, tmp_path):
+    from nianbao.serve.submissions import findings_of
+
+    _load_roster(client, tmp_path)
+    client.post("/county/units/year", {"year": YEAR})
+    tokens = _issue(client)
+    token = tokens["示例县乙局"]
+    upload(client, token, book_bytes(tmp_path, "示例县乙局", raw={"t3.new.research": ""}))
+    sub = Submission.objects.get()
+    warning = next(f for f in findings_of(sub) if f.rule == "N3")
+    client.post(f"/u/{token}/v/1/acknowledge", {"key": warning.key, "reason": "本单位没有科研机构申请"})
+    client.post(f"/u/{token}/v/1/submit")
+    data = b"".join(client.get("/county/summary.xlsx").streaming_content)
+    rows = sheet_rows(data, "问题清单")
+    n3 = [r for r in rows if len(r) > 3 and r[0] == "示例县乙局" and r[3] == "N3"]
+    assert [(r[2], r[7]) for r in n3] == [("已核实", "本单位没有科研机构申请")]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..merge import MergeResult, Record, merge_records, record_from_report
 from ..merge.roster import Roster, RosterEntry
-from .models import Submission, Unit
+from .models import Acknowledgement, Submission, Unit
 from .present import safe_file_name
 from .states import Status
 from .submissions import effective_report
@@ -51,10 +51,18 @@ def member_name(unit: Unit, sub: Submission) -> str:
     return f"{safe_file_name(unit.name, '单位')}/{safe_file_name(sub.file_name)}"
 
 
-def _record(unit: Unit, sub: Submission) -> Record:
-    name = member_name(unit, sub)
-    facts = Record(name, name, sub.size, sub.uploaded_at.timestamp(), sub.blob)
-    return record_from_report(effective_report(sub), facts)
+def _records(items: list[tuple[Unit, Submission]]) -> list[Record]:
+    """The merge library's records of these versions, from their stored Reports (page 已核实 included)."""
+    page: dict[int, dict[str, str]] = {}
+    ids = [sub.pk for _, sub in items]
+    for sid, key, reason in Acknowledgement.objects.filter(submission_id__in=ids).values_list("submission_id", "key", "reason"):
+        page.setdefault(sid, {})[key] = reason
+    out = []
+    for unit, sub in items:
+        name = member_name(unit, sub)
+        facts = Record(name, name, sub.size, sub.uploaded_at.timestamp(), sub.blob)
+        out.append(record_from_report(effective_report(sub, page.get(sub.pk, {})), facts))
+    return out
 
 
 def counted(year: int, units: list[Unit] | None = None) -> list[tuple[Unit, Submission]]:
@@ -66,8 +74,8 @@ def counted(year: int, units: list[Unit] | None = None) -> list[tuple[Unit, Subm
 def merged(year: int, output: Path | None) -> MergeResult:
     """The merge of every counted unit (with last year's counted reports for Y1–Y3, when there are any)."""
     units = active_units()
-    this = [_record(u, s) for u, s in counted(year, units)]
-    last = [_record(u, s) for u, s in counted(year - 1, units)]
+    this = _records(counted(year, units))
+    last = _records(counted(year - 1, units))
     return merge_records(this, output, roster=roster(units), year=year, last_year=last or None)
 
 

@@ -46,10 +46,14 @@ def page_acknowledgements(sub: Submission) -> dict[str, str]:
     return dict(sub.acknowledgements.values_list("key", "reason"))
 
 
-def effective_report(sub: Submission) -> Report:
-    """The stored Report with what the clerk marked 已核实 in the page added to the workbook's own."""
+def effective_report(sub: Submission, page: dict[str, str] | None = None) -> Report:
+    """The stored Report with what the clerk marked 已核实 in the page added to the workbook's own.
+
+    ``page`` is the version's page acknowledgements when the caller fetched them already (the 汇总 does, for all).
+    """
     report = stored_report(sub)
-    return replace(report, acknowledged={**report.acknowledged, **page_acknowledgements(sub)})
+    page = page_acknowledgements(sub) if page is None else page
+    return replace(report, acknowledged={**report.acknowledged, **page})
 
 
 def findings_of(sub: Submission) -> list[Finding]:
