@@ -76,3 +76,18 @@ def test_a_merge_worker_that_aborts_costs_one_row_and_the_batch_goes_on(tmp_path
     batch = assemble(records)
     assert [(s.category, s.file) for s in batch.submissions] == [(UNREADABLE, "大表.xlsx")]
     assert len(batch.counted) == 4 and batch.frame.loc[[u.key for u in batch.counted], "t3.new.total"].sum() == 4
+
+
+def test_a_threaded_caller_gets_workers_from_a_fork_server():
+    # The web portal's server runs threads; forking it could leave a lock held in the child.
+    import threading
+
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert call_isolated(behave, 2) == 20
+        assert call_isolated(behave, 3) == Died("读取程序异常中止（原生代码崩溃或内存分配失败，SIGABRT）", signal.SIGABRT)
+    finally:
+        done.set()
+        other.join()

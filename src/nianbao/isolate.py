@@ -26,6 +26,7 @@ import gc
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -123,10 +124,23 @@ class _Worker:
     since: float = 0.0  # when the input at the front of inflight started
 
 
+def _context(fn: Callable[..., Any]) -> Any:
+    """fork where available: workers start in milliseconds and inherit the imported modules. A process
+    running threads (the web portal's server) must not fork (a lock another thread holds would stay
+    locked in the child): there workers come from a fork server that has imported ``fn``'s module once."""
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload([fn.__module__])
+        return ctx
+    return mp.get_context()
+
+
 class _Pool(Generic[T]):
     def __init__(self, fn: Callable[[T], Any], workers: int, memory: int | None):
-        # fork where available: workers start in milliseconds and inherit the imported modules.
-        self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self.ctx = _context(fn)
         self.fn, self.memory = fn, memory
         self.workers: list[_Worker] = []
         self.size = workers

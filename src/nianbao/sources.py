@@ -75,7 +75,8 @@ def read_report_isolated(
     Reading is bounded before parsing (sizes, a sheet's extent), so a hostile file is normally refused
     with a SourceError like any other. This guards against what is left: a native abort in a reader
     library, memory exhaustion, a file that reads for ever. Such a file raises ReaderFailed, naming the
-    file and what happened, and the caller carries on. Where workers cannot be forked (Windows) it
+    file and what happened, and the caller carries on. In a process running threads (a web server) the
+    child comes from a fork server instead of a fork. Where workers cannot be forked (Windows) it
     reads in this process. ``timeout`` (seconds) and ``memory`` (bytes the reader may add) default to
     isolate.TIMEOUT and isolate.MEMORY.
     """
