@@ -29,14 +29,30 @@ def megabytes(n: int) -> str:
     return f"{n / (1 << 20):,.0f} MB" if n >= 1 << 20 else f"{n / 1024:,.0f} KB"
 
 
-def package_parts(path: Path, corrupt: SourceError) -> set[str]:
-    """The part names of a zip package; ``corrupt`` is raised when it is damaged or was cut short,
-    TooLarge when the parts it declares are beyond any report (a zip bomb, or not a report)."""
+def open_package(path: Path, corrupt: SourceError) -> zipfile.ZipFile:
+    """The zip package at ``path``, open, once its declared sizes are known to be those of a report.
+
+    Raises ``corrupt`` when it is damaged or was cut short, TooLarge when the parts it declares are beyond
+    any report (a zip bomb, or not a report). The caller closes it."""
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
+        z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:  # ValueError: a negative or absurd offset
         raise corrupt from e
+    try:
+        _check_sizes(z.infolist())
+    except TooLarge:
+        z.close()
+        raise
+    return z
+
+
+def package_parts(path: Path, corrupt: SourceError) -> set[str]:
+    """The part names of a zip package, bounded as ``open_package``."""
+    with open_package(path, corrupt) as z:
+        return set(z.namelist())
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_PARTS:
         raise TooLarge(f"压缩包内有{len(infos):,}个部件，远超任何年报文件（上限{MAX_PARTS:,}个）；可能已损坏或不是年报，未读取")
     biggest = max(infos, key=lambda i: i.file_size, default=None)
@@ -51,4 +67,3 @@ def package_parts(path: Path, corrupt: SourceError) -> set[str]:
             f"文件解压后共有{megabytes(total)}，超出年报文件的合理大小（上限{megabytes(MAX_PACKAGE_BYTES)}）；"
             "可能已损坏或是恶意构造的文件，未读取"
         )
-    return {i.filename for i in infos}

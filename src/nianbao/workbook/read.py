@@ -46,7 +46,7 @@ from ..locate import (
     old_format_finding,
     verify_layout,
 )
-from ..package import MAX_PACKAGE_BYTES, OLE_MAGIC, megabytes, package_parts
+from ..package import MAX_PACKAGE_BYTES, OLE_MAGIC, megabytes, open_package
 from ..report import CellRef, Finding, Report, State, UnitMeta, format_number
 from ..rules import finding
 from ..schema import (
@@ -113,11 +113,13 @@ def open_workbook(path: Path) -> WorkbookFile:
         return WorkbookFile(path, "xls")
     if not head.startswith(b"PK"):
         raise NotAWorkbook("不是Excel工作簿（.xlsx）文件；如果是从网页或其他软件导出的，请在Excel中另存为.xlsx")
-    names = package_parts(path, CorruptWorkbook(_CORRUPT))
+    package = open_package(path, CorruptWorkbook(_CORRUPT))
+    names = set(package.namelist())
     if "xl/workbook.xml" in names:
-        return WorkbookFile(path, "xlsx")
-    if "content.xml" in names and _ods_mimetype(path):
-        return WorkbookFile(path, "ods")
+        return WorkbookFile(path, "xlsx", package)
+    if "content.xml" in names and _ods_mimetype(package):
+        return WorkbookFile(path, "ods", package)
+    package.close()
     raise NotAWorkbook("这是一个压缩包或其他Office文件（如Word文档），不是Excel工作簿")
 
 
@@ -128,11 +130,10 @@ _ENCRYPTED = (
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
-def _ods_mimetype(path: Path) -> bool:
+def _ods_mimetype(package: zipfile.ZipFile) -> bool:
     try:
-        with zipfile.ZipFile(path) as z:
-            return z.read("mimetype").strip() == _ODS_MIMETYPE if "mimetype" in z.namelist() else True
-    except (zipfile.BadZipFile, OSError, KeyError):
+        return package.read("mimetype").strip() == _ODS_MIMETYPE if "mimetype" in package.namelist() else True
+    except (zipfile.BadZipFile, OSError, KeyError, zlib.error):
         return False
 
 
@@ -163,15 +164,14 @@ class WorkbookFile(Mapping[str, Grid]):
     shows as blank holds: an Excel error value, a formula without a saved result.
     """
 
-    def __init__(self, path: Path, kind: str = "xlsx"):
+    def __init__(self, path: Path, kind: str = "xlsx", package: zipfile.ZipFile | None = None):
         self.path, self.kind = path, kind  # "xlsx" (also .xlsm), "ods", "xls"
-        self.zip: zipfile.ZipFile | None = None
+        self.zip = package  # opened and bounded by open_workbook (package.open_package)
         self.parts: dict[str, str] = {}
         self.extents: dict[str, tuple[int, int]] = {}  # .ods: checked before calamine, which reads all at open
         self._parts: dict[str, SheetPart] = {}
-        if kind != "xls":
+        if self.zip is not None:
             try:
-                self.zip = zipfile.ZipFile(path)
                 if kind == "xlsx":
                     self.parts = sheet_parts(self.zip)
                 else:
