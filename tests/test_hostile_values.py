@@ -111,3 +111,15 @@ def test_a_saved_report_json_with_1e400_and_nan_reads_them_as_unknown(tmp_path):
     report = read_report(tmp_path / "r.json")
     assert report.values["t3.new.total"] is None and report.values["t2.fees.amount"] is None
     assert sorted((f.rule, f.severity) for f in report.findings) == [("N1", Severity.ERROR), ("N2", Severity.ERROR)]
+
+
+def test_the_add_in_reads_an_error_value_as_an_error_too(tmp_path):
+    from remote_excel import open_book, payload  # sets xlwings' key before it loads
+
+    from nianbao import excel
+
+    path = patch_sheet(workbook(tmp_path / "e.xlsx"), "表三",
+                       replace_cell("E5", '<c r="E5" s="11" t="e"><f>D5/0</f><v>#DIV/0!</v></c>'))
+    report = excel.read_report(excel.BookGrids(open_book(payload(path))), str(path))
+    assert report.values["t3.new.business"] is None
+    assert [(f.rule, f.address) for f in report.findings] == [("N1", "表三!E5")]

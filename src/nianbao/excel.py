@@ -120,7 +120,8 @@ class BookGrids(Mapping[str, list]):
             sheet = self.sheets[name]
             last = sheet.used_range.last_cell
             corner = (min(last.row, MAX_ROWS), min(last.column, MAX_COLUMNS))
-            self._rows[name] = sheet.range((1, 1), corner).options(ndim=2).value
+            # err_to_str: a cell showing #REF! reads as "#REF!" (an error at the cell), not as None (a blank)
+            self._rows[name] = sheet.range((1, 1), corner).options(ndim=2, err_to_str=True).value
         return self._rows[name]
 
     def __iter__(self) -> Iterator[str]:
