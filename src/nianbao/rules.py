@@ -439,11 +439,14 @@ def evaluate_frame(
                 cache[key] = src[cell].to_numpy(dtype=float, na_value=np.nan)
         return cache[key]
 
+    known_cache: dict[str, Any] = {}
+
     def known_column(cell: str, from_last: bool) -> Any:
-        values = column(cell, from_last)
         if from_last or blanks is None or cell not in blanks:
-            return values
-        return np.where(blanks[cell].to_numpy(dtype=bool), np.nan, values)
+            return column(cell, from_last)
+        if cell not in known_cache:
+            known_cache[cell] = np.where(blanks[cell].to_numpy(dtype=bool), np.nan, column(cell, from_last))
+        return known_cache[cell]
 
     index = list(frame.index)
     out: list[tuple[Any, Finding]] = []
