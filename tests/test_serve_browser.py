@@ -147,3 +147,34 @@ def test_pages_fit_1366_wide(browser, tmp_path):
         text = page.locator("body").inner_text()
         assert re.search(r"表三!J5\s+T3-H", text)
         context.close()
+
+
+def test_links_page_and_local_page_screenshots(browser, tmp_path):
+    """The printable links page (issued once) and the --local check page, as a person sees them."""
+    with Portal(tmp_path / "data", units=3) as portal:
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{portal.url}/county/login/")
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(f"{portal.url}/county/units/")
+        page.select_option("select[name=scope]", "all")
+        page.select_option("select[name=format]", "print")
+        page.click("#issue-links")
+        page.wait_for_selector("table.links-list")
+        urls = page.locator("td.url").all_inner_texts()
+        assert len(urls) == 3 and all(u.startswith(portal.url + "/u/") for u in urls)
+        _shot(page, "9-county-links-print")
+        page.emulate_media(media="print")
+        page.pdf(path=str(ARTIFACTS / "serve-links-print.pdf"), format="A4")
+        context.close()
+    with Portal(None, setup=False, database="", extra=("--local",)) as local:
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(local.url + "/")
+        page.set_input_files("#id_file", str(_book(tmp_path / "本机.xlsx", {**one_application(), "t3.new.total": 2})))
+        page.wait_for_selector("td.mark-error")
+        assert page.locator("#submit-button").count() == 0  # nothing to hand in: the local page only checks
+        _shot(page, "10-local")
+        context.close()
