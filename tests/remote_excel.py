@@ -93,7 +93,12 @@ def replay(actions: list[dict], src: Path, dst: Path) -> dict:
         if func == "setValues":
             for r, row in enumerate(a["values"]):
                 for c, v in enumerate(row):
-                    ws.cell(a["start_row"] + r + 1, a["start_column"] + c + 1).value = None if v == "" else v
+                    cell = ws.cell(a["start_row"] + r + 1, a["start_column"] + c + 1)
+                    if isinstance(v, str) and v.startswith("'"):
+                        # As Excel reads typing: a leading apostrophe makes the rest text, kept as the cell's prefix.
+                        cell.value, cell.data_type, cell.quotePrefix = v[1:], "s", True
+                    else:
+                        cell.value = None if v == "" else v  # openpyxl, like Excel, makes "=…" a formula
         elif func == "setRangeColor":
             colour = a["args"][0]
             fill = PatternFill(fill_type=None) if colour is None else PatternFill("solid", start_color="FF" + colour[1:].upper(), end_color="FF" + colour[1:].upper())

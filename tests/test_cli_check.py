@@ -63,7 +63,7 @@ def test_last_year_and_annotate(tmp_path):
     assert "Y1" in result.output and "上年报告「四、结转下年度继续办理」=5" in result.output
     assert out.exists() and "标注副本" in result.output
     refused = run("check", this, "--annotate", this)
-    assert refused.exit_code == 1 and "不能覆盖原文件" in refused.output
+    assert refused.exit_code == 2 and f"输出文件不能覆盖原文件（{this}）" in refused.output
 
 
 def test_template_and_demo_commands(tmp_path):
@@ -101,3 +101,11 @@ def test_square_brackets_in_names_and_messages_are_printed_as_typed(tmp_path):
     assert "[2024]峰灵镇.xlsx" in result.output
     result = run("check", tmp_path / "[缺]年报.xlsx")
     assert result.exit_code == 2 and "[缺]年报.xlsx" in result.output
+
+
+def test_a_workbook_whose_text_is_not_written_does_not_pass(tmp_path):
+    tables_only = workbook(tmp_path / "只有表格.xlsx", base=report(text={}))
+    result = run("check", tables_only)
+    assert result.exit_code == 0  # a warning: the clerk writes the text next (nianbao text)
+    assert "文字!B3        S12    报告的文字部分还没有写：「一、总体情况」" in result.output
+    assert "结论：有警告（0个错误、1个警告、0个提示）" in result.output and "结论：通过" not in result.output

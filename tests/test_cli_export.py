@@ -55,7 +55,7 @@ def test_pdf_without_libreoffice_says_what_to_do(examples_dir, tmp_path):
         main, ["export", str(examples_dir / FENGLING_FILE), "--pdf", str(tmp_path / "x.pdf")],
         env={"PATH": str(tmp_path)},  # a PATH with no soffice on it
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "生成PDF需要LibreOffice，本机未安装" in result.output
     assert not (tmp_path / "x.pdf").exists()
 
@@ -77,14 +77,38 @@ def test_docx_html_and_pdf_through_libreoffice(soffice, examples_dir, tmp_path):
         assert heading in flat
 
 
-def test_a_report_without_text_exports_with_a_hint(tmp_path):
+def test_pdf_is_simplified_chinese_and_says_which_fonts_stand_in_for_missing_ones(soffice, convert, examples_dir, tmp_path):
+    from nianbao.export.pdf import embedded_fonts, missing_fonts
+
+    pdf, docx_out = tmp_path / "峰灵镇.pdf", tmp_path / "峰灵镇.docx"
+    result = CliRunner().invoke(main, ["export", str(examples_dir / FENGLING_FILE), "--pdf", str(pdf), "--docx", str(docx_out)])
+    assert result.exit_code == 0, result.output
+    # LibreOffice reads the East-Asian language the document declares (it picks the glyph forms by it).
+    flat = convert(docx_out, "fodt").read_text(encoding="utf-8")
+    assert set(re.findall(r'style:language-asian="(\w+)" style:country-asian="(\w+)"', flat)) == {("zh", "CN")}
+    missing = missing_fonts()
+    if missing:  # this machine lacks the 公文 fonts (fontconfig's list): the user is told, with the stand-ins
+        used = embedded_fonts(pdf)
+        assert used and all(f not in "、".join(used) for f in missing)
+        assert (f"注意：本机没有公文字体{'、'.join(missing)}，PDF中改用{'、'.join(used)}显示（仍为简体中文字形，"
+                "但不是公文规定的字体）") in result.stderr
+    else:
+        assert "本机没有公文字体" not in result.stderr
+
+
+def test_a_report_without_text_is_refused_unless_a_draft_is_asked_for(tmp_path):
     from nianbao.report import Report
     from nianbao.workbook.build import write_report
 
     src = write_report(Report.from_numbers({}, name="某局", level="县级部门", region="某省某县", year=2024), tmp_path / "某局.xlsx")
     out = tmp_path / "某局.html"
     result = CliRunner().invoke(main, ["export", str(src), "--html", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "报告没有文字部分" in result.output and "nianbao text" in result.output
+    assert result.exit_code == 1
+    assert f"{src}：报告有1个发布前须解决的问题，未导出" in result.output
+    assert "文字!B3 S12 报告的文字部分还没有写" in result.output and "nianbao text" in result.output
+    assert not out.exists()
+    draft = CliRunner().invoke(main, ["export", str(src), "--html", str(out), "--allow-errors"])
+    assert draft.exit_code == 0, draft.output
+    assert "报告有1个发布前须解决的问题，已按 --allow-errors 导出，仅供审阅" in draft.output
     page = out.read_text(encoding="utf-8")
     assert page.count("<h2>") == 6 and page.count("<table ") == 3

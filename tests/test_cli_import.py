@@ -111,4 +111,4 @@ def test_import_default_output_sits_beside_the_source_and_the_source_is_untouche
 def test_import_refuses_to_overwrite_its_source(tmp_path, examples_dir):
     workbook = next(examples_dir.glob("*.xlsx"))
     result = run("import", str(workbook))
-    assert result.exit_code == 1 and "不能与来源文件相同" in result.output
+    assert result.exit_code == 2 and f"输出文件不能覆盖来源文件（{workbook}）" in result.output

@@ -62,8 +62,8 @@ def test_refuses_to_write_over_an_input(tmp_path):
     book = unit_book(tmp_path / "甲.xlsx", "示例县甲局", one_application())
     before = book.read_bytes()
     result = run(str(book), "-o", str(book))
-    assert result.exit_code == 1
-    assert "输出文件不能是输入文件之一" in result.output
+    assert result.exit_code == 2
+    assert f"输出文件不能覆盖输入文件（{book}）" in result.output
     assert book.read_bytes() == before
 
 
@@ -71,8 +71,8 @@ def test_refuses_to_write_over_a_file_inside_an_input_folder(tmp_path):
     book = unit_book(tmp_path / "in" / "甲.xlsx", "示例县甲局", one_application())
     before = book.read_bytes()
     result = run(str(tmp_path / "in"), "-o", str(book))
-    assert result.exit_code == 1
-    assert "输出文件不能是输入文件之一" in result.output
+    assert result.exit_code == 2
+    assert f"输出文件不能覆盖输入文件夹（{tmp_path / 'in'}）中的文件" in result.output
     assert book.read_bytes() == before
     # An earlier merge output in the folder may be replaced.
     assert run(str(tmp_path / "in"), "-o", str(tmp_path / "in" / "汇总.xlsx")).exit_code == 0

@@ -103,3 +103,16 @@ def test_an_unfilled_template_gets_no_text(tmp_path):
     assert result.exit_code == 1
     assert "表二全部空白，尚未填写" in result.output and "请先填写表格，再生成文字" in result.output
     assert not (tmp_path / "空白-文字.xlsx").exists()
+
+
+def test_text_from_tables_with_errors_warns_on_the_terminal(tmp_path):
+    from nianbao.narrative import ERRORS_NOTE
+
+    wrong = Report.from_numbers({"t3.new.total": 2, "t3.new.natural_person": 1}, name="某镇人民政府", level="乡镇/街道",
+                                region="某省某县", year=2024)
+    src = write_report(wrong, tmp_path / "某镇.xlsx")
+    result = CliRunner().invoke(main, ["text", str(src)])
+    assert result.exit_code == 0
+    assert ("注意：表格有3个错误（表三!D29 T3-ID；表三!J29 T3-ID；表三!J5 T3-H），文字是按这些数字生成的，其中的数字可能不对；"
+            "每个写入的栏目开头已注明【请核对】") in result.output
+    assert _on_request(tmp_path / "某镇-文字.xlsx").startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请2件")

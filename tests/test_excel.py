@@ -20,7 +20,7 @@ from workbooks import insert_rows
 from nianbao import __version__, excel
 from nianbao.check import check
 from nianbao.cli import main
-from nianbao.narrative import mark
+from nianbao.narrative import ERRORS_NOTE, mark
 from nianbao.report import Report, findings_table
 from nianbao.schema import MERGE_SETTINGS_SHEET, RESULTS_SHEET, TEXT_SHEET, TEXT_SLOTS
 from nianbao.workbook.annotate import RESULTS_NOTE
@@ -199,7 +199,8 @@ def nianbao_text(src: Path, out: Path) -> Path:
 
 @pytest.fixture()
 def blanked(examples_dir, tmp_path) -> Path:
-    """The example with mistakes, three of its text slots emptied; the other six are the clerk's own text."""
+    """The example with mistakes, three of its text slots emptied; the other six are the clerk's own text.
+    Its tables have errors: each text the button writes opens with ERRORS_NOTE."""
     wb = openpyxl.load_workbook(examples_dir / MISTAKES)
     for key in BLANKED:
         wb[TEXT_SHEET].cell(TEXT_ROWS[key], TEXT_VALUE_COL).value = None
@@ -220,7 +221,7 @@ def test_text_fills_the_empty_slots_with_what_nianbao_text_writes(blanked, tmp_p
             assert row_before[1] is None and row_after[1] and row_after[2] == mark(row_after[1])
         else:  # the clerk's text and everything else untouched
             assert row_after == row_before
-    assert after[TEXT_ROWS["overview.on_request"] - 1][1].startswith("本年度共新收政府信息公开申请36件")
+    assert after[TEXT_ROWS["overview.on_request"] - 1][1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert result["actions"] == ["setValues", "activateSheet", "alert"]  # three adjacent slots: one write
     assert result["active"] == TEXT_SHEET
     lines = result["alerts"][0]["prompt"].split("\n")
@@ -246,7 +247,7 @@ def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(b
     after = text_sheet(second)
     assert after == text_sheet(nianbao_text(edited, tmp_path / "cli.xlsx"))
     on_request = after[TEXT_ROWS["overview.on_request"] - 1]
-    assert on_request[1].startswith("本年度共新收政府信息公开申请40件") and on_request[2] == mark(on_request[1])
+    assert on_request[1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请40件") and on_request[2] == mark(on_request[1])
     assert after[TEXT_ROWS["overview.management"] - 1][1:] == ("本局落实保密审查，全年清理过时信息23条。", mark_of(first, "overview.management"))
     assert after[TEXT_ROWS["overview.proactive"] - 1] == text_sheet(first)[TEXT_ROWS["overview.proactive"] - 1]
     assert result["actions"] == ["setValues", "activateSheet", "alert"]  # only the updated slot is written
@@ -254,6 +255,9 @@ def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(b
     assert lines[0] == "「文字」工作表：1个栏目写入生成的文字，8个栏目保留原有文字。"
     assert "（一）主动公开：未变" in lines and "（二）依申请公开：已按新数字更新" in lines
     assert "（三）政府信息管理：保留原文（非本工具生成或已修改）" in lines
+    errors = sum(1 for f in check(read_workbook(edited)) if f.severity.value == "error")
+    assert (f"注意：表格有{errors}个错误，文字是按这些数字生成的，其中的数字可能不对，每个写入的栏目开头已注明【请核对】。"
+            "请先点“校验”改正表格，再点“生成文字”。") in lines
 
 
 def mark_of(path: Path, key: str) -> str:
@@ -270,7 +274,7 @@ def test_text_finds_moved_slots_by_their_labels(blanked, tmp_path):
     assert text_sheet(out) == text_sheet(nianbao_text(moved, tmp_path / "cli.xlsx"))
     row = TEXT_ROWS["overview.on_request"] + 2
     assert text_sheet(out)[row - 1][0] == "（二）依申请公开"
-    assert text_sheet(out)[row - 1][1].startswith("本年度共新收政府信息公开申请36件")
+    assert text_sheet(out)[row - 1][1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
 
 
 def test_text_adds_the_templates_text_sheet_to_a_book_without_one(examples_dir, tmp_path):
@@ -285,7 +289,7 @@ def test_text_adds_the_templates_text_sheet_to_a_book_without_one(examples_dir, 
     rows = text_sheet(out)
     assert [r[0] for r in rows] == [r[0] for r in text_sheet_values()]
     assert rows == text_sheet(nianbao_text(src, tmp_path / "cli.xlsx"))
-    assert read_workbook(out).text["overview.on_request"].startswith("本年度共新收政府信息公开申请36件")
+    assert read_workbook(out).text["overview.on_request"].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert result["alerts"][0]["prompt"].startswith("「文字」工作表：9个栏目写入生成的文字，0个栏目保留原有文字。")
 
 
@@ -364,16 +368,17 @@ def test_export_takes_the_open_books_unsaved_edits(examples_dir, tmp_path):
     assert table_cells(path.with_suffix(".html")) == table_cells(cli_html)
 
 
-def test_export_of_a_book_without_text_suggests_the_text_button(tmp_path):
-    from workbooks import workbook
+def test_export_of_a_book_without_text_is_refused_and_suggests_the_text_button(tmp_path):
+    from workbooks import report, workbook
 
-    path = workbook(tmp_path / "无文字.xlsx")
+    path = workbook(tmp_path / "无文字.xlsx", base=report(text={}))
     message = excel.run("export", open_book(payload(path, str(path))))
     assert message.split("\n") == [
-        "已导出《测试镇人民政府2024年政府信息公开工作年度报告》（校验：0个错误、0个警告、0个提示）：", "",
-        str(tmp_path / "无文字.docx"), str(tmp_path / "无文字.html"), "",
-        "提示：报告没有文字部分（「文字」工作表为空），导出的只有标题和表格；可先点“生成文字”。",
+        f"{path}：报告有1个发布前须解决的问题，未导出（改正后再导出；点“校验”可标出出错的单元格）：",
+        "  文字!B3 S12 报告的文字部分还没有写：「一、总体情况」、「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」"
+        "均为空；可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充",
     ]
+    assert not path.with_suffix(".docx").exists() and not path.with_suffix(".html").exists()
 
 
 def test_export_refuses_the_example_with_mistakes_and_lists_its_errors(examples_dir, tmp_path):

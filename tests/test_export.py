@@ -151,6 +151,16 @@ def test_docx_fonts_are_set_for_east_asian_text(word):
     assert alt["仿宋_GB2312"].get(qn("w:val")) == "仿宋"
 
 
+def test_docx_declares_its_text_simplified_chinese(word):
+    # python-docx's template says en-US (and ja-JP for the theme): a stand-in CJK font then draws other forms.
+    _, doc = word
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    langs = [rpr.find(qn("w:lang")), doc.settings.element.find(qn("w:themeFontLang"))]
+    assert [(el.get(qn("w:val")), el.get(qn("w:eastAsia"))) for el in langs] == [("zh-CN", "zh-CN")] * 2
+    xml = etree.tostring(doc.styles.element).decode() + etree.tostring(doc.settings.element).decode()
+    assert "ja-JP" not in xml and 'w:eastAsia="en-US"' not in xml
+
+
 def test_docx_page_is_a4_with_official_margins(word):
     _, doc = word
     s = doc.sections[0]
@@ -191,6 +201,27 @@ def test_a_refusal_can_list_only_the_first_errors_and_name_another_remedy(exampl
         "  ……另有1个错误",
     ]
     assert short.errors == refused.value.errors
+
+def test_export_refuses_a_count_that_is_not_a_number_and_a_report_without_text(tmp_path):
+    from nianbao.workbook.layout import ADDRESSES
+    from workbooks import report, workbook
+
+    twelve = workbook(tmp_path / "十二.xlsx", cells={"t3.new.research": "十二"})
+    with pytest.raises(ExportRefused) as refused:
+        export(twelve, html=tmp_path / "十二.html")
+    assert [(f.rule, f.address) for f in refused.value.errors] == [("N4", ADDRESSES["t3.new.research"])]
+    assert "报告有1个发布前须解决的问题，未导出" in str(refused.value)
+    assert not (tmp_path / "十二.html").exists()
+    draft = export(twelve, html=tmp_path / "十二.html", allow_errors=True)
+    assert [f.rule for f in draft.errors] == ["N4"]
+    assert 'data-cell="t3.new.research">十二</td>' in (tmp_path / "十二.html").read_text(encoding="utf-8")
+
+    untitled = workbook(tmp_path / "无文字.xlsx", base=report(text={}))
+    with pytest.raises(ExportRefused) as refused:
+        export(untitled, docx=tmp_path / "无文字.docx")
+    assert [(f.rule, f.address) for f in refused.value.errors] == [("S12", "文字!B3")]
+    assert not (tmp_path / "无文字.docx").exists()
+
 
 def test_build_docx_keeps_full_width_punctuation_of_labels():
     doc = build_docx(FENGLING)

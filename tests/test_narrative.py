@@ -11,6 +11,7 @@ from workbooks import insert_rows
 
 from nianbao.examples import EXAMPLES
 from nianbao.narrative import (
+    ERRORS_NOTE,
     NarrativeError,
     context,
     copy_templates,
@@ -151,6 +152,7 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture()
 def workbook(tmp_path) -> Path:
+    # ON_REQUEST fills only the 总计 column: the table rules find errors, so each text opens with ERRORS_NOTE.
     report = unit(ON_REQUEST)
     report.text["overview.platform"] = "本局门户网站专栏全年更新信息260条。"  # the clerk's own text
     return write_report(report, tmp_path / "单位.xlsx")
@@ -164,7 +166,7 @@ def test_fills_empty_slots_and_marks_them_and_leaves_the_input_alone(workbook, t
     sheet = _sheet_text(out)
     assert sheet["overview.platform"] == ("本局门户网站专栏全年更新信息260条。", None)
     body, slot_mark = sheet["overview.on_request"]
-    assert body.startswith("本年度共新收政府信息公开申请36件")
+    assert body.startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert slot_mark == mark(body)
     assert {c.key: c.action for c in result.changes}["overview.platform"] == "kept"
     assert len(result.written) == len(TEXT_KEYS) - 1
@@ -183,7 +185,7 @@ def test_rerun_updates_generated_text_after_numbers_change_and_keeps_edits(workb
     second = tmp_path / "第二次.xlsx"
     result = text(first, second)
     sheet = _sheet_text(second)
-    assert sheet["overview.on_request"][0].startswith("本年度共新收政府信息公开申请40件，其中自然人34件")
+    assert sheet["overview.on_request"][0].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请40件，其中自然人34件")
     assert sheet["overview.management"][0] == "本局落实保密审查，全年清理过时信息23条。"
     assert sheet["overview.platform"][0] == "本局门户网站专栏全年更新信息260条。"
     actions = {c.key: c.action for c in result.changes}
@@ -196,7 +198,7 @@ def test_force_replaces_the_clerks_text(workbook, tmp_path):
     out = tmp_path / "强制.xlsx"
     text(workbook, out, force=True)
     body, slot_mark = _sheet_text(out)["overview.platform"]
-    assert body.startswith("以政府门户网站政府信息公开专栏为第一平台")
+    assert body.startswith(ERRORS_NOTE + "\n以政府门户网站政府信息公开专栏为第一平台")
     assert slot_mark == mark(body)
 
 
@@ -229,7 +231,7 @@ def test_a_workbook_without_a_text_sheet_gets_the_templates_one(tmp_path):
     text(src, out)
     from nianbao.sources import read_report
 
-    assert read_report(out).text["overview.on_request"].startswith("本年度共新收政府信息公开申请36件")
+    assert read_report(out).text["overview.on_request"].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
 
 
 def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
@@ -242,5 +244,32 @@ def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
     ws = openpyxl.load_workbook(out)[TEXT_SHEET]
     row = TEXT_ROWS["overview.on_request"] + 2
     assert ws.cell(row, 1).value == "（二）依申请公开"
-    assert ws.cell(row, TEXT_VALUE_COL).value.startswith("本年度共新收政府信息公开申请36件")
+    assert ws.cell(row, TEXT_VALUE_COL).value.startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert ws.cell(row, TEXT_MARK_COL).value == mark(ws.cell(row, TEXT_VALUE_COL).value)
+
+
+def test_text_from_tables_with_errors_says_so_until_they_are_fixed(tmp_path):
+    from nianbao.check import check
+    from nianbao.sources import read_report
+
+    from workbooks import consistent_numbers, report
+
+    wrong = consistent_numbers() | {"t3.disclosed.total": 6}  # 予以公开 total no longer the sum of its row
+    src = write_report(report(wrong, text={}), tmp_path / "有错.xlsx")
+    result = text(src, tmp_path / "第一次.xlsx")
+    assert [(f.rule, f.address) for f in result.errors] == [("T3-V", "表三!J28"), ("T3-H", "表三!J7")]
+    first = _sheet_text(tmp_path / "第一次.xlsx")
+    assert all(first[c.key][0].startswith(ERRORS_NOTE + "\n") for c in result.written)
+    assert "予以公开6件" in first["overview.on_request"][0]
+    # Left in place, the note is a to-do the checker lists (S11), so it is not published unnoticed.
+    assert {f.rule for f in check(read_report(tmp_path / "第一次.xlsx"))} >= {"S11"}
+
+    wb = openpyxl.load_workbook(tmp_path / "第一次.xlsx")
+    wb["表三"]["J7"] = 4  # the clerk corrects the table
+    wb.save(tmp_path / "改正.xlsx")
+    again = text(tmp_path / "改正.xlsx", tmp_path / "第二次.xlsx")
+    assert again.errors == []
+    second = _sheet_text(tmp_path / "第二次.xlsx")
+    assert {c.action for c in again.changes} == {"updated"}  # nianbao's own text, regenerated
+    assert not any(ERRORS_NOTE in body for body, _ in second.values())
+    assert "予以公开4件" in second["overview.on_request"][0]

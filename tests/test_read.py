@@ -89,8 +89,7 @@ def test_blank_cells_are_one_warning_per_row_and_a_blank_table_is_an_error(tmp_p
 
 
 def test_meta_text_and_format_are_read(tmp_path):
-    base = report(name="巫溪县峰灵镇人民政府", year=2023)
-    base.text["other"] = "未收取信息处理费。"
+    base = report(name="巫溪县峰灵镇人民政府", year=2023, text={"other": "未收取信息处理费。"})
     r = read_workbook(workbook(tmp_path / "m.xlsx", base=base))
     assert (r.meta.name, r.meta.level, r.meta.year, r.meta.format) == ("巫溪县峰灵镇人民政府", "乡镇/街道", 2023, "F2021")
     assert r.text == {"other": "未收取信息处理费。"}

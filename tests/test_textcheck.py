@@ -245,3 +245,24 @@ def test_fee_amount_checks():
     assert list(check_fee_amount(report, None)) == []
     report.text = {"other": "本机关2024年依据《政府信息公开信息处理费管理办法》共发出收费通知【请填写】件，实际收取信息处理费【请填写】元。"}
     assert list(check_fee_amount(report, None)) == []
+
+
+# --- S12: the report's text not written yet ------------------------------------------------------
+
+
+def test_s12_says_plainly_which_sections_have_no_text():
+    from nianbao.report import Severity
+    from nianbao.textcheck import check_written
+
+    report = unit(ON_REQUEST)  # numbers only: the 文字 sheet is empty
+    [finding] = check_written(report, None)
+    assert (finding.rule, finding.severity, finding.cells[0].id) == ("S12", Severity.WARNING, "text.overview.intro")
+    assert finding.message == (
+        "报告的文字部分还没有写：「一、总体情况」、「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」均为空；"
+        "可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充")
+    report.text |= {"overview.platform": "本局网站专栏全年更新信息260条。", "other": "  "}
+    [finding] = check_written(report, None)
+    assert finding.message.startswith("报告的文字还没有写：「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」均为空；")
+    assert finding.cells[0].id == "text.problems.issues"
+    report.text |= {"problems.improvements": "加强培训。", "other": "本局未收取信息处理费。"}
+    assert list(check_written(report, None)) == []

@@ -11,19 +11,22 @@ from pathlib import Path
 from nianbao.report import Report
 from nianbao.workbook.build import write_report
 
+from workbooks import WRITTEN
+
 YEAR = 2024
 REGION = "某省示例县"
 
 
 def unit_report(name: str, numbers: dict | None = None, *, level: str = "县级部门", year: int | None = YEAR,
                 government_own: bool = False, raw: dict | None = None, text: dict | None = None) -> Report:
-    """A report whose listed cells hold the given numbers and every other cell 0."""
+    """A report whose listed cells hold the given numbers and every other cell 0, with the text of
+    workbooks.WRITTEN (``text={}`` for none)."""
     report = Report.from_numbers(numbers or {}, name=name, level=level, year=year, region=REGION,
                                  government_own=government_own)
     for cid, typed in (raw or {}).items():
         report.values[cid] = None
         report.raw[cid] = typed
-    report.text.update(text or {})
+    report.text.update(WRITTEN if text is None else text)
     return report
 
 

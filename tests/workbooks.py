@@ -33,9 +33,26 @@ def consistent_numbers() -> dict[str, int]:
     return n
 
 
-def report(numbers: dict[str, Any] | None = None, **meta: Any) -> Report:
+# Text for sections 一、五、六 that every text rule accepts (the five aspects, 考核/评议/追究, 信息处理费; no
+# numbers): a report without it is not finished (S12).
+WRITTEN = {
+    "overview.proactive": "本机关认真做好主动公开工作。",
+    "overview.on_request": "依申请公开工作依法依规办理。",
+    "overview.management": "政府信息管理制度健全。",
+    "overview.platform": "政府网站平台建设稳步推进。",
+    "overview.oversight": "监督保障有力，按要求开展工作考核、社会评议和责任追究。",
+    "problems.issues": "存在的主要问题是公开工作人员业务水平有待提高。",
+    "problems.improvements": "改进情况：加强业务培训。",
+    "other": "本机关本年度未收取信息处理费。",
+}
+
+
+def report(numbers: dict[str, Any] | None = None, text: dict[str, str] | None = None, **meta: Any) -> Report:
+    """A report of ``numbers`` (default: consistent) with the text of WRITTEN (``text={}`` for none)."""
     meta = {"name": "测试镇人民政府", "level": "乡镇/街道", "region": "测试县", "year": 2024} | meta
-    return Report.from_numbers(consistent_numbers() if numbers is None else numbers, **meta)
+    report = Report.from_numbers(consistent_numbers() if numbers is None else numbers, **meta)
+    report.text.update(WRITTEN if text is None else text)
+    return report
 
 
 def workbook(path: Path, base: Report | None = None, cells: dict[str, Any] | None = None, by_address: dict[str, Any] | None = None) -> Path:

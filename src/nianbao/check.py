@@ -2,7 +2,7 @@
 
     >>> from nianbao.report import Report
     >>> [f.rule for f in check(Report.from_numbers({"t4.review.upheld": 1, "t4.review.total": 1}))]
-    ['P5']
+    ['S12', 'P5']
 
 The numeric rules live in rules.py (one declaration each, also run over whole
 counties by merge); this module adds what needs the report's text, and the

@@ -23,10 +23,13 @@ message always names the file.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .safetext import visible
 
 
 def shown_name(name: str | Path) -> str:
@@ -44,7 +47,8 @@ class NianbaoError(Exception):
         self.path = shown_name(path) if path is not None else None
 
     def __str__(self) -> str:
-        return f"{self.path}：{self.message}" if self.path else self.message
+        # A file name is the user's: its control characters are shown, not obeyed (safetext.visible).
+        return f"{visible(self.path)}：{self.message}" if self.path else self.message
 
 
 class SourceError(NianbaoError):
@@ -123,3 +127,36 @@ def source(path: str | Path) -> Iterator[None]:
         if e.path is None:
             e.path = shown_name(path)
         raise
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间已满",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "磁盘空间已满（超出配额）",
+    errno.EFBIG: "文件超过了系统允许的大小（或磁盘空间已满）",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOENT: "文件夹不存在",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EIO: "读写磁盘时出错",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Chinese: "磁盘空间已满" for ENOSPC."""
+    return _OS_REASONS.get(error.errno, error.strerror or type(error).__name__)
+
+
+def save_traceback(error: BaseException, name: str) -> str | None:
+    """Keep the details of an unexpected error in a log file in the temp folder; its path, or None if it cannot be written."""
+    import tempfile
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / name
+    try:
+        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    except OSError:
+        return None
+    return str(log)

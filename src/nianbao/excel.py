@@ -36,6 +36,7 @@ from .cells import plain_text
 from .errors import NianbaoError, SourceError
 from .locate import Grid
 from .report import Finding, Report, Severity
+from .safetext import clean
 from .schema import CELL_IDS, MERGE_SETTINGS, MERGE_SETTINGS_SHEET, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
 from .workbook.annotate import (
     RESULTS_NOTE,
@@ -192,6 +193,13 @@ def consecutive(numbers: Iterable[int]) -> list[list[int]]:
     return runs
 
 
+def as_text(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows to write with ``.value``, each string as the text it is: Excel (and xlwings' remote clients)
+    read a value the way they read typing, so "=HYPERLINK(…)" in a 核实说明 would become a live formula
+    and "2024-1" a date. A leading apostrophe makes it text; Excel keeps it as the cell's prefix, not its value."""
+    return [["'" + clean(v) if isinstance(v, str) and v else v for v in row] for row in rows]
+
+
 def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
     """Write the 校验结果 sheet afresh: one bulk write, the header filled, each 位置 a link to its cell.
     With ``activate`` it is shown; otherwise the unit stays on the sheet it was on."""
@@ -205,7 +213,7 @@ def write_results(book: Book, rows: list[ResultRow], activate: bool) -> None:
     width = len(RESULTS_COLUMNS)
     note: list[str | None] = [None] * width
     note[RESULTS_COLUMNS.index("说明")] = RESULTS_NOTE
-    sheet.range((1, 1)).value = [list(RESULTS_COLUMNS)] + [list(r.values) for r in rows] + [[None] * width, note]
+    sheet.range((1, 1)).value = as_text([list(RESULTS_COLUMNS)] + [list(r.values) for r in rows] + [[None] * width, note])
     sheet.range((1, 1), (1, width)).color = rgb(LABEL_COLOR)
     link_col = RESULTS_COLUMNS.index("位置") + 1
     for r, row in enumerate(rows, start=2):
@@ -299,9 +307,9 @@ def text_button(book: Book) -> str:
         sheets = [sheet.name for sheet in book.sheets]
         after = TABLES["t4"].sheet if TABLES["t4"].sheet in sheets else sheets[-1]
         sheet = book.sheets.add(TEXT_SHEET, after=book.sheets[after])
-        sheet.range((1, 1)).value = plan.new_sheet
+        sheet.range((1, 1)).value = as_text(plan.new_sheet)
     for row, values in plan.writes:
-        book.sheets[TEXT_SHEET].range((row, TEXT_VALUE_COL)).value = values
+        book.sheets[TEXT_SHEET].range((row, TEXT_VALUE_COL)).value = as_text(values)
     if plan.writes:
         book.sheets[TEXT_SHEET].activate()
     return plan.message
@@ -320,12 +328,13 @@ class TextPlan:
 
 def text_plan(grids: Mapping[str, Grid], source: str) -> TextPlan:
     """Plan 生成文字 for the book given as grids, exactly as ``nianbao text`` plans the saved file."""
-    from .narrative import generate, mark, plan_sheet
+    from .narrative import draft, mark, plan_sheet
 
     report = read_report(grids, source)
-    generated = generate(report)
+    generated, errors = draft(report)
     new_sheet = None if TEXT_SHEET in grids else text_sheet_values()
     sheet = plan_sheet(grids[TEXT_SHEET] if new_sheet is None else new_sheet, generated)
+    sheet.errors = errors
     texts = {sheet.rows[c.key]: c.after for c in sheet.written}
     writes = [(run[0], [[texts[r], mark(texts[r])] for r in run]) for run in consecutive(texts)]
     return TextPlan(report, sheet, new_sheet, writes, text_message(sheet))
@@ -338,6 +347,9 @@ def text_message(sheet: SheetPlan) -> str:
     lines += [f"{c.label}：{c.action_label}" for c in sheet.changes]
     lines += sheet.problems
     lines.append("")
+    if sheet.errors and sheet.written:
+        lines += [f"注意：表格有{len(sheet.errors)}个错误，文字是按这些数字生成的，其中的数字可能不对，每个写入的栏目开头已注明【请核对】。"
+                  "请先点“校验”改正表格，再点“生成文字”。", ""]
     if any(c.action == "kept" for c in kept):
         lines.append("已有的文字没有改动；如需重新生成某一栏，先清空该栏再点“生成文字”。")
     lines.append("请核对生成的文字，补全【请填写】处，再点“校验”。")
@@ -364,8 +376,6 @@ def export_message(result: ExportResult) -> str:
 
     lines = [f"已导出《{result.report.meta.title}》（校验：{counts_line(result.findings)}）：", ""]
     lines += [str(path) for path in result.written]
-    if not any(result.report.text.values()):
-        lines += ["", f"提示：报告没有文字部分（「{TEXT_SHEET}」工作表为空），导出的只有标题和表格；可先点“生成文字”。"]
     if any(f.severity is Severity.WARNING and not f.acknowledged for f in result.findings):
         lines += ["", "报告有警告：发布前请点“校验”逐条核对。"]
     return "\n".join(lines)
@@ -528,18 +538,10 @@ def explain(error: Exception) -> str:
     """A Chinese sentence that says what to do; unexpected errors leave their traceback in a log file."""
     if isinstance(error, NianbaoError):
         return str(error)
-    import tempfile
-    import traceback
-    from pathlib import Path
+    from .errors import save_traceback
 
-    from .atomic import write_text
-
-    log = Path(tempfile.gettempdir()) / "nianbao-excel-error.log"
-    try:
-        write_text(log, "".join(traceback.format_exception(error)))
-        where = f"详细信息已保存在 {log}。"
-    except OSError:
-        where = ""
+    log = save_traceback(error, "nianbao-excel-error.log")
+    where = f"详细信息已保存在 {log}。" if log else ""
     return (
         f"操作没有完成：{type(error).__name__}：{error}\n\n"
         "请先保存工作簿再试一次；如果工作表设置了保护，请先点“审阅→撤销工作表保护”。"

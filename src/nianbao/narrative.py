@@ -26,9 +26,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import CorruptWorkbook, NianbaoError, UnsupportedSource, source
+from .errors import NianbaoError, UnsupportedSource, source
 from .locate import Grid
-from .report import Number, Report, format_number
+from .report import Finding, Number, Report, Severity, format_number
+from .safetext import clean
 from .schema import (
     APPLICANTS,
     CELLS,
@@ -42,8 +43,11 @@ from .schema import (
 )
 
 MARK_PREFIX = "nianbao:"
-# Something the clerk must still write, e.g. 【请填写：整改措施和成效】; textcheck flags any left (S11).
-PLACEHOLDER = re.compile(r"【请填写[^】]*】")
+# Something the clerk must still write or check, e.g. 【请填写：整改措施和成效】; textcheck flags any left (S11).
+PLACEHOLDER = re.compile(r"【请(?:填写|核对)[^】]*】")
+# The first line of each text written from tables with errors: the numbers in it may be wrong. It goes
+# when the text is generated again from corrected tables (the text is still nianbao's, so it is updated).
+ERRORS_NOTE = "【请核对：本栏文字是按有错误的表格生成的，其中的数字可能不对；改正表格后请重新生成文字】"
 BUILTIN_TEMPLATES = "templates/narrative"
 TEMPLATE_SUFFIX = ".j2"
 
@@ -232,7 +236,7 @@ def tidy(rendered: str) -> str:
     Chinese needs no spaces between lines, so a template may wrap a long
     sentence over several lines.
     """
-    paragraphs = re.split(r"\n\s*\n", rendered.strip())
+    paragraphs = re.split(r"\n\s*\n", clean(rendered).strip())  # a unit name may carry control characters
     out = ["".join(line.strip() for line in p.splitlines()) for p in paragraphs]
     return "\n".join(p for p in out if p)
 
@@ -258,6 +262,18 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
         except jinja2.TemplateError as e:
             raise NarrativeError(f"文字模板“{name}”无法生成：{e}") from e
     return out
+
+
+def draft(report: Report, last: Report | None = None, templates: str | Path | None = None) -> tuple[dict[str, str], list[Finding]]:
+    """``generate``, and the errors ``nianbao check`` finds in the report: with any, every text opens
+    with ERRORS_NOTE, so a sentence such as "予以公开6件" is not taken for checked."""
+    from .check import check
+
+    generated = generate(report, last, templates)
+    errors = [f for f in check(report, last) if f.severity is Severity.ERROR]
+    if errors:
+        generated = {key: f"{ERRORS_NOTE}\n{body}" for key, body in generated.items()}
+    return generated, errors
 
 
 def copy_templates(folder: str | Path) -> list[Path]:
@@ -364,6 +380,7 @@ class SheetPlan:
     rows: dict[str, int]  # slot key -> sheet row
     changes: list[SlotChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # slots that cannot be written, in words
+    errors: list[Finding] = field(default_factory=list)  # the report's errors: the text was written from them
 
     @property
     def written(self) -> list[SlotChange]:
@@ -408,27 +425,26 @@ def text(
     """nianbao text FILE -o OUT: fill the empty 文字 slots of a workbook from its numbers, into ``output``.
 
     The input is never changed unless ``output`` is the input itself (the
-    command's --in-place). The numbers are read as ``nianbao check`` reads
-    them (sources.read_report).
+    command's --in-place); ``output`` may be a folder (<name>-文字.xlsx inside),
+    never last year's report. The numbers are read as ``nianbao check`` reads
+    them (sources.read_report); when they have errors the text says so (``draft``).
     """
-    import openpyxl
-
     from .atomic import save_workbook
+    from .outputs import Source, target, workbook_like
     from .sources import read_report
+    from .workbook.edit import open_for_writing, put_text
     from .workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL
 
-    path, output = Path(path), Path(output)
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         with source(path):
             raise UnsupportedSource("只能为Excel工作簿（.xlsx、.xlsm）生成文字")
+    lasts = [Source(last.meta.source, "上年度报告")] if last is not None and last.meta.source else []
+    output = target(output, workbook_like(path), lasts, name=text_name(path).name)
     report = read_report(path)
-    generated = generate(report, last, templates)
-    with source(path):
-        try:
-            wb = openpyxl.load_workbook(path, keep_vba=suffix == ".xlsm")
-        except Exception as e:  # openpyxl raises many unrelated types for damaged parts
-            raise CorruptWorkbook(f"工作簿无法用于写入文字（{type(e).__name__}）；请在Excel中打开并另存后再试") from e
+    generated, errors = draft(report, last, templates)
+    wb = open_for_writing(path, "写入文字", keep_vba=True)
     if TEXT_SHEET in wb.sheetnames:
         ws = wb[TEXT_SHEET]
     else:
@@ -439,7 +455,13 @@ def text(
     sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force)
     for change in sheet.written:
         row = sheet.rows[change.key]
-        ws.cell(row, TEXT_VALUE_COL).value = change.after
+        put_text(ws.cell(row, TEXT_VALUE_COL), change.after)
         ws.cell(row, TEXT_MARK_COL).value = mark(change.after)
     save_workbook(wb, output)
-    return TextResult(sheet.rows, sheet.changes, sheet.problems, source=path, output=output)
+    return TextResult(sheet.rows, sheet.changes, sheet.problems, errors, source=path, output=output)
+
+
+def text_name(path: str | Path) -> Path:
+    """单位.xlsx → 单位-文字.xlsx beside it: where ``nianbao text`` writes by default."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-文字{path.suffix}")

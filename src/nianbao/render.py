@@ -27,14 +27,23 @@ def counts_line(findings: list[Finding]) -> str:
     return text + (f"、{acknowledged}个已核实" if acknowledged else "")
 
 
-def print_report(console: Any, path: str, report: Report, findings: list[Finding]) -> None:
-    """A readable report: who, then findings grouped by severity, each with its cell."""
+def shown(text: object) -> str:
+    """User text (a file or unit name, a message quoting a cell) inside a rich console line: markup
+    escaped, control characters and line feeds shown as pictures, so it stays on its line and cannot
+    restyle it or fake another ("结论：通过")."""
     from rich.markup import escape
 
+    from .safetext import visible
+
+    return escape(visible(str(text)))
+
+
+def print_report(console: Any, path: str, report: Report, findings: list[Finding]) -> None:
+    """A readable report: who, then findings grouped by severity, each with its cell."""
     meta = report.meta
     who = meta.name or "（未填写机关名称）"
     year = f" {meta.year}年" if meta.year else ""
-    console.print(f"[bold]{escape(who)}{year}[/bold]  [dim]{escape(path)}[/dim]")
+    console.print(f"[bold]{shown(who)}{year}[/bold]  [dim]{shown(path)}[/dim]")
     groups = [(s.label, _STYLE[s], [f for f in findings if f.severity is s and not f.acknowledged]) for s in Severity]
     groups.append(("已核实", "green", [f for f in findings if f.acknowledged]))
     for label, style, items in groups:
@@ -43,9 +52,9 @@ def print_report(console: Any, path: str, report: Report, findings: list[Finding
         console.print(f"  [{style}]{label}（{len(items)}）[/{style}]")
         for f in items:
             where = f.address or "—"
-            line = f"    {escape(where):<12} {f.rule:<6} {escape(f.message)}"
+            line = f"    {shown(where):<12} {f.rule:<6} {shown(f.message)}"
             if f.acknowledged:
-                line += f" [green]核实说明：{escape(f.acknowledged)}[/green]"
+                line += f" [green]核实说明：{shown(f.acknowledged)}[/green]"
             console.print(line, soft_wrap=True)
     tone = "bold red" if verdict(findings) == "有错误" else ("yellow" if verdict(findings) == "有警告" else "bold green")
     console.print(f"  [{tone}]结论：{verdict(findings)}[/{tone}]（{counts_line(findings)}）\n")
@@ -66,4 +75,4 @@ def to_json(results: list[dict[str, Any]]) -> str:
     return json.dumps({"files": results}, ensure_ascii=False, indent=1)
 
 
-__all__ = ["counts_line", "file_result", "format_number", "print_report", "to_json", "verdict"]
+__all__ = ["counts_line", "file_result", "format_number", "print_report", "shown", "to_json", "verdict"]

@@ -56,6 +56,10 @@ def read_report(path: str | Path, last: Report | None = None) -> Report:
     """Read one input into a Report; raises errors.SourceError when the file cannot be used. ``last``
     (last year's report) helps a published report's importer read digits that ran together."""
     path = Path(path)
+    if path.is_dir():
+        with source(path):
+            raise UnsupportedSource("这是一个文件夹，不是年报文件；汇总文件夹中的全部工作簿请用 nianbao merge 文件夹，"
+                                    "逐个校验请用 nianbao check 文件夹/*.xlsx")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         with source(path):

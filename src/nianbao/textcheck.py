@@ -8,8 +8,8 @@
 
 Each check is a ``(report, last) -> findings`` function registered in
 check.REPORT_CHECKS (or check.CROSS_YEAR_CHECKS, Y5 and Y6, which read last
-year's report); they run only when the report has text at all (a workbook
-whose 文字 sheet is empty has nothing to check here).
+year's report); except S12, which says that sections have no text, they run
+only when the report has text at all.
 
 * P4  numbers stated in the text that contradict the tables (docs/format.md §5.4)
 * P7–P9 the 信息处理费 amount stated in 六: steps of 10元, 表二(八), few applications (docs/format.md §5.4, §8)
@@ -18,6 +18,8 @@ whose 文字 sheet is empty has nothing to check here).
 * S10 administrative words that do not fit the unit: a 县's unit speaking of
       区 bodies, a town calling itself 我市 (docs/format.md §5.5, copy-paste narrative)
 * S11 【请填写】 placeholders left from ``nianbao text``
+* S12 一、五、六 with no text at all (the one test of "required sections empty"; further
+      checks on what a section says build on it)
 * Y5  share of 一/五 repeated from last year's report (docs/format.md §5.3)
 * Y6  last year's problems not followed up in 五 (docs/format.md §5.3)
 """
@@ -487,16 +489,37 @@ def check_place_words(report: Report, last: Report | None) -> Iterable[Finding]:
         )
 
 
+# --- S12: the required sections written at all -----------------------------------------
+
+# The sections the report writes in words (the others are the statutory tables): 一、五、六.
+WRITTEN_SECTIONS = tuple(sorted({s.section for s in TEXT_SLOTS}))
+
+
+def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
+    """S12: 一、五、六 hold text. A workbook whose 文字 sheet is empty is not a report yet, however
+    right its tables: it must not pass as 通过, and export refuses it (export.UNPUBLISHABLE_RULES)."""
+    empty = [i for i in WRITTEN_SECTIONS if not any(report.text.get(s.key, "").strip() for s in TEXT_SLOTS if s.section == i)]
+    if not empty:
+        return
+    names = "、".join(f"「{SECTION_HEADINGS[i]}」" for i in empty)
+    whole = len(empty) == len(WRITTEN_SECTIONS)
+    yield finding(
+        "S12", f"报告的文字{'部分' if whole else ''}还没有写：{names}{'均' if len(empty) > 1 else ''}为空；"
+        "可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充",
+        (_slot_ref(report, next(s.key for s in TEXT_SLOTS if s.section == empty[0])),),
+    )
+
+
 # --- S11: placeholders left -------------------------------------------------------------
 
 
 def check_placeholders(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S11: 【请填写】 left in the text from ``nianbao text``'s skeleton."""
+    """S11: 【请填写】 (or 【请核对】) left in the text from ``nianbao text``'s skeleton."""
     for slot in TEXT_SLOTS:
         found = PLACEHOLDER.findall(report.text.get(slot.key, ""))
         if found:
             yield finding(
-                "S11", f"文字「{slot.label}」还有{len(found)}处待填写内容（{_quote(found[0], 30)}）；请补全后再发布",
+                "S11", f"文字「{slot.label}」还有{len(found)}处待填写或待核对的内容（{_quote(found[0], 30)}）；请处理后删去【】再发布",
                 (_slot_ref(report, slot.key),),
             )
 
@@ -600,6 +623,7 @@ def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
 
 
 TEXT_CHECKS = [
+    check_written,
     check_numbers,
     check_fee_amount,
     check_aspects,

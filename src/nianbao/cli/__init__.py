@@ -1,25 +1,59 @@
 """The ``nianbao`` command: each subcommand is a thin shell over the library function of the same name.
 
-Exit codes: 0 no errors; 1 errors found (or the job refused); 2 an input could not be used.
+Exit codes: 0 no errors; 1 errors found (or the job refused); 2 a file could not be
+used (an input unreadable, an output that cannot be written where asked).
+
+Everything printed goes through ``console()``: control characters that came in a
+file name, unit name or cell (an ESC sequence that moves the cursor and could
+fake a "结论：通过" line) are shown as visible pictures. No traceback reaches the
+user: a system error (disk full, no permission) is said in Chinese, anything
+unexpected is kept in a log file and the message says where.
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from functools import lru_cache
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from ..errors import SourceError
+from . import chinese
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+CRASH_LOG = "nianbao-error.log"
+
+chinese.install()  # before any command is declared: click translates some names when an option is made
+
+
+@lru_cache(maxsize=1)
+def _console_class():
+    from rich.console import Console
+
+    from ..safetext import visible
+
+    class SafeConsole(Console):
+        """A rich Console that shows control characters as pictures in whatever it prints."""
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(visible(o, one_line=False) if isinstance(o, str) else o for o in objects), **kwargs)
+
+    return SafeConsole
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    return _console_class()(stderr=stderr, highlight=False, soft_wrap=True)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+def shown(text: object) -> str:
+    """User text inside a console line (render.shown): markup escaped, control characters and line feeds visible."""
+    from ..render import shown
+
+    return shown(text)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -29,7 +63,107 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Command(click.Command):
+    """A nianbao command: its usage line and help in Chinese."""
+
+    context_class = chinese.Context
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("options_metavar", chinese.OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+
+class Group(click.Group):
+    """The ``nianbao`` group: Chinese usage, and the one place where what a command could not do is said."""
+
+    command_class = Command
+    group_class = type  # subgroups (nianbao addin) are Groups like this one
+    context_class = chinese.Context
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("options_metavar", chinese.OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", chinese.SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        # A writer that failed (a full disk) may fail again when the garbage collector closes it; Python would
+        # print that as "Exception ignored in …" with a traceback. Keep it in the log file instead.
+        sys.unraisablehook = _unraisable
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            _flush()
+        except SystemExit as e:
+            _flush()
+            raise e
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _say("已中断：没有写出任何文件，原有文件保持不变。")
+            code = EXIT_INTERRUPTED
+        except click.exceptions.ClickException as e:
+            if isinstance(e, click.exceptions.MissingParameter):
+                e = chinese.missing(e)
+            # click would strip escape sequences from a non-terminal stream and pass them raw to a terminal:
+            # take its text unstripped (color=True), then show every control character (_say).
+            e.show_color = True
+            if getattr(e, "ctx", None) is not None:
+                e.ctx.color = True
+            shown_by_click = io.StringIO()
+            e.show(file=shown_by_click)
+            _say(shown_by_click.getvalue().rstrip("\n"))
+            code = e.exit_code
+        except OSError as e:  # the terminal or a pipe: stdout redirected to a full disk, a closed pipe
+            code = _system_error(e)
+        except Exception as e:  # a bug: the user gets a sentence and where the details are, never a traceback
+            from ..errors import save_traceback
+
+            log = save_traceback(e, CRASH_LOG)
+            where = f"详细信息已保存在 {log}，" if log else ""
+            _say(f"错误：nianbao 内部错误（{type(e).__name__}：{e}）。{where}请把这条信息和所用的文件发给技术支持。")
+            code = EXIT_UNUSABLE
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _unraisable(unraisable: Any) -> None:
+    from ..errors import save_traceback
+
+    if unraisable.exc_value is not None:
+        save_traceback(unraisable.exc_value, CRASH_LOG)
+
+
+def _say(text: str) -> None:
+    from ..safetext import visible
+
+    click.echo(visible(text, one_line=False), err=True)
+
+
+def _flush() -> None:
+    """Flush stdout here, where a failure can still be said (not at interpreter exit, in English)."""
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        sys.exit(_system_error(e))
+
+
+def _system_error(e: OSError) -> int:
+    import errno
+    import os
+
+    from ..errors import os_reason
+
+    # Nothing more can be written to stdout; keep Python from trying again (and failing in English) at exit.
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+    if e.errno == errno.EPIPE:  # the reader went away (nianbao check … | head): nothing to say
+        return EXIT_UNUSABLE
+    _say(f"错误：无法输出结果（{os_reason(e)}）。")
+    return EXIT_UNUSABLE
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nianbao")
 def main() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的模板、校验、汇总与发布。"""
@@ -45,10 +179,6 @@ def read_last_year(path: Path | None):
         return read_report_isolated(path)
     except SourceError as e:
         fail(f"上年度报告无法读取：{e}", EXIT_UNUSABLE)
-
-
-def annotated_name(path: Path) -> str:
-    return f"{path.stem}-校验结果.xlsx"
 
 
 # Each command lives in its own module and registers itself on ``main``.

@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
-
 from ..errors import NianbaoError
-from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main
+from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main, shown
 
 
 @main.group("addin")
@@ -88,4 +86,4 @@ def build_command(source_dir: Path, output: Path) -> None:
         fail(str(e), EXIT_UNUSABLE)
     except ImportError as e:
         fail(f"缺少生成加载项所需的软件包（{e.name}）：请在源代码目录运行 pip install -e '.[test]'", EXIT_UNUSABLE)
-    console().print(f"已生成加载项：{escape(str(output))}（模板：{escape(str(template_path()))}）")
+    console().print(f"已生成加载项：{shown(str(output))}（模板：{shown(str(template_path()))}）")

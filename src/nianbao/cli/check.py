@@ -3,39 +3,52 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from ..errors import NianbaoError, SourceError, shown_name
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, annotated_name, console, fail, main, read_last_year
+from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_last_year, shown
+
+UNREADABLE = "无法读取"
+SKIPPED = "已跳过"
+SUMMARY_ORDER = ("通过", "有警告", "有错误", UNREADABLE, SKIPPED)  # the one line after several files
 
 
 @main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件...")
 @click.option("--last-year", "last_year", type=click.Path(path_type=Path), help="上年度报告，用于跨年度校验（Y1–Y3、Y5、Y6）。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用）。")
 @click.option(
     "--annotate", "annotate_to", type=click.Path(path_type=Path),
-    help="另存一份标注副本：错误单元格标红并加批注，新增「校验结果」工作表。多个文件时为输出文件夹。",
+    help="另存一份标注副本：错误单元格标红并加批注，新增「校验结果」工作表。多个文件或给出文件夹时，"
+         "在该文件夹中写“<原文件名>-校验结果.xlsx”。",
 )
 def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool, annotate_to: Path | None) -> None:
     """校验年报：找出每个不符合规则的单元格，并说明原因。原文件不会被修改。"""
     from ..check import check, has_errors
+    from ..merge.files import LOCK_PREFIX, LOCK_REASON
     from ..render import file_result, print_report, to_json
     from ..sources import read_report_isolated
 
+    if annotate_to is not None and len(files) > 1 and annotate_to.exists() and not annotate_to.is_dir():
+        fail(f"{annotate_to} 是一个文件：校验多个文件时，--annotate 应为文件夹（每个文件的标注副本写在其中）", EXIT_UNUSABLE)
     last = read_last_year(last_year)
-    out, results, code = console(), [], EXIT_OK
+    out, err, results, code = console(), console(stderr=True), [], EXIT_OK
     for path in files:
+        if path.name.startswith(LOCK_PREFIX):  # check *.xlsx also matches the ~$ file of a workbook open in Excel
+            results.append({"file": shown_name(path), "status": SKIPPED, "error": LOCK_REASON})
+            if not as_json:
+                out.print(f"[dim]跳过 {shown(path)}：{LOCK_REASON}[/dim]\n")
+            continue
         try:
             report = read_report_isolated(path, last=last)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
             code = EXIT_UNUSABLE
-            results.append({"file": shown_name(path), "status": "无法读取", "error": e.message})
+            results.append({"file": shown_name(path), "status": UNREADABLE, "error": e.message})
             if not as_json:
-                console(stderr=True).print(f"[bold red]无法读取[/bold red] {escape(shown_name(path))}：{escape(e.message)}")
+                err.print(f"[bold red]{UNREADABLE}[/bold red] {shown(shown_name(path))}：{shown(e.message)}\n")
             continue
         findings = check(report, last)
         if has_errors(findings) and code == EXIT_OK:
@@ -44,28 +57,50 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
         if not as_json:
             print_report(out, shown_name(path), report, findings)
         if annotate_to is not None:
-            target = annotate_to / annotated_name(path) if len(files) > 1 else annotate_to
-            _annotate(path, findings, target, report.acknowledged, quiet=as_json)
+            inputs = [*files, *([last_year] if last_year else [])]
+            if not _annotate(path, findings, _folder(annotate_to, len(files)), report.acknowledged, inputs, quiet=as_json):
+                code = EXIT_UNUSABLE
     if as_json:
         click.echo(to_json(results))
+    elif len(files) > 1:
+        counts = Counter(r["status"] for r in results)
+        order = {status: i for i, status in enumerate(SUMMARY_ORDER)}
+        parts = "、".join(f"{status}{n}个" for status, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        out.print(f"[bold]共{len(files)}个文件：{shown(parts)}[/bold]")
     sys.exit(code)
 
 
-def _annotate(path: Path, findings, target: Path, acknowledged: dict[str, str], quiet: bool) -> None:
+def _folder(annotate_to: Path, count: int) -> Path:
+    """--annotate names a folder when several files are checked: make it, so each copy goes inside."""
+    if count > 1 and not annotate_to.is_dir():
+        try:
+            annotate_to.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # said by annotate(): the copy cannot be written there
+    return annotate_to
+
+
+def _annotate(path: Path, findings, target: Path, acknowledged: dict[str, str], inputs: list[Path], quiet: bool) -> bool:
+    """Write the annotated copy; a copy that cannot be written is said and the batch goes on."""
+    from ..outputs import Source
     from ..workbook.annotate import annotate
 
+    err = console(stderr=True)
     if path.suffix.lower() in (".xls", ".et", ".ods"):
         # Read and checked like an .xlsx, but marked up only in an .xlsx: say so and go on with the others.
-        console(stderr=True).print(
-            f"  [yellow]未生成标注副本[/yellow]：{escape(str(path))} 是{path.suffix.lower()}文件，标注副本只能在.xlsx上生成；"
+        err.print(
+            f"  [yellow]未生成标注副本[/yellow]：{shown(shown_name(path))} 是{path.suffix.lower()}文件，标注副本只能在.xlsx上生成；"
             "请在Excel或WPS中另存为“Excel工作簿（*.xlsx）”后再用 --annotate"
         )
-        return
+        return True
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        fail(f"{path}：只有Excel工作簿可以生成标注副本", EXIT_FINDINGS)
+        err.print(f"[yellow]没有生成标注副本[/yellow] {shown(path)}：只有Excel工作簿（.xlsx、.xlsm）可以生成标注副本\n")
+        return True
     try:
-        annotate(path, findings, target, acknowledged)
+        written = annotate(path, findings, target, acknowledged, [Source(p, "本次校验的文件") for p in inputs])
     except NianbaoError as e:
-        fail(str(e), EXIT_FINDINGS)
+        err.print(f"[bold red]没有生成标注副本[/bold red] {shown(e)}\n")
+        return False
     if not quiet:
-        console().print(f"  标注副本：{escape(str(target))}\n")
+        console().print(f"  标注副本：{shown(written)}\n")
+    return True

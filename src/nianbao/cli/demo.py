@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
-
 from ..errors import NianbaoError
-from . import EXIT_FINDINGS, annotated_name, console, fail, main
+from . import EXIT_UNUSABLE, console, fail, main, shown
 
 
 @main.command("demo")
@@ -23,7 +21,7 @@ def demo_command(output: Path) -> None:
     from ..merge import merge
     from ..render import print_report
     from ..sources import read_report
-    from ..workbook.annotate import annotate
+    from ..workbook.annotate import annotate, annotated_name
     from ..workbook.build import write_template
 
     out = console()
@@ -31,8 +29,8 @@ def demo_command(output: Path) -> None:
         write_template(output / "年报模板.xlsx")
         paths = write_examples(output)
     except NianbaoError as e:
-        fail(str(e), EXIT_FINDINGS)
-    out.print(f"[bold]示例文件已写入 {escape(str(output))}/[/bold]\n")
+        fail(str(e), EXIT_UNUSABLE)
+    out.print(f"[bold]示例文件已写入 {shown(str(output))}/[/bold]\n")
     checked = []
     for path in paths:
         report = read_report(path)
@@ -40,14 +38,14 @@ def demo_command(output: Path) -> None:
         checked.append((path, report, findings))
         print_report(out, str(path), report, findings)
         annotated = annotate(path, findings, output / "校验结果" / annotated_name(path), report.acknowledged)
-        out.print(f"  标注副本：{escape(str(annotated))}\n")
+        out.print(f"  标注副本：{shown(str(annotated))}\n")
     for path, report, findings in checked:
         if not has_errors(findings):
             stem = output / "发布" / report.meta.title
             export_report(report, path, docx=stem.with_suffix(".docx"), html=stem.with_suffix(".html"))
-            out.print(f"已导出可发布的报告：{escape(str(stem))}.docx、.html")
+            out.print(f"已导出可发布的报告：{shown(str(stem))}.docx、.html")
     result = merge(paths, output / "汇总.xlsx", workers=1)
-    out.print(f"已汇总：{escape(str(result.output))}（{escape(result.batch.headline())}）\n")
+    out.print(f"已汇总：{shown(str(result.output))}（{shown(result.batch.headline())}）\n")
     out.print(
         "下一步：用 Excel 或 WPS 打开标注副本查看标红单元格。校验自己的文件：nianbao check 文件.xlsx；"
         "生成文字：nianbao text 文件.xlsx；导出：nianbao export 文件.xlsx --docx 年报.docx --html 年报.html；"

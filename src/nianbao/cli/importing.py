@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
-
 from ..errors import NianbaoError, SourceError
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main
+from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, shown
 
 
 def _level_choices() -> list[str]:
@@ -20,12 +18,12 @@ def _level_choices() -> list[str]:
 
 
 @main.command("import")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="来源文件...")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="输出文件（.xlsx 为填好的模板，.json 为报告数据）；多个来源时为输出文件夹。默认写在来源文件旁，扩展名改为 .xlsx。")
+              help="输出文件（.xlsx 为填好的模板，.json 为报告数据）；多个来源或给出文件夹时为输出文件夹。默认写在来源文件旁，扩展名改为 .xlsx。")
 @click.option("--json", "as_json", is_flag=True, help="把报告数据（JSON）打印到标准输出，不写文件。")
 @click.option("--name", help="机关名称（代替从标题识别的名称）。")
-@click.option("--year", type=int, help="报告年度（代替从标题识别的年度）。")
+@click.option("--year", type=int, metavar="年份", help="报告年度（代替从标题识别的年度）。")
 @click.option("--level", type=click.Choice(_level_choices()), help="机关层级（用于规章、收费金额等按层级的校验）。")
 def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool,
                    name: str | None, year: int | None, level: str | None) -> None:
@@ -48,21 +46,20 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
             code = EXIT_UNUSABLE
             results.append({"file": str(path), "error": e.message})
             if not as_json:
-                err.print(f"[bold red]无法导入[/bold red] {escape(str(path))}：{escape(e.message)}")
+                err.print(f"[bold red]无法导入[/bold red] {shown(path)}：{shown(e.message)}")
             continue
         if any(f.severity is Severity.ERROR for f in report.findings) and code == EXIT_OK:
             code = EXIT_FINDINGS
         if as_json:
             results.append({"file": str(path), "report": report.to_dict()})
             continue
-        target = _target(path, output, len(sources))
         try:
-            _write(report, target)
+            target = _write(report, _target(path, output, len(sources), sources))
         except NianbaoError as e:
-            fail(str(e), EXIT_FINDINGS)
+            fail(str(e), EXIT_UNUSABLE)
         print_report(out, str(path), report, report.findings)
         read = sum(1 for v in report.values.values() if v is not None)
-        out.print(f"  读取{read}/{len(report.values)}个数 → {escape(str(target))}\n")
+        out.print(f"  读取{read}/{len(report.values)}个数 → {shown(target)}\n")
     if as_json:
         payload = results[0].get("report", results[0]) if len(sources) == 1 else {"files": results}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
@@ -81,24 +78,27 @@ def _read(path: Path, name: str | None, year: int | None, level: str | None):
     return report.with_meta(**changes) if changes else report
 
 
-def _target(path: Path, output: Path | None, count: int) -> Path:
+def _target(path: Path, output: Path | None, count: int, sources: tuple[Path, ...]) -> Path:
+    """Where the imported report goes: beside the source as .xlsx, the file -o names, or inside the folder it names."""
+    from ..errors import OutputError, os_reason
+    from ..outputs import WORKBOOK, Kind, Source, target
+
     if output is None:
-        target = path.with_suffix(".xlsx")
+        output = path.with_suffix(".xlsx")
     elif count > 1:
-        target = output / (path.stem + ".xlsx")
-    else:
-        target = output
-    if target.resolve() == path.resolve():
-        fail(f"{target}：输出文件不能与来源文件相同，请用 -o 指定其他文件名", EXIT_FINDINGS)
-    return target
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"导入多个来源时 -o 应为文件夹（{os_reason(e)}）", output) from e
+    kind = Kind("导入结果（Excel工作簿或JSON文件）", WORKBOOK.suffixes + (".json",))
+    return target(output, kind, [Source(s, "来源文件") for s in sources], name=path.stem + ".xlsx")
 
 
-def _write(report, target: Path) -> None:
+def _write(report, target: Path) -> Path:
     from ..atomic import write_text
     from ..importers import for_template
     from ..workbook.build import write_report
 
     if target.suffix.lower() == ".json":
-        write_text(target, report.to_json())
-    else:
-        write_report(for_template(report), target)
+        return write_text(target, report.to_json())
+    return write_report(for_template(report), target)

@@ -9,23 +9,22 @@ from typing import Any
 
 import click
 
-from ..errors import OutputError, SourceError
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main
+from ..errors import NianbaoError
+from . import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, console, fail, main, shown
 
-EXIT_INTERRUPTED = 130
 PROGRESS_FROM = 50  # files: below this a run takes about a second and a bar only flickers
 SHOW_SUBMISSIONS = 30
 
 
 @main.command("merge")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件夹或文件...")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("汇总.xlsx"), show_default=True,
-              help="汇总工作簿（.xlsx）。不能是输入文件之一。")
+              help="汇总工作簿（.xlsx）；给出文件夹时写在其中。不能是输入文件之一。")
 @click.option("--roster", type=click.Path(path_type=Path), help="应报送单位名单（.xlsx 或 .csv：单位名称、机关层级、代码）。")
 @click.option("--last-year", "last_year", multiple=True, type=click.Path(path_type=Path),
               help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3；有上年单位工作簿时还有Y5、Y6）。可重复。")
-@click.option("--year", type=int, help="汇总年度；不填时取多数报告填写的年度。")
-@click.option("--workers", type=click.IntRange(min=1), help="并行读取的进程数，默认等于CPU核数。")
+@click.option("--year", type=int, metavar="年份", help="汇总年度；不填时取多数报告填写的年度。")
+@click.option("--workers", type=click.IntRange(min=1), metavar="进程数", help="并行读取的进程数，默认等于CPU核数。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用），不显示进度条。")
 def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, last_year: tuple[Path, ...],
                   year: int | None, workers: int | None, as_json: bool) -> None:
@@ -43,9 +42,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, l
     except KeyboardInterrupt:
         err.print("[bold red]已中断[/bold red]：没有写出任何文件，原有输出文件（如有）保持不变。")
         sys.exit(EXIT_INTERRUPTED)
-    except OutputError as e:
-        fail(str(e), EXIT_FINDINGS)
-    except SourceError as e:
+    except NianbaoError as e:  # an input or the roster unreadable, an output that cannot be written
         fail(str(e), EXIT_UNUSABLE)
     batch = result.batch
     if not batch.records:
@@ -128,22 +125,20 @@ def _json(result) -> dict:
 def _print(out, result) -> None:
     from collections import Counter
 
-    from rich.markup import escape
-
     batch = result.batch
-    out.print(f"[bold]{escape(batch.headline())}[/bold]")
+    out.print(f"[bold]{shown(batch.headline())}[/bold]")
     if batch.submissions:
         cats = Counter(s.category for s in batch.submissions)
         out.print("报送情况：" + "、".join(f"{c}{n}项" for c, n in cats.items()))
         for s in batch.submissions[:SHOW_SUBMISSIONS]:
-            out.print(f"  [yellow]{s.category}[/yellow] {escape(s.unit)} {escape(s.file)} {escape(s.note)}", soft_wrap=True)
+            out.print(f"  [yellow]{s.category}[/yellow] {shown(s.unit)} {shown(s.file)} {shown(s.note)}", soft_wrap=True)
         if len(batch.submissions) > SHOW_SUBMISSIONS:
             out.print(f"  …… 其余{len(batch.submissions) - SHOW_SUBMISSIONS}项见「报送情况」工作表")
     if result.summary_findings:
         out.print(f"[bold red]汇总数校验：{len(result.summary_findings)}项[/bold red]（各单位的错误使合计对不上，见「问题清单」）")
         for f in result.summary_findings[:10]:
-            out.print(f"  {f.rule:<6} {escape(f.message)}", soft_wrap=True)
+            out.print(f"  {f.rule:<6} {shown(f.message)}", soft_wrap=True)
     else:
         out.print("[green]汇总数符合全部表内校验规则。[/green]")
     if result.output:
-        out.print(f"汇总工作簿：{escape(str(result.output))}")
+        out.print(f"汇总工作簿：{shown(str(result.output))}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..grid import Place, table_grid
 from ..report import Report, State, format_number
+from ..safetext import clean
 from ..schema import SECTION_HEADINGS, TABLES, TEXT_SLOTS, TextSlot, normalise
 
 
@@ -40,11 +41,13 @@ def starts_with_own_heading(slot: TextSlot, paragraph: str) -> bool:
 
 
 def paragraphs(body: str) -> list[str]:
-    return [p.strip() for p in body.replace("\r\n", "\n").split("\n") if p.strip()]
+    """The paragraphs of a slot's text: a line break, Word's soft line break (pasted into Excel as a
+    vertical tab) or a page break starts a new one; other control characters, which XML cannot hold, go."""
+    return [p.strip() for p in clean(body).split("\n") if p.strip()]
 
 
 def blocks(report: Report) -> list[Block]:
-    out = [Block("title", report.meta.title)]
+    out = [Block("title", clean(report.meta.title))]
     for index, heading in enumerate(SECTION_HEADINGS):
         out.append(Block("heading", heading))
         for slot in (s for s in TEXT_SLOTS if s.section == index):
@@ -68,7 +71,7 @@ def shown_value(report: Report, cid: str) -> str:
     if state is State.NOT_APPLICABLE:
         return "/"
     if state is State.TEXT:
-        return report.raw.get(cid, "")
+        return clean(report.raw.get(cid, ""))
     return ""
 
 

@@ -26,6 +26,7 @@ from lxml import etree
 
 from ..atomic import atomic_path
 from ..report import Report
+from ..safetext import clean
 from ..workbook.layout import COLUMN_WIDTHS
 from .document import blocks, grid_rows, header_rows, shown_value
 
@@ -50,6 +51,8 @@ MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TEXT_WIDTH_MM = 210 - 28 - 26
 
 TABLE_STYLE = "年报表格"
+LANGUAGE = "zh-CN"
+OFFICIAL_FONTS = (TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT, TABLE_FONT)
 
 
 def _name_fonts(rpr, name: str) -> None:
@@ -122,6 +125,21 @@ def _styles(doc) -> None:
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
         _name_fonts(rpr_default.find(qn("w:rPr")), BODY_FONT)
+        _language(rpr_default.find(qn("w:rPr")), "w:lang")
+    # The theme's East-Asian language (python-docx's template: ja-JP), which Word uses for theme fonts.
+    _language(doc.settings.element, "w:themeFontLang")
+
+
+def _language(parent, tag: str) -> None:
+    """Declare the text Simplified Chinese. python-docx's template says en-US for East-Asian text: where a
+    公文 font is missing, LibreOffice then draws the stand-in (a pan-CJK font such as Noto CJK) in its
+    default, Japanese or Traditional forms (。 centred, 户 with a flat top) instead of the Simplified ones."""
+    lang = parent.find(qn(tag))
+    if lang is None:
+        lang = OxmlElement(tag)
+        parent.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
 def _font_table(doc) -> None:
@@ -131,7 +149,7 @@ def _font_table(doc) -> None:
         return
     root = etree.fromstring(part.blob)
     names = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-    for name in (TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT, TABLE_FONT):
+    for name in OFFICIAL_FONTS:
         if name in names:
             continue
         font = etree.SubElement(root, qn("w:font"))
@@ -252,8 +270,8 @@ def build_docx(report: Report):
     _styles(doc)
     _font_table(doc)
     _page(doc)
-    doc.core_properties.title = report.meta.title
-    doc.core_properties.author = report.meta.name
+    doc.core_properties.title = clean(report.meta.title)
+    doc.core_properties.author = clean(report.meta.name)
     doc.core_properties.comments = "nianbao"
     styles = {"title": "Title", "heading": "Heading 1", "subheading": "Heading 2", "paragraph": "Normal"}
     for block in blocks(report):

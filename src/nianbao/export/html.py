@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..atomic import write_text
 from ..report import Report
+from ..safetext import clean
 from ..schema import FORMAT_ID, TABLES
 from .document import blocks, grid_rows, header_rows, shown_value
 
@@ -72,7 +73,7 @@ def render_html(report: Report) -> str:
             items.append({"kind": "table", "table": table_rows(block.table, report)})
         else:
             items.append({"kind": block.kind, "text": block.text})
-    return _template().render(title=report.meta.title, items=items, meta=report.meta, format_id=FORMAT_ID)
+    return _template().render(title=clean(report.meta.title), items=items, meta=report.meta, format_id=FORMAT_ID)
 
 
 def write_html(report: Report, path: str | Path) -> Path:

@@ -47,7 +47,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
     for enc in tried + [e for e in _ENCODINGS if e not in tried]:
         try:
             return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also a declared name that is no text encoding ("undefined", "base64")
             continue
     return data.decode("utf-8", "replace")
 
@@ -504,9 +504,31 @@ def read_report_json(path: Path) -> Report:
         if not isinstance(payload, dict) or "values" not in payload:
             raise ValueError("no values")
         report = Report.from_dict(payload)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
+    except RecursionError as e:
+        raise NotAReport("JSON嵌套层数过多，不是nianbao保存的年报JSON") from e
+    except (ValueError, TypeError, KeyError, AttributeError) as e:  # any shape of JSON may come in
         raise NotAReport("不是nianbao保存的年报JSON（应含 meta、values 等字段）") from e
+    _check_types(report)
     return _checked_values(report)
+
+
+def _check_types(report: Report) -> None:
+    """The texts and details of a Report from JSON are what the writers expect (the values are read as
+    cells, _checked_values): a name saved as a list would fail much later, in a workbook or a page."""
+    import dataclasses
+
+    def wrong(where: str, expected: str) -> NotAReport:
+        return NotAReport(f"年报JSON中“{where}”应为{expected}；请用 nianbao import --json 重新生成")
+
+    for name in ("raw", "text", "addresses", "acknowledged"):
+        for key, v in getattr(report, name).items():
+            if not isinstance(v, str):
+                raise wrong(f"{name}.{key}", "文字")
+    for f in dataclasses.fields(report.meta):
+        v = getattr(report.meta, f.name)
+        ok = {"year": v is None or (isinstance(v, int) and not isinstance(v, bool)), "government_own": isinstance(v, bool)}
+        if not ok.get(f.name, isinstance(v, str)):
+            raise wrong(f"meta.{f.name}", {"year": "年份（整数）", "government_own": "true或false"}.get(f.name, "文字"))
 
 
 def _checked_values(report: Report) -> Report:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
 from ..report import Finding, Report
 from .assemble import Batch, assemble
 from .files import discover
@@ -30,6 +29,7 @@ __all__ = ["MergeResult", "Record", "Roster", "collect", "gather", "merge", "mer
            "record_from_report", "summarise"]
 
 Progress = Callable[[int], None]
+MERGE_NAME = "汇总.xlsx"
 
 
 def _roster(roster: Roster | str | Path | None) -> Roster | None:
@@ -92,16 +92,17 @@ def _region(batch: Batch) -> str:
     return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
 
 
-def _refuse_to_overwrite_an_input(paths: list[Path], output: Path) -> None:
-    """An output may replace an earlier merge output, never a file the merge reads."""
+def _target(paths: list[Path], output: str | Path, roster: Any, last_year: Any) -> Path:
+    """The merge workbook's file: never one the merge reads (an earlier merge output in the inbox may be replaced)."""
+    from ..outputs import WORKBOOK, Source, target
     from .worker import is_merge_output
 
-    target = output.resolve()
-    for p in paths:
-        p = p.resolve()
-        inside = p.is_dir() and p in target.parents
-        if (p == target or inside) and target.is_file() and not is_merge_output(target):
-            raise OutputError("输出文件不能是输入文件之一；原始报送文件不会被覆盖，请换一个输出文件名", output)
+    inputs = [Source(p, "输入文件" if p.is_file() else "输入文件夹", replaceable=is_merge_output) for p in paths]
+    if isinstance(roster, (str, Path)):
+        inputs.append(Source(roster, "应报送单位名单"))
+    lasts = [] if last_year is None else [last_year] if isinstance(last_year, (str, Path)) else list(last_year)
+    inputs += [Source(p, "上年度数据") for p in lasts]
+    return target(output, WORKBOOK, inputs, name=MERGE_NAME)
 
 
 def merge(
@@ -111,14 +112,11 @@ def merge(
 ) -> MergeResult:
     """nianbao merge: gather, summarise, check the totals and write the merge workbook to ``output``.
 
-    Refuses (OutputError) to write over one of its inputs.
+    Refuses (OutputError) to write over one of its inputs; an ``output`` folder gets 汇总.xlsx inside.
     """
     inputs = [Path(p) for p in paths]
     if output is not None:
-        output = Path(output)
-        if output.suffix.lower() != ".xlsx":
-            raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
-        _refuse_to_overwrite_an_input(inputs, output)
+        output = _target(inputs, output, options.get("roster"), options.get("last_year"))
     return _finish(gather(inputs, output=output, **options), output)
 
 
@@ -142,8 +140,8 @@ def merge_records(
     """
     from .lastyear import last_year_from_records
 
-    if output is not None and Path(output).suffix.lower() != ".xlsx":
-        raise OutputError("汇总输出文件应以 .xlsx 结尾", output)
+    if output is not None:
+        output = _target([], output, roster, None)
     records, roster = list(records), _roster(roster)
     last = None
     if last_year is not None:

@@ -42,6 +42,7 @@ OTHER_KINDS = {
     ".csv": "CSV文件不是年报工作簿（应报送单位名单请用 --roster 指定）",
 }
 NOT_A_WORKBOOK = "不是年报工作簿，未读取"
+LOCK_REASON = "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Skipped:
 def _skip_reason(path: Path, output: Path | None, skip: Mapping[Path, str]) -> str | None:
     name = path.name
     if name.startswith(LOCK_PREFIX):
-        return "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
+        return LOCK_REASON
     if name.startswith("."):
         # Hidden files include the temporary file of an interrupted save (atomic.py writes ".nianbao-*").
         return "隐藏文件或未完成保存的临时文件"

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cells import plain_text
-from ..errors import OutputError
+from ..outputs import WORKBOOK, Source, target
 from ..report import ACKNOWLEDGED_LABEL, Finding, Severity, count_by_severity
+from ..safetext import clean
 from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, normalise
+from .edit import open_for_writing, put_text
 from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1
 
 MARK_AUTHOR = "nianbao"
@@ -177,9 +179,8 @@ def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) ->
     rows = result_rows(findings, acknowledged)
     for r, row in enumerate(rows, start=2):
         for col, value in enumerate(row.values, start=1):
-            cell = ws.cell(r, col, value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # a 核实说明 typed as "=…" is the unit's words, never a formula
+            cell = ws.cell(r, col)
+            put_text(cell, value)  # a 核实说明 typed as "=HYPERLINK(…)" stays text
             cell.font, cell.border = style.BODY_FONT, style.BORDER
             cell.alignment = style.LEFT if col in (5, 7) else style.CENTER
         where = split_address(row.address)
@@ -215,22 +216,26 @@ def annotate_workbook(wb, findings: list[Finding], acknowledged: dict[str, str] 
             continue
         cell = wb[sheet][cell_ref]
         cell.fill = style.MARK_FILL
-        comment = Comment("\n".join(lines), MARK_AUTHOR)
+        comment = Comment(clean("\n".join(lines)), MARK_AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(lines)
         cell.comment = comment
     _write_results(wb, findings, acknowledged or {})
 
 
-def annotate(source: str | Path, findings: list[Finding], out: str | Path, acknowledged: dict[str, str] | None = None) -> Path:
-    """Write a COPY of ``source`` with the findings shown; ``source`` itself is never touched."""
-    import openpyxl
+def annotated_name(path: str | Path) -> str:
+    """单位.xlsx → 单位-校验结果.xlsx: the annotated copy's name, beside the file or in the folder given."""
+    return f"{Path(path).stem}-校验结果.xlsx"
 
+
+def annotate(source: str | Path, findings: list[Finding], out: str | Path, acknowledged: dict[str, str] | None = None,
+             inputs: Iterable[Source] = ()) -> Path:
+    """Write a COPY of ``source`` with the findings shown into ``out`` (a file, or a folder for
+    ``annotated_name``); ``source`` and the other ``inputs`` the check read are never touched."""
     from ..atomic import save_workbook
 
-    src, dst = Path(source), Path(out)
-    if dst.exists() and dst.resolve() == src.resolve():
-        raise OutputError("标注结果不能覆盖原文件，请换一个输出文件名", dst)
-    wb = openpyxl.load_workbook(src)
+    src = Path(source)
+    dst = target(out, WORKBOOK, [Source(src, "原文件"), *inputs], name=annotated_name(src))
+    wb = open_for_writing(src, "生成标注副本")
     annotate_workbook(wb, findings, acknowledged)
     return save_workbook(wb, dst)
 

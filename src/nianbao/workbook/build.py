@@ -323,13 +323,16 @@ def write_template(path: str | Path) -> Path:
 
 
 def fill_workbook(wb: Workbook, report: Report) -> None:
-    """Write a report's details, numbers (as typed, when they were not plain numbers) and text."""
+    """Write a report's details, numbers (as typed, when they were not plain numbers) and text;
+    every string as text (edit.put_text), so an imported "=HYPERLINK(…)" is never a live formula."""
+    from .edit import put_text
+
     meta = wb[META_SHEET]
     for f in META_FIELDS:
         value = getattr(report.meta, f.key)
         if f.key == "government_own":
             value = report.meta.government_own_answer
-        meta.cell(META_ROWS[f.key], META_VALUE_COL, value if value not in ("", None) else None)
+        put_text(meta.cell(META_ROWS[f.key], META_VALUE_COL), value if value not in ("", None) else None)
     for cid, pos in POSITIONS.items():
         if cid in report.raw:
             value = report.raw[cid]
@@ -337,10 +340,10 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
             value = report.values.get(cid)
         else:
             value = None
-        wb[pos.sheet].cell(pos.row, pos.col, value)
+        put_text(wb[pos.sheet].cell(pos.row, pos.col), value)
     text = wb[TEXT_SHEET]
     for slot in TEXT_SLOTS:
-        text.cell(TEXT_ROWS[slot.key], TEXT_VALUE_COL, report.text.get(slot.key) or None)
+        put_text(text.cell(TEXT_ROWS[slot.key], TEXT_VALUE_COL), report.text.get(slot.key) or None)
 
 
 def write_report(report: Report, path: str | Path) -> Path:
