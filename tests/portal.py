@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from unitbooks import REGION, YEAR, one_application
+from workbooks import WRITTEN
 
 from nianbao.report import Report
 from nianbao.workbook.build import write_report
@@ -33,13 +34,14 @@ def set_year(year: int = YEAR, title: str = "示例县"):
 
 def book_bytes(tmp: Path, name: str, numbers: dict | None = None, *, level: str = "县级部门", year: int | None = YEAR,
                raw: dict | None = None, text: dict | None = None, file: str = "年报.xlsx") -> bytes:
-    """A real workbook written by the template builder: every cell 0 except ``numbers``."""
+    """A real workbook written by the template builder: every cell 0 except ``numbers``, with the text of
+    workbooks.WRITTEN unless ``text`` is given (a report without text is not finished: S12)."""
     report = Report.from_numbers(numbers if numbers is not None else one_application(), name=name, level=level,
                                  year=year, region=REGION)
     for cid, typed in (raw or {}).items():
         report.values[cid] = None
         report.raw[cid] = typed
-    report.text.update(text or {})
+    report.text.update(WRITTEN if text is None else text)
     path = tmp / file
     write_report(report, path)
     return path.read_bytes()

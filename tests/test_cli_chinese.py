@@ -9,11 +9,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from workbooks import consistent_numbers, report, workbook
 
 from nianbao.cli import main
 from nianbao.cli.chinese import CATALOG
-
-from workbooks import consistent_numbers, report, workbook
 
 ENGLISH = re.compile(r"\b(Usage|Options|Commands|Error|Missing|Try|Show|No such|Invalid|Got unexpected)\b")
 

@@ -113,6 +113,6 @@ def test_text_from_tables_with_errors_warns_on_the_terminal(tmp_path):
     src = write_report(wrong, tmp_path / "某镇.xlsx")
     result = CliRunner().invoke(main, ["text", str(src)])
     assert result.exit_code == 0
-    assert ("注意：表格有3个错误（表三!D29 T3-ID；表三!J29 T3-ID；表三!J5 T3-H），文字是按这些数字生成的，其中的数字可能不对；"
+    assert ("注意：表格有3个错误（表三!D29 T3-ID；表三!J5 T3-H；表三!J29 T3-ID），文字是按这些数字生成的，其中的数字可能不对；"
             "每个写入的栏目开头已注明【请核对】") in result.output
     assert _on_request(tmp_path / "某镇-文字.xlsx").startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请2件")

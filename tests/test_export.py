@@ -203,8 +203,9 @@ def test_a_refusal_can_list_only_the_first_errors_and_name_another_remedy(exampl
     assert short.errors == refused.value.errors
 
 def test_export_refuses_a_count_that_is_not_a_number_and_a_report_without_text(tmp_path):
-    from nianbao.workbook.layout import ADDRESSES
     from workbooks import report, workbook
+
+    from nianbao.workbook.layout import ADDRESSES
 
     twelve = workbook(tmp_path / "十二.xlsx", cells={"t3.new.research": "十二"})
     with pytest.raises(ExportRefused) as refused:

@@ -326,6 +326,10 @@ BUILDERS: dict[str, Builder] = {
         "overview.oversight": "区政务公开办加强督促检查，将政务公开纳入工作考核，开展社会评议，未发生责任追究情况。",
     }).read(), None)],
     "S11": lambda g, _: [(Book(g).text({"problems.improvements": "下一步将【请填写：改进措施】。"}).read(), None)],
+    "S12": lambda g, _: [
+        (Book(g).text(dict.fromkeys(TEXT, "")).read(), None),
+        (Book(g).text({key: "" for key in TEXT if key != "other"}).read(), None),
+    ],
 }
 
 

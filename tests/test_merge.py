@@ -416,9 +416,8 @@ def faulty_folder(tmp_path_factory) -> tuple[Path, Path]:
     wb.save(moved)
     unit_book(last / "跨年.xlsx", "示例县跨年局", {"t3.carried_forward.natural_person": 2, "t3.carried_forward.total": 2,
                                                  "t3.new.natural_person": 2, "t3.new.total": 2,
-                                                 "t2.normative.in_force": 5}, year=2023, text={})
-    # Without text last year (unit_book would give both years the same text: Y5 on every unit).
-    unit_book(last / "镇.xlsx", "示例县某镇人民政府", {}, level="乡镇/街道", year=2023, text={})
+                                                 "t2.normative.in_force": 5}, year=2023)
+    unit_book(last / "镇.xlsx", "示例县某镇人民政府", {}, level="乡镇/街道", year=2023)
     # Text against last year's: one unit copied its report (Y5), one left last year's problems unanswered (Y6).
     published = EXAMPLES[0].report.text
     unit_book(this / "雷同.xlsx", "示例县雷同局", one_application(), text={k: v.replace("2023", "2024") for k, v in published.items()})

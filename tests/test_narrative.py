@@ -249,15 +249,15 @@ def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
 
 
 def test_text_from_tables_with_errors_says_so_until_they_are_fixed(tmp_path):
+    from workbooks import consistent_numbers, report
+
     from nianbao.check import check
     from nianbao.sources import read_report
-
-    from workbooks import consistent_numbers, report
 
     wrong = consistent_numbers() | {"t3.disclosed.total": 6}  # 予以公开 total no longer the sum of its row
     src = write_report(report(wrong, text={}), tmp_path / "有错.xlsx")
     result = text(src, tmp_path / "第一次.xlsx")
-    assert [(f.rule, f.address) for f in result.errors] == [("T3-V", "表三!J28"), ("T3-H", "表三!J7")]
+    assert [(f.rule, f.address) for f in result.errors] == [("T3-H", "表三!J7"), ("T3-V", "表三!J28")]
     first = _sheet_text(tmp_path / "第一次.xlsx")
     assert all(first[c.key][0].startswith(ERRORS_NOTE + "\n") for c in result.written)
     assert "予以公开6件" in first["overview.on_request"][0]

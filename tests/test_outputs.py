@@ -13,13 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from unitbooks import one_application, unit_book
+from workbooks import report, workbook
 
 from nianbao.cli import main
 from nianbao.errors import OutputError
 from nianbao.outputs import DOCX, WORKBOOK, Source, target
-
-from unitbooks import one_application, unit_book
-from workbooks import report, workbook
 
 
 def run(*args):

@@ -74,7 +74,7 @@ def test_passing_workbook_has_no_finding_of_the_rule(tmp_path, rule):
 def test_cross_year_rules(tmp_path):
     last = report(changed(**{"t3.carried_forward.natural_person": 2, "t3.carried_forward.total": 3,
                              "t3.new.natural_person": 6, "t3.new.total": 9,  # keeps last year consistent
-                             "t2.normative.in_force": 5, "t2.rules.in_force": 0}), year=2023, text={})
+                             "t2.normative.in_force": 5, "t2.rules.in_force": 0}), year=2023)
     this = report(changed(**{"t2.normative.repealed": 20}))
     a = read_workbook(workbook(tmp_path / "this.xlsx", base=this))
     b = read_workbook(workbook(tmp_path / "last.xlsx", base=last))
@@ -86,7 +86,7 @@ def test_cross_year_rules(tmp_path):
     )
     assert got[("Y3", "warning", "表二!C5")] == "表二「行政规范性文件」：本年废止件数=20，大于上年现行有效件数+本年制发件数=7"
     assert len(got) == 4
-    clean_last = read_workbook(workbook(tmp_path / "last-ok.xlsx", base=report(changed(**{"t2.normative.in_force": 7}), year=2023, text={})))
+    clean_last = read_workbook(workbook(tmp_path / "last-ok.xlsx", base=report(changed(**{"t2.normative.in_force": 7}), year=2023)))
     this_ok = read_workbook(workbook(tmp_path / "ok.xlsx"))
     assert [f for f in check(this_ok, clean_last) if f.rule.startswith("Y")] == []
 

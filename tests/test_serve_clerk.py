@@ -102,7 +102,7 @@ def test_reupload_after_submitting_is_a_new_version_at_checking(client, unit, tm
 
 def test_downloads_of_a_version(client, unit, tmp_path):
     _, token = unit
-    data = book_bytes(tmp_path, NAME, {**one_application(), "t3.new.total": 2})
+    data = book_bytes(tmp_path, NAME, {**one_application(), "t3.new.total": 2}, text={})
     upload(client, token, data, name="峰灵镇 2024.xlsx")
     original = client.get(f"/u/{token}/v/1/original.xlsx")
     assert b"".join(original.streaming_content) == data

@@ -9,17 +9,15 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from remote_excel import open_book, payload, replay  # sets the noncommercial key before xlwings loads
 from unitbooks import one_application, unit_book
+from workbooks import consistent_numbers, report, workbook
 
 from nianbao import excel
 from nianbao.cli import main
 from nianbao.report import Report
 from nianbao.schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET
 from nianbao.workbook.layout import META_ROWS, META_VALUE_COL, TEXT_ROWS, TEXT_VALUE_COL
-
-from workbooks import consistent_numbers, report, workbook
 
 LINK = '=HYPERLINK("http://example.invalid/x","点此查看说明")'
 DDE = "=cmd|' /C calc'!A0"

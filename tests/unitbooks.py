@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from workbooks import WRITTEN
+
 from nianbao.report import Report
 from nianbao.workbook.build import write_report
-
-from workbooks import WRITTEN
 
 YEAR = 2024
 REGION = "某省示例县"

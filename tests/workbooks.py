@@ -34,15 +34,16 @@ def consistent_numbers() -> dict[str, int]:
 
 
 # Text for sections 一、五、六 that every text rule accepts (the five aspects, 考核/评议/追究, 信息处理费; no
-# numbers): a report without it is not finished (S12).
+# numbers): a report without it is not finished (S12). Each sentence holds a phrase every report writes
+# (以公开为常态, 信息处理费), which Y5 does not count as copying: two years of this text are not 雷同.
 WRITTEN = {
-    "overview.proactive": "本机关认真做好主动公开工作。",
-    "overview.on_request": "依申请公开工作依法依规办理。",
-    "overview.management": "政府信息管理制度健全。",
-    "overview.platform": "政府网站平台建设稳步推进。",
-    "overview.oversight": "监督保障有力，按要求开展工作考核、社会评议和责任追究。",
-    "problems.issues": "存在的主要问题是公开工作人员业务水平有待提高。",
-    "problems.improvements": "改进情况：加强业务培训。",
+    "overview.proactive": "坚持以公开为常态，认真做好主动公开工作。",
+    "overview.on_request": "坚持以公开为常态，依申请公开工作依法依规办理。",
+    "overview.management": "坚持以公开为常态，政府信息管理制度健全。",
+    "overview.platform": "坚持以公开为常态，政府网站平台建设稳步推进。",
+    "overview.oversight": "坚持以公开为常态，监督保障有力，按要求开展工作考核、社会评议和责任追究。",
+    "problems.issues": "对照以公开为常态的要求，存在的主要问题是公开工作人员业务水平有待提高。",
+    "problems.improvements": "对照以公开为常态的要求，改进情况是加强公开工作人员业务培训。",
     "other": "本机关本年度未收取信息处理费。",
 }
 

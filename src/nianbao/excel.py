@@ -348,8 +348,8 @@ def text_message(sheet: SheetPlan) -> str:
     lines += sheet.problems
     lines.append("")
     if sheet.errors and sheet.written:
-        lines += [f"注意：表格有{len(sheet.errors)}个错误，文字是按这些数字生成的，其中的数字可能不对，每个写入的栏目开头已注明【请核对】。"
-                  "请先点“校验”改正表格，再点“生成文字”。", ""]
+        lines += [(f"注意：表格有{len(sheet.errors)}个错误，文字是按这些数字生成的，其中的数字可能不对，每个写入的栏目开头已注明【请核对】。"
+                   "请先点“校验”改正表格，再点“生成文字”。"), ""]
     if any(c.action == "kept" for c in kept):
         lines.append("已有的文字没有改动；如需重新生成某一栏，先清空该栏再点“生成文字”。")
     lines.append("请核对生成的文字，补全【请填写】处，再点“校验”。")

@@ -14,9 +14,9 @@ refused, since the file would not open in the program its name promises.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .errors import OutputError
 from .safetext import visible

@@ -21,9 +21,9 @@ import re
 # C0 controls (but tab and line feed), DEL, and the C1 range: U+2400 + code is the control picture of a C0
 # control (␛ for ESC), U+2421 ␡ for DEL; C1 controls have no picture and show as the replacement character.
 _PICTURES = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n"} | {0x7F: 0x2421}
-_PICTURES |= {c: 0xFFFD for c in range(0x80, 0xA0)}
+_PICTURES |= dict.fromkeys(range(128, 160), 65533)
 # Bidirectional overrides and isolates reorder what follows them on screen ("通过" shown where "未通过" is).
-_PICTURES |= {c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_PICTURES |= dict.fromkeys((*range(8234, 8239), *range(8294, 8298)), 65533)
 _LINE_BREAKS = {0x0A: 0x2424}  # ␤: a line feed inside one name or file name is also a way to start a fake line
 
 # Breaks a clerk meant (Word's soft line break, a page break, Unicode line/paragraph separators) and CR LF.

@@ -49,11 +49,11 @@ def console(stderr: bool = False):
     return _console_class()(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def shown(text: object) -> str:
+def shown(value: object) -> str:
     """User text inside a console line (render.shown): markup escaped, control characters and line feeds visible."""
     from ..render import shown
 
-    return shown(text)
+    return shown(value)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -95,21 +95,16 @@ class Group(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             _flush()
-        except SystemExit as e:
+        except SystemExit:
             _flush()
-            raise e
+            raise
         except (click.exceptions.Abort, KeyboardInterrupt):
             _say("已中断：没有写出任何文件，原有文件保持不变。")
             code = EXIT_INTERRUPTED
         except click.exceptions.ClickException as e:
             if isinstance(e, click.exceptions.MissingParameter):
                 e = chinese.missing(e)
-            # click would strip escape sequences from a non-terminal stream and pass them raw to a terminal:
-            # take its text unstripped (color=True), then show every control character (_say).
-            e.show_color = True
-            if getattr(e, "ctx", None) is not None:
-                e.ctx.color = True
-            shown_by_click = io.StringIO()
+            shown_by_click = _Terminal()
             e.show(file=shown_by_click)
             _say(shown_by_click.getvalue().rstrip("\n"))
             code = e.exit_code
@@ -125,6 +120,14 @@ class Group(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
+class _Terminal(io.StringIO):
+    """Where click writes an error for us to print: it keeps escape sequences for a terminal (it would strip
+    them for a file and pass them raw to a real terminal); _say then shows every control character."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def _unraisable(unraisable: Any) -> None:
     from ..errors import save_traceback
 
@@ -132,10 +135,10 @@ def _unraisable(unraisable: Any) -> None:
         save_traceback(unraisable.exc_value, CRASH_LOG)
 
 
-def _say(text: str) -> None:
+def _say(message: str) -> None:
     from ..safetext import visible
 
-    click.echo(visible(text, one_line=False), err=True)
+    click.echo(visible(message, one_line=False), err=True)
 
 
 def _flush() -> None:
@@ -147,16 +150,16 @@ def _flush() -> None:
 
 
 def _system_error(e: OSError) -> int:
+    import contextlib
     import errno
     import os
 
     from ..errors import os_reason
 
     # Nothing more can be written to stdout; keep Python from trying again (and failing in English) at exit.
-    try:
-        sys.stdout = open(os.devnull, "w")
-    except OSError:
-        pass
+    # The file stays open for the rest of the process, which ends now.
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     if e.errno == errno.EPIPE:  # the reader went away (nianbao check … | head): nothing to say
         return EXIT_UNUSABLE
     _say(f"错误：无法输出结果（{os_reason(e)}）。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from ..errors import NianbaoError
 from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main, shown
 

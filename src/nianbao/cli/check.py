@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -73,10 +74,8 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
 def _folder(annotate_to: Path, count: int) -> Path:
     """--annotate names a folder when several files are checked: make it, so each copy goes inside."""
     if count > 1 and not annotate_to.is_dir():
-        try:
+        with contextlib.suppress(OSError):  # said by annotate(): the copy cannot be written there
             annotate_to.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # said by annotate(): the copy cannot be written there
     return annotate_to
 
 

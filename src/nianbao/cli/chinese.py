@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
 import click
 
@@ -125,10 +124,9 @@ def install() -> None:
         if name == "_winconsole" and sys.platform != "win32":
             continue  # Windows only: it asserts the platform when imported
         module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+        for attribute, function in (("_", gettext), ("ngettext", ngettext)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, function)
 
 
 class HelpFormatter(click.HelpFormatter):

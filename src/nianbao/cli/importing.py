@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from ..errors import NianbaoError, SourceError
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, shown
 

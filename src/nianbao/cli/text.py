@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from ..errors import NianbaoError
 from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_last_year, shown
 

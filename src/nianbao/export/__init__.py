@@ -18,7 +18,6 @@ from pathlib import Path
 from ..errors import NianbaoError
 from ..report import Finding, Report, Severity
 
-
 # Warnings that stop publication as errors do: the published report would have empty sections or
 # a table cell showing words (report.number is None: text such as "十二", a formula without its result).
 UNPUBLISHABLE_RULES = frozenset({"S12"})

@@ -74,7 +74,7 @@ def missing_fonts() -> list[str]:
     if fc_list is None:
         return []
     try:
-        listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=60).stdout
+        listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=60, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
     installed = {name.strip() for line in listed.splitlines() for name in line.split(",")}
@@ -106,7 +106,7 @@ def font_warnings(pdf: str | Path) -> list[str]:
         used = "、".join(embedded_fonts(pdf)) or "其他字体"
     except Exception:  # a PDF pdfminer cannot read: the warning still names what is missing
         used = "其他字体"
-    return [
+    return [(
         f"本机没有公文字体{'、'.join(missing)}，PDF中改用{used}显示（仍为简体中文字形，但不是公文规定的字体）；"
         "正式发布的PDF请在装有这些字体的电脑上生成，或用Word、WPS打开导出的.docx另存为PDF"
-    ]
+    )]

@@ -526,9 +526,9 @@ def _check_types(report: Report) -> None:
                 raise wrong(f"{name}.{key}", "文字")
     for f in dataclasses.fields(report.meta):
         v = getattr(report.meta, f.name)
-        ok = {"year": v is None or (isinstance(v, int) and not isinstance(v, bool)), "government_own": isinstance(v, bool)}
+        ok = {"year": v is None or (isinstance(v, int) and not isinstance(v, bool)), "government_own": v is None or isinstance(v, bool)}
         if not ok.get(f.name, isinstance(v, str)):
-            raise wrong(f"meta.{f.name}", {"year": "年份（整数）", "government_own": "true或false"}.get(f.name, "文字"))
+            raise wrong(f"meta.{f.name}", {"year": "年份（整数）", "government_own": "true、false或null"}.get(f.name, "文字"))
 
 
 def _checked_values(report: Report) -> Report:
