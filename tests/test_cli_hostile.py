@@ -125,7 +125,7 @@ BAD_JSON = {
 }
 JSON_SAYS = {
     "深.json": "JSON嵌套层数过多",
-    "年度.json": "年报JSON中“meta.year”应为年份（整数）",
+    "年度.json": "年报JSON中“meta.year”应为整数或null",
     "形状.json": "不是nianbao保存的年报JSON",
     "名称.json": "年报JSON中“meta.name”应为文字",
     "文字.json": "年报JSON中“text.other”应为文字",

@@ -266,3 +266,11 @@ def test_s12_says_plainly_which_sections_have_no_text():
     assert finding.cells[0].id == "text.problems.issues"
     report.text |= {"problems.improvements": "加强培训。", "other": "本局未收取信息处理费。"}
     assert list(check_written(report, None)) == []
+
+
+def test_s12_leaves_a_merge_summary_alone():
+    from nianbao.textcheck import check_written
+
+    totals = unit(ON_REQUEST)
+    totals.meta.summary = True  # nianbao merge's 汇总: numbers only, by design
+    assert list(check_written(totals, None)) == []

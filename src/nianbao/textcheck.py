@@ -497,7 +497,10 @@ WRITTEN_SECTIONS = tuple(sorted({s.section for s in TEXT_SLOTS}))
 
 def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     """S12: 一、五、六 hold text. A workbook whose 文字 sheet is empty is not a report yet, however
-    right its tables: it must not pass as 通过, and export refuses it (export.UNPUBLISHABLE_RULES)."""
+    right its tables: it must not pass as 通过, and export refuses it (export.UNPUBLISHABLE_RULES).
+    A merge's 汇总 (meta.summary) is totals, not a report written in words: nothing to say there."""
+    if report.meta.summary:
+        return
     empty = [i for i in WRITTEN_SECTIONS if not any(report.text.get(s.key, "").strip() for s in TEXT_SLOTS if s.section == i)]
     if not empty:
         return

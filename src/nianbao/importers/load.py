@@ -524,11 +524,13 @@ def _check_types(report: Report) -> None:
         for key, v in getattr(report, name).items():
             if not isinstance(v, str):
                 raise wrong(f"{name}.{key}", "文字")
+    words = {str: "文字", int: "整数", bool: "true或false", type(None): "null"}
     for f in dataclasses.fields(report.meta):
+        # Each detail as UnitMeta declares it ("int | None"): bool is no int here, though Python says so.
+        allowed = [t for t in words if t.__name__ in str(f.type).replace("None", "NoneType").split(" | ")]
         v = getattr(report.meta, f.name)
-        ok = {"year": v is None or (isinstance(v, int) and not isinstance(v, bool)), "government_own": v is None or isinstance(v, bool)}
-        if not ok.get(f.name, isinstance(v, str)):
-            raise wrong(f"meta.{f.name}", {"year": "年份（整数）", "government_own": "true、false或null"}.get(f.name, "文字"))
+        if allowed and not any(type(v) is t for t in allowed):
+            raise wrong(f"meta.{f.name}", "或".join(words[t] for t in allowed))
 
 
 def _checked_values(report: Report) -> Report:

@@ -18,7 +18,7 @@ from ..report import ACKNOWLEDGED_LABEL, Finding, Severity, count_by_severity
 from ..safetext import clean
 from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, normalise
 from .edit import open_for_writing, put_text
-from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1
+from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1, text_height
 
 MARK_AUTHOR = "nianbao"
 ACK_CHOICE = "已核实"
@@ -177,12 +177,15 @@ def _write_results(wb, findings: list[Finding], acknowledged: dict[str, str]) ->
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width
     rows = result_rows(findings, acknowledged)
+    wrapped = {5: widths[4], 7: widths[6]}  # 说明, 核实说明
     for r, row in enumerate(rows, start=2):
         for col, value in enumerate(row.values, start=1):
             cell = ws.cell(r, col)
             put_text(cell, value)  # a 核实说明 typed as "=HYPERLINK(…)" stays text
             cell.font, cell.border = style.BODY_FONT, style.BORDER
-            cell.alignment = style.LEFT if col in (5, 7) else style.CENTER
+            cell.alignment = style.LEFT if col in wrapped else style.CENTER
+        # Tall enough for the wrapped text: a spreadsheet does not grow a row for text written into it.
+        ws.row_dimensions[r].height = max(text_height(str(row.values[c - 1] or ""), w) for c, w in wrapped.items())
         where = split_address(row.address)
         if where and where[0] in wb.sheetnames:
             link = ws.cell(r, 4)
