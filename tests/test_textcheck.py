@@ -268,6 +268,18 @@ def test_s12_says_plainly_which_sections_have_no_text():
     assert list(check_written(report, None)) == []
 
 
+def test_s12_says_nothing_of_sections_a_cut_off_text_never_gave():
+    from nianbao.textcheck import check_written
+
+    report = unit(ON_REQUEST)
+    report.text["overview.platform"] = "本局网站专栏全年更新信息260条。"
+    report.unread_text = ("problems.issues", "problems.improvements", "other")  # the page ended inside 五
+    assert list(check_written(report, None)) == []
+    report.unread_text = ("other",)
+    [finding] = check_written(report, None)
+    assert finding.message.startswith("报告的文字还没有写：「五、存在的主要问题及改进情况」为空；")
+
+
 def test_s12_leaves_a_merge_summary_alone():
     from nianbao.textcheck import check_written
 

@@ -501,7 +501,9 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     A merge's 汇总 (meta.summary) is totals, not a report written in words: nothing to say there."""
     if report.meta.summary:
         return
-    empty = [i for i in WRITTEN_SECTIONS if not any(report.text.get(s.key, "").strip() for s in TEXT_SLOTS if s.section == i)]
+    # A section a cut-off published text never gave whole is not "empty": its text may be in the lost part.
+    slots = {i: [s.key for s in TEXT_SLOTS if s.section == i] for i in WRITTEN_SECTIONS}
+    empty = [i for i, keys in slots.items() if report.text_read(*keys) and not any(report.text.get(k, "").strip() for k in keys)]
     if not empty:
         return
     names = "、".join(f"「{SECTION_HEADINGS[i]}」" for i in empty)

@@ -37,10 +37,10 @@ def install_command() -> None:
     except NianbaoError as e:
         _fail_install(e)
     out = console()
-    out.print(f"已安装加载项（nianbao {__version__}）：{escape(str(done.addin))}")
-    out.print(f"按钮运行的Python：{escape(done.interpreter)}（记录在 {escape(str(done.config))}）")
+    out.print(f"已安装加载项（nianbao {__version__}）：{shown(str(done.addin))}")
+    out.print(f"按钮运行的Python：{shown(done.interpreter)}（记录在 {shown(str(done.config))}）")
     if done.script is not None:
-        out.print(f"RunPython所需的脚本：{escape(str(done.script))}")
+        out.print(f"RunPython所需的脚本：{shown(str(done.script))}")
     out.print("请重新启动Excel，功能区会出现「政务公开年报」选项卡。")
 
 
@@ -54,10 +54,10 @@ def remove_command() -> None:
     except NianbaoError as e:
         _fail_install(e)
     if not removed:
-        console().print(f"加载项没有安装（{escape(str(target().addin))} 不存在），无需删除。")
+        console().print(f"加载项没有安装（{shown(str(target().addin))} 不存在），无需删除。")
         return
     for path in removed:
-        console().print(f"已删除：{escape(str(path))}" if path.suffix == ".xlam" else f"已从 {escape(str(path))} 删除本加载项的设置")
+        console().print(f"已删除：{shown(str(path))}" if path.suffix == ".xlam" else f"已从 {shown(str(path))} 删除本加载项的设置")
     console().print("重新启动Excel后，「政务公开年报」选项卡不再出现。")
 
 
