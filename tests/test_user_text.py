@@ -13,7 +13,7 @@ from remote_excel import open_book, payload, replay  # sets the noncommercial ke
 from unitbooks import one_application, unit_book
 from workbooks import consistent_numbers, report, workbook
 
-from nianbao import excel
+from nianbao import __version__, excel
 from nianbao.cli import main
 from nianbao.report import Report
 from nianbao.schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET
@@ -108,7 +108,7 @@ def test_excel_check_button_writes_the_results_rows_as_text(tmp_path):
     book = acknowledged_book(tmp_path, {"P1": DDE})
     xl = open_book(payload(book))
     xl.set_mock_caller()
-    excel.dispatch("check")
+    excel.dispatch("check", __version__)
     replay(xl.json()["actions"], book, tmp_path / "按钮.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "按钮.xlsx")[RESULTS_SHEET]
     row = next(r for r in ws.iter_rows(min_row=2) if r[2].value == "P1")
@@ -120,7 +120,7 @@ def test_excel_text_button_writes_the_text_as_text(tmp_path):
     src = workbook(tmp_path / "单位.xlsx", base=report(name="=某镇人民政府", text={}))
     xl = open_book(payload(src))
     xl.set_mock_caller()
-    excel.dispatch("text")
+    excel.dispatch("text", __version__)
     replay(xl.json()["actions"], src, tmp_path / "按钮.xlsx")
     written = openpyxl.load_workbook(tmp_path / "按钮.xlsx")[TEXT_SHEET].cell(TEXT_ROWS["overview.intro"], TEXT_VALUE_COL)
     assert written.data_type == "s" and "=某镇人民政府" in written.value
