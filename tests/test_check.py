@@ -53,3 +53,19 @@ def test_acknowledged_warnings_go_last_and_errors_cannot_be_acknowledged():
         ("T4-S", None, "差3（错误不能标记为已核实，须改正）"),
         ("P2", "已清理", "现行有效件数小于本年制发件数"),
     ]
+
+
+def test_what_the_tool_could_not_read_is_apart_from_the_reports_errors():
+    from nianbao.report import Verdict
+
+    unread = Finding("D2", Severity.UNREAD, "数字连在一起", (CellRef("t2.normative.issued", "表二「行政规范性文件」行"),))
+    warning = Finding("P2", Severity.WARNING, "现行有效件数小于本年制发件数", (CellRef("t2.rules.issued", "表二!B4"),))
+    error = Finding("T4-S", Severity.ERROR, "差3", (CellRef("t4.review.total", "表四!E5"),))
+    assert [Verdict.of(fs) for fs in ([unread, warning], [unread, error], [warning], [])] == [
+        Verdict.INCOMPLETE, Verdict.ERRORS, Verdict.WARNINGS, Verdict.PASSED,
+    ]
+    got = combine([unread], [warning], [], acknowledged={unread.key: "已对照原件"})
+    assert [(f.rule, f.acknowledged, f.message) for f in got] == [
+        ("P2", None, "现行有效件数小于本年制发件数"),
+        ("D2", None, "数字连在一起（未读取的内容不能标记为已核实，请对照原件填写）"),
+    ]

@@ -36,7 +36,7 @@ def test_json_lists_each_file_with_findings(tmp_path):
     result = run("check", bad, ok, "--json")
     data = json.loads(result.output)
     assert result.exit_code == 1
-    assert [f["status"] for f in data["files"]] == ["有错误", "通过"]
+    assert [(f["status"], f["status_label"]) for f in data["files"]] == [("errors", "有错误"), ("passed", "通过")]
     finding = data["files"][0]["findings"][0]
     assert (finding["rule"], finding["severity"], finding["cells"][0], finding["expected"], finding["actual"]) == (
         "T4-S", "error", ["t4.review.total", "表四!E5"], 1, 0)
@@ -48,8 +48,9 @@ def test_unusable_file_exits_two_without_traceback(tmp_path):
     result = run("check", tmp_path / "report.xls", ok, "--json")
     assert result.exit_code == 2
     data = json.loads(result.output)
-    assert data["files"][0]["status"] == "无法读取" and "另存为" in data["files"][0]["error"]
-    assert data["files"][1]["status"] == "通过"
+    assert data["files"][0]["status"] == "unreadable" and "另存为" in data["files"][0]["error"]
+    assert data["files"][0]["error_kind"] == "LegacyXls"
+    assert data["files"][1]["status"] == "passed"
     result = run("check", tmp_path / "nothing.xlsx")
     assert result.exit_code == 2 and "文件不存在" in result.output and "Traceback" not in result.output
 

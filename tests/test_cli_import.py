@@ -29,11 +29,14 @@ def test_import_writes_the_template_filled_with_numbers_and_text(tmp_path):
     assert back.text["problems.issues"].startswith("一是部分信息公开不够及时")
 
 
-def test_import_of_a_report_with_unread_cells_exits_1_and_marks_them(tmp_path):
+def test_import_of_a_report_with_unread_cells_exits_2_and_marks_them(tmp_path):
+    """Issue 12 #6: digits the tool cannot tell apart are its limit (未读取, exit 2), not the report's error (1)."""
     out = tmp_path / "2021.xlsx"
     result = run("import", str(CORPUS / "004.txt"), "-o", str(out))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "D2" in result.output and "读取197/200个数" in result.output
+    assert "未读取（1）：本工具未能读取的内容，不计为报告的错误" in result.output
+    assert "结论：部分未读取（0个错误、" in result.output
     back = read_workbook(out)
     assert back.values["t2.normative.issued"] is None and back.raw["t2.normative.issued"] == "未读取"
     assert back.values["t3.new.natural_person"] == 64
@@ -42,7 +45,9 @@ def test_import_of_a_report_with_unread_cells_exits_1_and_marks_them(tmp_path):
 def test_import_json_to_stdout_round_trips(tmp_path):
     result = run("import", str(CORPUS / "001.txt"), "--json", "--level", "市级政府")
     assert result.exit_code == 0, result.output
-    report = Report.from_json(result.output)
+    (imported,) = json.loads(result.output)["files"]  # one file or several: the same envelope
+    assert imported["status"] == "passed"
+    report = Report.from_dict(imported["report"])
     assert report.meta.level == "市级政府"
     assert all(report.values[c] == v for c, v in corpus_expected("001").items())
 
@@ -59,12 +64,12 @@ def test_import_many_sources_into_a_folder_one_bad(tmp_path):
 
 def test_import_overrides_refused_for_many_sources():
     result = run("import", str(CORPUS / "001.txt"), str(CORPUS / "004.txt"), "--name", "某单位")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
 
 
 def test_import_json_output_file_is_a_last_year_source(tmp_path):
     archive = tmp_path / "2021.json"
-    assert run("import", str(CORPUS / "004.txt"), "-o", str(archive)).exit_code == 1
+    assert run("import", str(CORPUS / "004.txt"), "-o", str(archive)).exit_code == 2  # D2: cells 未读取
     result = run("check", str(CORPUS / "005.txt"), "--last-year", str(archive), "--json")
     data = json.loads(result.output)
     # The numbers carry over (Y1–Y3); Y6 (last year's problems followed up) is a text matter.

@@ -41,8 +41,10 @@ def test_errors_or_missing_units_exit_1(tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["year"] == 2024
-    assert [(u["unit"], u["status"], u["counts"]["error"]) for u in data["units"]] == [("示例县甲局", "有错误", 3)]
-    assert data["submissions"] == [{"category": "未报送", "unit": "示例县乙局", "file": "",
+    assert [(u["unit"], u["status"], u["status_label"], u["counts"]["error"]) for u in data["units"]] == [
+        ("示例县甲局", "errors", "有错误", 3),
+    ]
+    assert data["submissions"] == [{"category": "missing", "category_label": "未报送", "unit": "示例县乙局", "file": "",
                                     "note": "名单中的单位没有报送（没有找到该单位的文件）"}]
     assert data["summary"]["values"]["t3.total.total"] == 2
     assert [f["rule"] for f in data["summary"]["findings"]] == ["T3-ID", "T3-V", "T3-H"]
@@ -54,7 +56,7 @@ def test_unreadable_input_exits_2_but_the_rest_is_merged(tmp_path):
     result = run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总.xlsx"), "--json")
     assert result.exit_code == 2
     data = json.loads(result.output)
-    assert [(u["file"], u["status"]) for u in data["units"]] == [("甲.xlsx", "通过"), ("坏.xlsx", "无法读取")]
+    assert [(u["file"], u["status"]) for u in data["units"]] == [("甲.xlsx", "passed"), ("坏.xlsx", "unreadable")]
     assert (tmp_path / "汇总.xlsx").exists()
 
 
@@ -139,7 +141,7 @@ def test_year_option_decides_which_reports_count(tmp_path):
     data = json.loads(run(str(tmp_path / "in"), "-o", str(tmp_path / "汇总.xlsx"), "--year", "2024", "--json").output)
     assert data["year"] == 2024
     assert [u["unit"] for u in data["units"]] == ["示例县丙局"]
-    assert sorted((s["category"], s["file"]) for s in data["submissions"]) == [("年度不符", "乙.xlsx"), ("年度不符", "甲.xlsx")]
+    assert sorted((s["category"], s["file"]) for s in data["submissions"]) == [("wrong_year", "乙.xlsx"), ("wrong_year", "甲.xlsx")]
 
 
 def test_the_merge_output_is_checked_and_exported_like_a_report(tmp_path):
@@ -151,7 +153,7 @@ def test_the_merge_output_is_checked_and_exported_like_a_report(tmp_path):
     checked = CliRunner().invoke(main, ["check", str(tmp_path / "汇总.xlsx"), "--json"])
     assert checked.exit_code == 0, checked.output
     result = json.loads(checked.output)["files"][0]
-    assert (result["status"], result["findings"]) == ("通过", [])
+    assert (result["status"], result["findings"]) == ("passed", [])
     assert {k: result["meta"][k] for k in ("name", "region", "year", "summary")} == {
         "name": "某省示例县汇总", "region": "某省示例县", "year": 2024, "summary": True}
     exported = CliRunner().invoke(main, ["export", str(tmp_path / "汇总.xlsx"), "--html", str(tmp_path / "汇总.html")])
@@ -165,3 +167,25 @@ def test_the_merge_output_is_checked_and_exported_like_a_report(tmp_path):
     again = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "汇总2.xlsx"), "--json"]).output)["files"][0]
     assert [(f["rule"], f["cells"][0][1]) for f in again["findings"]] == [
         ("T3-V", "汇总!J49"), ("T3-H", "汇总!J49"), ("T3-ID", "汇总!J50")]
+
+
+def test_each_units_findings_in_merge_json_equal_check_json_of_its_file(tmp_path):
+    """merge --last-year gives every unit exactly what check --last-year gives its file: rules, order, wording."""
+    from nianbao.examples import EXAMPLES
+
+    this, last = tmp_path / "2024", tmp_path / "2023"
+    published = EXAMPLES[0].report.text
+    unit_book(this / "雷同.xlsx", "示例县雷同局", one_application(), text={k: v.replace("2023", "2024") for k, v in published.items()})
+    unit_book(last / "雷同.xlsx", "示例县雷同局", {}, year=2023, text=published)
+    unit_book(this / "跨年.xlsx", "示例县跨年局", {**one_application(), "t3.carried_over.natural_person": 1, "t3.carried_over.total": 1},
+              text={"problems.improvements": "一是丰富政策解读形式。", "other": "本局2024年未收取信息处理费。"})
+    unit_book(last / "跨年.xlsx", "示例县跨年局", {"t3.carried_forward.natural_person": 2, "t3.carried_forward.total": 2}, year=2023,
+              text={"problems.issues": "一是网站栏目更新不及时。", "other": "本局2023年未收取信息处理费。"})
+    result = CliRunner().invoke(main, ["merge", str(this), "-o", str(tmp_path / "汇总.xlsx"), "--last-year", str(last), "--json"])
+    units = {u["file"]: u["findings"] for u in json.loads(result.output)["units"]}
+    assert sorted(units) == ["跨年.xlsx", "雷同.xlsx"]
+    for name, findings in units.items():
+        checked = CliRunner().invoke(main, ["check", str(this / name), "--last-year", str(last / name), "--json"])
+        assert json.loads(checked.output)["files"][0]["findings"] == findings, name
+    assert {f["rule"] for f in units["雷同.xlsx"]} >= {"Y5"}
+    assert {f["rule"] for f in units["跨年.xlsx"]} >= {"Y1", "Y6", "T3-ID"}

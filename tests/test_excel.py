@@ -171,7 +171,7 @@ def test_second_run_clears_fixed_marks_and_keeps_the_units_entries(examples_dir,
     assert set(got) == {"T4-S", "N4", "N3", "P1", "P3", "S7"}
     assert got["P1"][1] == "已核实" and got["P1"][5:7] == ("已核实", "本单位为设区的市政府，制定规章")
     assert got["P3"][5:7] == (None, "正在与财务核对")
-    assert result["alerts"][0]["prompt"].split("\n")[0] == "1个错误、4个警告、0个提示"
+    assert result["alerts"][0]["prompt"].split("\n")[0] == "1个错误、4个警告、0个提示、1个已核实"  # as the terminal says it
 
 
 def PatternFillGreen():

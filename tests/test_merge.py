@@ -93,7 +93,7 @@ def test_totals_equal_the_hand_sum_cell_by_cell(four_merged):
     assert four_merged.summary.values == expected
     assert four_merged.summary.meta.year == YEAR
     assert four_merged.summary_findings == []
-    assert [u.status for u in four_merged.batch.units] == ["通过"] * 4
+    assert [u.status.label for u in four_merged.batch.units] == ["通过"] * 4
 
 
 def test_summary_sheet_reread_by_the_reader_equals_the_summary(four_merged):
@@ -143,7 +143,7 @@ def test_charts_are_native_excel_charts(four_merged):
 def test_collect_returns_one_row_per_unit(four_units):
     frame = collect([four_units], roster=Roster.from_names(list(NAMES)))
     assert list(frame["unit"]) == list(NAMES)
-    assert list(frame["status"]) == ["通过"] * 4
+    assert list(frame["status"]) == ["passed"] * 4  # Verdict values: English for programs
     assert list(frame["t3.new.total"]) == [3.0, 4.0, 1.0, 0.0]
     assert {"meta.level", "errors", "warnings", "counted", *CELL_IDS} <= set(frame.columns)
     assert summarise(frame, year=YEAR).values["t3.total.total"] == 7
@@ -221,7 +221,7 @@ def test_a_township_answering_yes_to_own_report_does_not_replace_the_county_gove
     roster = Roster.from_names(["云阳县人民政府", "云阳县南溪镇人民政府"])
     result = merge([tmp_path / "in"], tmp_path / "汇总.xlsx", roster=roster)
     assert _categories(result) == []
-    assert [(u.display, u.own_report, u.status) for u in result.batch.units] == [
+    assert [(u.display, u.own_report, u.status.label) for u in result.batch.units] == [
         ("云阳县人民政府", True, "通过"), ("云阳县南溪镇人民政府", False, "有警告")]
     assert result.summary.values["t3.new.total"] == 2 and result.summary.values["t3.new.business"] == 1
     town = result.batch.units[1]

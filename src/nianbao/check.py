@@ -121,6 +121,8 @@ def acknowledge(findings: Iterable[Finding], acknowledged: dict[str, str]) -> li
             out.append(f)
         elif f.severity is Severity.ERROR:
             out.append(replace(f, message=f.message + "（错误不能标记为已核实，须改正）"))
+        elif f.severity is Severity.UNREAD:
+            out.append(replace(f, message=f.message + "（未读取的内容不能标记为已核实，请对照原件填写）"))
         elif not reason.strip():
             out.append(replace(f, message=f.message + "（标记了已核实，但未填写核实说明）"))
         else:
@@ -174,8 +176,13 @@ def causes_first(findings: list[Finding]) -> list[Finding]:
         return findings
     noted = list(findings)
     for i, js in causes.items():
-        named = "、".join(f"{_where(findings[j])}的{CAUSES[findings[j].rule]}" for j in js)
-        fix = "该处" if len(js) == 1 else "这些单元格"
+        at: dict[str, list[str]] = {}  # one cell may be the cause twice (its row and its column total)
+        for j in js:
+            words = at.setdefault(_where(findings[j]), [])
+            if CAUSES[findings[j].rule] not in words:
+                words.append(CAUSES[findings[j].rule])
+        named = "、".join(f"{where}的{'、'.join(words)}" for where, words in at.items())
+        fix = "该处" if len(at) == 1 else "这些单元格"
         noted[i] = replace(noted[i], message=f"{noted[i].message}（可能由{named}引起，请先改正{fix}）")
 
     def group(k: int) -> tuple[bool, int]:

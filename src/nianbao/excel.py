@@ -35,7 +35,7 @@ from . import __version__
 from .cells import plain_text
 from .errors import NianbaoError, SourceError
 from .locate import Grid
-from .report import Finding, Report, Severity
+from .report import Finding, Report, Severity, Verdict
 from .safetext import clean
 from .schema import CELL_IDS, MERGE_SETTINGS, MERGE_SETTINGS_SHEET, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
 from .workbook.annotate import (
@@ -470,13 +470,13 @@ def free_name(path: Path) -> Path:
 
 def merge_message(result: MergeResult, plan: MergePlan) -> str:
     """The closing alert of 汇总: where the summary workbook is, who counted, what the county must chase."""
-    from .merge.assemble import MISSING, STATUS_UNREADABLE
+    from .merge.assemble import MISSING
 
     batch = result.batch
     units = batch.units
     lines = [batch.headline() + "。", "", "汇总工作簿：", str(result.output), ""]
-    lines.append(f"有错误的单位：{sum(1 for u in units if u.status == '有错误')}个")
-    lines.append(f"无法读取的文件：{sum(1 for u in units if u.status == STATUS_UNREADABLE)}个")
+    lines.append(f"有错误的单位：{sum(1 for u in units if u.status is Verdict.ERRORS)}个")
+    lines.append(f"无法读取的文件：{sum(1 for u in units if u.status is Verdict.UNREADABLE)}个")
     if batch.roster is not None:
         lines.append(f"名单中未报送的单位：{sum(1 for s in batch.submissions if s.category == MISSING)}个")
     else:

@@ -9,6 +9,11 @@ A Report keeps apart what a cell held: a number, a blank, "/" (不适用), text
 that is not a number, a formula with no saved result. ``values`` holds the
 number (or None); ``states`` records, sparsely, every cell that was not a plain
 number, and ``raw`` what was typed there.
+
+Its JSON (``to_json``) is versioned: ``"version": REPORT_VERSION`` and
+``"$schema": REPORT_SCHEMA``, the schema shipped as
+nianbao/data/schema/report-1.schema.json (docs/json.md). A report saved by an
+older nianbao (no version) reads as version 1; one from a newer nianbao is refused.
 """
 
 from __future__ import annotations
@@ -21,11 +26,18 @@ from typing import Any
 
 from .schema import CELL_IDS, FORMAT_ID, TEXT_KEYS
 
+REPORT_VERSION = 1
+REPORT_SCHEMA = "urn:nianbao:schema:report:1"
+
 
 class Severity(str, Enum):
+    """How a finding counts. UNREAD is not about the report: what the tool could not read (未读取),
+    such as digits of a published table that run together with no single consistent split (D2)."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+    UNREAD = "unread"
 
     @property
     def label(self) -> str:
@@ -36,8 +48,8 @@ class Severity(str, Enum):
         return _SEVERITY_RANK[self]
 
 
-_SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示", Severity.UNREAD: "未读取"}
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2, Severity.UNREAD: 3}
 ACKNOWLEDGED_LABEL = "已核实"
 
 
@@ -122,6 +134,59 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
         if not f.acknowledged:
             counts[f.severity] += 1
     return counts
+
+
+def counts_line(findings: Iterable[Finding]) -> str:
+    """ "3个错误、5个警告、0个提示" (and "、2处未读取", "、1个已核实" when there are any): said after every check."""
+    findings = list(findings)
+    counts = count_by_severity(findings)
+    acknowledged = sum(1 for f in findings if f.acknowledged)
+    text = f"{counts[Severity.ERROR]}个错误、{counts[Severity.WARNING]}个警告、{counts[Severity.INFO]}个提示"
+    if counts[Severity.UNREAD]:
+        text += f"、{counts[Severity.UNREAD]}处未读取"
+    return text + (f"、{acknowledged}个已核实" if acknowledged else "")
+
+
+class Verdict(str, Enum):
+    """A unit's result: the value is for programs (JSON, the merge frame), ``label`` for people.
+
+        >>> Verdict.of([Finding("T4-S", Severity.ERROR, "差3")]), Verdict.of([]).label
+        (<Verdict.ERRORS: 'errors'>, '通过')
+
+    The report's own errors decide first; then cells the tool could not read (INCOMPLETE: no
+    error of the report's, but not everything was checked); then warnings. A file that could
+    not be used at all is UNREADABLE (it has no findings to judge).
+    """
+
+    PASSED = "passed"
+    WARNINGS = "warnings"
+    ERRORS = "errors"
+    INCOMPLETE = "incomplete"
+    UNREADABLE = "unreadable"
+
+    @property
+    def label(self) -> str:
+        return _VERDICT_LABELS[self]
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Verdict:
+        counts = count_by_severity(findings)
+        if counts[Severity.ERROR]:
+            return cls.ERRORS
+        if counts[Severity.UNREAD]:
+            return cls.INCOMPLETE
+        if counts[Severity.WARNING]:
+            return cls.WARNINGS
+        return cls.PASSED
+
+
+_VERDICT_LABELS = {
+    Verdict.PASSED: "通过",
+    Verdict.WARNINGS: "有警告",
+    Verdict.ERRORS: "有错误",
+    Verdict.INCOMPLETE: "部分未读取",
+    Verdict.UNREADABLE: "无法读取",
+}
 
 
 @dataclass
@@ -231,6 +296,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "$schema": REPORT_SCHEMA,
+            "version": REPORT_VERSION,
             "meta": asdict(self.meta),
             "values": self.values,
             "states": {k: v.value for k, v in self.states.items()},
@@ -243,6 +310,10 @@ class Report:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
+        """The Report of ``to_dict``; ValueError for a version this nianbao does not know."""
+        version = d.get("version", 1)  # saved before versions were written: the same shape as version 1
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= REPORT_VERSION:
+            raise ValueError(f"report JSON version {version!r}; this nianbao reads versions 1 to {REPORT_VERSION}")
         return cls(
             meta=UnitMeta(**d.get("meta", {})),
             values=dict(d.get("values", {})),

@@ -26,7 +26,8 @@ from typing import Any
 from .report import CellRef, Finding, Number, Report, Severity, format_number
 from .schema import CELLS, LEVELS, TABLES, Node, find_node, group_cells, row_cells
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+# U (未读取): what the tool could not read or check, not counted as the report's error.
+E, W, I, U = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.UNREAD
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,11 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("N5", "公式没有保存计算结果，无法读取数值", "nianbao", E),
         RuleInfo("C1", "表格缺失或全部空白", "nianbao", E),
         RuleInfo("D1", "导入时数字连在一起，已按勾稽关系唯一拆分", "nianbao", I),
-        RuleInfo("D2", "导入时无法确定单元格的数字（连在一起且拆分不唯一，或个数与列数不符）", "nianbao", E),
+        RuleInfo("D2", "导入时无法确定单元格的数字（连在一起且拆分不唯一，或个数与列数不符）", "nianbao", U),
         RuleInfo("L1", "表格不在模板位置，已按标签查找", "nianbao", I),
         RuleInfo("M1", "单位信息未填写完整", "nianbao", W),
         RuleInfo("M2", "机关层级与“县级以上人民政府本级报告”不一致", "nianbao", W),
-        RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "nianbao", E),
+        RuleInfo("V1", "不是2021年格式，无法按2021年格式校验", "nianbao", U),
         RuleInfo("S1", "六个部分的标题应齐全、按顺序（可接受常见变体）", "《条例》第五十条、年报格式", E),
         RuleInfo("S2", "标题应含机关名称和报告年度", "审核惯例", W),
         RuleInfo("S4", "表格标签与国家格式不一致", "年报格式（表格标签）", W),

@@ -1,7 +1,14 @@
 """The ``nianbao`` command: each subcommand is a thin shell over the library function of the same name.
 
-Exit codes: 0 no errors; 1 errors found (or the job refused); 2 a file could not be
-used (an input unreadable, an output that cannot be written where asked).
+Exit codes (EXIT_HELP says them to the user; README and docs/json.md too):
+0  done, and the report(s) have no errors (warnings and hints allowed);
+1  the report's own errors: check, import and export find errors in a report, merge in a unit's
+   (or a unit on the roster did not report); nothing else gives 1;
+2  not done, or not wholly: an input could not be used, cells could not be read (未读取, the
+   tool's limit: "only unread cells" gives 2, not 0, because the report was not wholly checked
+   and a person must read those cells; not 1, because they are not the report's errors), or an
+   option or output was refused;
+130 interrupted (Ctrl-C).
 
 Everything printed goes through ``console()``: control characters that came in a
 file name, unit name or cell (an ESC sequence that moves the cursor and could
@@ -21,9 +28,15 @@ from typing import Any, NoReturn
 import click
 
 from ..errors import SourceError
+from ..report import Verdict
 from . import chinese
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_HELP = (
+    "退出码：0 完成，报告没有错误（可以有警告、提示）；1 报告本身有错误（汇总时：有单位有错误，或名单中有单位未报送）；"
+    "2 未能完成或未能全部读取：文件无法使用，或有内容未读取（本工具的局限，不计为报告的错误，须对照原件核对），"
+    "或参数、输出文件不可用；130 被 Ctrl-C 中断。"
+)
 EXIT_INTERRUPTED = 130
 CRASH_LOG = "nianbao-error.log"
 
@@ -43,6 +56,15 @@ def _console_class():
             super().print(*(visible(o, one_line=False) if isinstance(o, str) else o for o in objects), **kwargs)
 
     return SafeConsole
+
+
+def exit_code(verdict: Verdict) -> int:
+    """A report's result as an exit code: only its own errors give 1; what could not be read gives 2."""
+    if verdict is Verdict.ERRORS:
+        return EXIT_FINDINGS
+    if verdict in (Verdict.INCOMPLETE, Verdict.UNREADABLE):
+        return EXIT_UNUSABLE
+    return EXIT_OK
 
 
 def console(stderr: bool = False):
@@ -166,7 +188,7 @@ def _system_error(e: OSError) -> int:
     return EXIT_UNUSABLE
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
 @click.version_option(package_name="nianbao")
 def main() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的模板、校验、汇总与发布。"""

@@ -10,14 +10,14 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError, SourceError, shown_name
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_last_year, shown
+from ..report import Verdict
+from . import EXIT_HELP, EXIT_OK, EXIT_UNUSABLE, console, exit_code, fail, main, read_last_year, shown
 
-UNREADABLE = "无法读取"
 SKIPPED = "已跳过"
-SUMMARY_ORDER = ("通过", "有警告", "有错误", UNREADABLE, SKIPPED)  # the one line after several files
+SUMMARY_ORDER = (*(v.label for v in Verdict), SKIPPED)  # the one line after several files
 
 
-@main.command("check")
+@main.command("check", epilog=EXIT_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件...")
 @click.option("--last-year", "last_year", type=click.Path(path_type=Path), help="上年度报告，用于跨年度校验（Y1–Y3、Y5、Y6）。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用）。")
@@ -28,9 +28,10 @@ SUMMARY_ORDER = ("通过", "有警告", "有错误", UNREADABLE, SKIPPED)  # the
 )
 def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool, annotate_to: Path | None) -> None:
     """校验年报：找出每个不符合规则的单元格，并说明原因。原文件不会被修改。"""
-    from ..check import check, has_errors
+    from ..check import check
+    from ..json_output import document, dumps, file_result, skipped_file, unreadable_file
     from ..merge.files import LOCK_PREFIX, LOCK_REASON
-    from ..render import file_result, print_report, to_json
+    from ..render import print_report
     from ..sources import read_report_isolated
 
     if annotate_to is not None and len(files) > 1 and annotate_to.exists() and not annotate_to.is_dir():
@@ -39,21 +40,20 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
     out, err, results, code = console(), console(stderr=True), [], EXIT_OK
     for path in files:
         if path.name.startswith(LOCK_PREFIX):  # check *.xlsx also matches the ~$ file of a workbook open in Excel
-            results.append({"file": shown_name(path), "status": SKIPPED, "error": LOCK_REASON})
+            results.append(skipped_file(shown_name(path), LOCK_REASON))
             if not as_json:
                 out.print(f"[dim]跳过 {shown(path)}：{LOCK_REASON}[/dim]\n")
             continue
         try:
             report = read_report_isolated(path, last=last)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
-            code = EXIT_UNUSABLE
-            results.append({"file": shown_name(path), "status": UNREADABLE, "error": e.message})
+            code = max(code, exit_code(Verdict.UNREADABLE))
+            results.append(unreadable_file(shown_name(path), e))
             if not as_json:
-                err.print(f"[bold red]{UNREADABLE}[/bold red] {shown(shown_name(path))}：{shown(e.message)}\n")
+                err.print(f"[bold red]{Verdict.UNREADABLE.label}[/bold red] {shown(shown_name(path))}：{shown(e.message)}\n")
             continue
         findings = check(report, last)
-        if has_errors(findings) and code == EXIT_OK:
-            code = EXIT_FINDINGS
+        code = max(code, exit_code(Verdict.of(findings)))
         results.append(file_result(shown_name(path), report, findings))
         if not as_json:
             print_report(out, shown_name(path), report, findings)
@@ -62,11 +62,11 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
             if not _annotate(path, findings, _folder(annotate_to, len(files)), report.acknowledged, inputs, quiet=as_json):
                 code = EXIT_UNUSABLE
     if as_json:
-        click.echo(to_json(results))
+        click.echo(dumps(document("check", results)))
     elif len(files) > 1:
-        counts = Counter(r["status"] for r in results)
-        order = {status: i for i, status in enumerate(SUMMARY_ORDER)}
-        parts = "、".join(f"{status}{n}个" for status, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        counts = Counter(r["status_label"] for r in results)
+        order = {label: i for i, label in enumerate(SUMMARY_ORDER)}
+        parts = "、".join(f"{label}{n}个" for label, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
         out.print(f"[bold]共{len(files)}个文件：{shown(parts)}[/bold]")
     sys.exit(code)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import NianbaoError, SourceError
-from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, shown
+from . import EXIT_HELP, EXIT_OK, EXIT_UNUSABLE, console, exit_code, fail, main, shown
 
 
 def _level_choices() -> list[str]:
@@ -18,11 +17,11 @@ def _level_choices() -> list[str]:
     return list(LEVELS)
 
 
-@main.command("import")
+@main.command("import", epilog=EXIT_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="来源文件...")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="输出文件（.xlsx 为填好的模板，.json 为报告数据）；多个来源或给出文件夹时为输出文件夹。默认写在来源文件旁，扩展名改为 .xlsx。")
-@click.option("--json", "as_json", is_flag=True, help="把报告数据（JSON）打印到标准输出，不写文件。")
+@click.option("--json", "as_json", is_flag=True, help="把报告数据（JSON，格式见 docs/json.md）打印到标准输出，不写文件。")
 @click.option("--name", help="机关名称（代替从标题识别的名称）。")
 @click.option("--year", type=int, metavar="年份", help="报告年度（代替从标题识别的年度）。")
 @click.option("--level", type=click.Choice(_level_choices()), help="机关层级（用于规章、收费金额等按层级的校验）。")
@@ -33,26 +32,26 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
     每个数字都记下它在原文中的位置（表名、行标签、列标题），文本截断、数字连在一起、
     缺少标题等情况逐条说明；缺失的内容不会当作0。
     """
+    from ..json_output import document, dumps, file_result, unreadable_file
     from ..render import print_report
-    from ..report import Severity
+    from ..report import Verdict
 
     if len(sources) > 1 and (name or year):
-        fail("--name、--year 只能用于一个来源文件；多个文件请分别导入", EXIT_FINDINGS)
+        fail("--name、--year 只能用于一个来源文件；多个文件请分别导入", EXIT_UNUSABLE)
     out, err = console(), console(stderr=True)
     code, results = EXIT_OK, []
     for path in sources:
         try:
             report = _read(path, name, year, level)
         except SourceError as e:
-            code = EXIT_UNUSABLE
-            results.append({"file": str(path), "error": e.message})
+            code = max(code, exit_code(Verdict.UNREADABLE))
+            results.append(unreadable_file(str(path), e))
             if not as_json:
                 err.print(f"[bold red]无法导入[/bold red] {shown(path)}：{shown(e.message)}")
             continue
-        if any(f.severity is Severity.ERROR for f in report.findings) and code == EXIT_OK:
-            code = EXIT_FINDINGS
+        code = max(code, exit_code(Verdict.of(report.findings)))
         if as_json:
-            results.append({"file": str(path), "report": report.to_dict()})
+            results.append(file_result(str(path), report, report.findings, with_report=True))
             continue
         try:
             target = _write(report, _target(path, output, len(sources), sources))
@@ -62,8 +61,7 @@ def import_command(sources: tuple[Path, ...], output: Path | None, as_json: bool
         read = sum(1 for v in report.values.values() if v is not None)
         out.print(f"  读取{read}/{len(report.values)}个数 → {shown(target)}\n")
     if as_json:
-        payload = results[0].get("report", results[0]) if len(sources) == 1 else {"files": results}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        click.echo(dumps(document("import", results)))
     sys.exit(code)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,13 +9,13 @@ from typing import Any
 import click
 
 from ..errors import NianbaoError
-from . import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, console, fail, main, shown
+from . import EXIT_FINDINGS, EXIT_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, console, exit_code, fail, main, shown
 
 PROGRESS_FROM = 50  # files: below this a run takes about a second and a bar only flickers
 SHOW_SUBMISSIONS = 30
 
 
-@main.command("merge")
+@main.command("merge", epilog=EXIT_HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件夹或文件...")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("汇总.xlsx"), show_default=True,
               help="汇总工作簿（.xlsx）；给出文件夹时写在其中。不能是输入文件之一。")
@@ -49,7 +48,9 @@ def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, l
         fail("没有找到可汇总的工作簿（.xlsx）；请检查输入的文件夹", EXIT_UNUSABLE)
     code = _exit_code(result)
     if as_json:
-        click.echo(json.dumps(_json(result), ensure_ascii=False, indent=1))
+        from ..json_output import dumps, merge_document
+
+        click.echo(dumps(merge_document(result)))
     else:
         _print(console(), result)
     sys.exit(code)
@@ -86,40 +87,13 @@ class _progress:
 
 
 def _exit_code(result) -> int:
-    from ..merge.assemble import MISSING, STATUS_UNREADABLE
+    """The worst unit's code (cli.exit_code); a roster unit that did not report is the batch's own error (1)."""
+    from ..merge.assemble import MISSING
 
-    units = result.batch.units
-    if any(u.status == STATUS_UNREADABLE for u in units):
-        return EXIT_UNUSABLE
-    if any(u.status == "有错误" for u in units) or any(s.category == MISSING for s in result.batch.submissions):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
-def _json(result) -> dict:
-    from ..report import count_by_severity
-
-    batch = result.batch
-    return {
-        "output": str(result.output) if result.output else None,
-        "year": batch.year,
-        "units": [
-            {
-                "unit": u.display, "name": u.record.meta.name, "file": u.record.relative, "status": u.status,
-                "roster": u.roster.name if u.roster else None,
-                "match": ("exact" if u.match.exact else ("fuzzy" if u.match.index is not None else "none")) if u.match else None,
-                "counts": {s.value: n for s, n in count_by_severity(u.findings).items()},
-                "error": u.record.error,
-            }
-            for u in batch.units
-        ],
-        "submissions": [{"category": s.category, "unit": s.unit, "file": s.file, "note": s.note} for s in batch.submissions],
-        "summary": {
-            "values": result.summary.values,
-            "findings": [f.to_dict() for f in result.summary_findings],
-        },
-        "files": [{"file": r.relative, "outcome": batch.outcome.get(r.relative, ""), "sha256": r.sha256} for r in batch.records],
-    }
+    code = max((exit_code(u.status) for u in result.batch.units), default=EXIT_OK)
+    if any(s.category == MISSING for s in result.batch.submissions):
+        code = max(code, EXIT_FINDINGS)
+    return code
 
 
 def _print(out, result) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main
+from . import EXIT_UNUSABLE, console, fail, main
 
 
 @main.command("serve")
@@ -37,21 +37,21 @@ def serve_command(data_dir: Path | None, local: bool, host: str, port: int, data
     except ImportError:
         fail("报送系统需要额外的组件，请先在nianbao的源代码目录中安装：pip install \".[serve]\"", EXIT_UNUSABLE)
     if local and data_dir is not None:
-        fail("--local 不保存任何数据，不能同时指定数据文件夹", EXIT_FINDINGS)
+        fail("--local 不保存任何数据，不能同时指定数据文件夹", EXIT_UNUSABLE)
     if not local and data_dir is None:
-        fail("请指定数据文件夹（保存数据库和上传的文件），例如：nianbao serve 年报数据；或用 --local 启动本机校验页", EXIT_FINDINGS)
+        fail("请指定数据文件夹（保存数据库和上传的文件），例如：nianbao serve 年报数据；或用 --local 启动本机校验页", EXIT_UNUSABLE)
     if local and add_admin:
-        fail("--local 没有账号，不需要 --add-admin", EXIT_FINDINGS)
+        fail("--local 没有账号，不需要 --add-admin", EXIT_UNUSABLE)
     from ..serve import server
 
     out = console()
     if data_dir is not None:
         if data_dir.exists() and not data_dir.is_dir():
-            fail(f"{data_dir} 不是文件夹", EXIT_FINDINGS)
+            fail(f"{data_dir} 不是文件夹", EXIT_UNUSABLE)
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            fail(f"无法创建数据文件夹 {data_dir}：{e.strerror}", EXIT_FINDINGS)
+            fail(f"无法创建数据文件夹 {data_dir}：{e.strerror}", EXIT_UNUSABLE)
     try:
         first = server.prepare(data_dir, local=local, database=database, max_upload=max_upload * 1024 * 1024,
                                base_url=base_url)
@@ -97,4 +97,4 @@ def _add_admin(name: str) -> None:
             continue
         console().print(f"已{'添加' if created else '重设'}管理员“{name}”。现在可以启动：nianbao serve 数据文件夹，然后在浏览器中登录。")
         return
-    fail("三次输入的密码都不符合要求，未设置", EXIT_FINDINGS)
+    fail("三次输入的密码都不符合要求，未设置", EXIT_UNUSABLE)

@@ -108,7 +108,9 @@ def fill_table(
                    f"（表格可能是图片，或印法无法识别）；{table.name}各项未读取")
         else:
             why = f"没有找到{table.name}（{table.heading}）；{table.name}各项未读取"
-        report.findings.append(finding("C1", why, (CellRef(f"table:{table.key}", table.name),)))
+        # The table is not in what was read (cut off, an image, a layout not recognised): the tool's limit.
+        # A report that really lacks a section is told by S1, the report's own error.
+        report.findings.append(finding("C1", why, (CellRef(f"table:{table.key}", table.name),), severity=Severity.UNREAD))
         return
 
     ready: dict[str, list[object]] = {}  # row key -> raw cells, in column order
@@ -419,4 +421,5 @@ def _missing_rows(
         message = f"报告文本不完整：{table.name}在中途截断，缺少{shown}；这些单元格未读取"
     else:
         message = f"{table.name}缺少{shown}（没有找到这些行的标签）；这些单元格未读取"
-    report.findings.append(finding("C1", message, tuple(report.ref(c) for c in cells[:1]) or (CellRef(f"table:{table.key}", table.name),)))
+    where = tuple(report.ref(c) for c in cells[:1]) or (CellRef(f"table:{table.key}", table.name),)
+    report.findings.append(finding("C1", message, where, severity=Severity.UNREAD))

@@ -494,15 +494,21 @@ def read_report_json(path: Path) -> Report:
     """A Report saved as JSON (``nianbao import --json``), e.g. last year's figures kept in an archive."""
     import json
 
-    from ..report import Report
+    from ..report import REPORT_VERSION, Report
 
     data = _read_bytes(path)
     try:
         payload = json.loads(decode(data))
+        files = payload.get("files") if isinstance(payload, dict) else None
+        if isinstance(files, list) and len(files) == 1 and isinstance(files[0], dict):
+            payload = files[0]  # what `nianbao import FILE --json` prints: {"files": [{"report": …}]}
         if isinstance(payload, dict) and "report" in payload and "values" not in payload:
             payload = payload["report"]
         if not isinstance(payload, dict) or "values" not in payload:
             raise ValueError("no values")
+        version = payload.get("version", 1)
+        if isinstance(version, int) and not isinstance(version, bool) and version > REPORT_VERSION:
+            raise NotAReport(f"这份年报JSON由更新版本的nianbao保存（格式版本{version}），请升级nianbao（pip install -U nianbao）后再读取")
         report = Report.from_dict(payload)
     except RecursionError as e:
         raise NotAReport("JSON嵌套层数过多，不是nianbao保存的年报JSON") from e
@@ -537,7 +543,7 @@ def _checked_values(report: Report) -> Report:
     """Every value of a saved report read as a cell would be: JSON can hold 1e400 (→ inf), NaN,
     a 400-digit number or a string, and none of them may reach a sum as a number."""
     from ..cells import parse_cell
-    from ..report import Finding, State
+    from ..report import State
     from ..schema import CELLS
 
     values: dict[str, float | int | None] = {}
@@ -553,8 +559,7 @@ def _checked_values(report: Report) -> Report:
             report.states[cid] = parsed.state
             report.raw[cid] = parsed.raw or ""
             if parsed.issue:
-                report.findings.append(Finding(parsed.issue.rule, parsed.issue.severity,
-                                               f"{CELLS[cid].label}：{parsed.issue.message}", (report.ref(cid),)))
+                report.findings.append(parsed.issue.at(report.ref(cid)))
     report.values = values
     return report
 

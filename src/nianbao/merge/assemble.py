@@ -18,8 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..check import combine, cross_year_findings
-from ..render import verdict
-from ..report import Finding, Severity, count_by_severity
+from ..report import Finding, Severity, Verdict, count_by_severity
 from ..rules import evaluate_frame
 from ..schema import CELL_IDS, LEVELS, may_be_own_report
 from .files import Skipped
@@ -37,6 +36,11 @@ FUZZY = "名称近似匹配"
 NO_LAST_YEAR = "无上年数据"
 SKIPPED = "已跳过"
 CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, SKIPPED)
+# The same categories as programs see them (merge --json): English, stable.
+CATEGORY_CODES = {
+    MISSING: "missing", UNREADABLE: "unreadable", WRONG_YEAR: "wrong_year", DUPLICATE: "duplicate",
+    UNKNOWN: "not_on_roster", FUZZY: "fuzzy_match", NO_LAST_YEAR: "no_last_year", SKIPPED: "skipped",
+}
 
 # What became of each input file (来源 sheet).
 USED, NOT_USED = "已汇总", "未采用"
@@ -44,15 +48,12 @@ USED, NOT_USED = "已汇总", "未采用"
 COUNTED = "计入汇总"
 ROSTER_STATES = (COUNTED, UNREADABLE, WRONG_YEAR, MISSING)
 
-STATUS_UNREADABLE = "无法读取"  # besides render.verdict's 通过 / 有错误 / 有警告
-STATUSES = ("通过", "有警告", "有错误", STATUS_UNREADABLE)  # in the order the counts are said
-
 GOVERNMENT_KEY = "gov"  # every report marked 本级人民政府年度报告 is one unit: counted once
 
 META_COLUMNS = (
     "unit", "meta.name", "meta.level", "meta.region", "meta.year", "meta.government_own",
     "roster.order", "roster.name", "roster.code", "match", "file",
-    "status", "errors", "warnings", "infos", "acknowledged", "counted",
+    "status", "errors", "warnings", "infos", "unread", "acknowledged", "counted",
 )
 
 
@@ -84,8 +85,8 @@ class Unit:
         return self.roster.name if self.roster else self.name
 
     @property
-    def status(self) -> str:
-        return verdict(self.findings) if self.readable else STATUS_UNREADABLE
+    def status(self) -> Verdict:
+        return Verdict.of(self.findings) if self.readable else Verdict.UNREADABLE
 
     @property
     def own_report(self) -> bool:
@@ -124,7 +125,7 @@ class Batch:
         command and the button say. The statuses in brackets add up to the units counted."""
         status = Counter(u.status for u in self.counted)
         year = f"{self.year}年度" if self.year else "年度未填写"
-        parts = "、".join(f"{s}{status[s]}个" for s in STATUSES if status[s])
+        parts = "、".join(f"{s.label}{status[s]}个" for s in Verdict if status[s])
         text = f"汇总{year}：计入{len(self.counted)}个单位（{parts}）" if self.counted else f"汇总{year}：没有可计入的单位"
         return text + (f"，另有{len(self.unreadable)}个文件无法读取" if self.unreadable else "")
 
@@ -223,7 +224,7 @@ def assemble(
             submissions.append(Submission(SKIPPED, "", r.relative, "这是汇总表（nianbao merge 的输出），不是单位报告"))
             continue
         if not r.readable:
-            outcome[r.relative] = STATUS_UNREADABLE
+            outcome[r.relative] = UNREADABLE
             name = _stem(r)
             _, match = identity(name, False, "", roster)
             unit = Unit("file:" + r.relative, r, name, match=match)
@@ -421,5 +422,6 @@ def _fill_status(units: list[Unit], frame) -> None:
     frame["errors"] = [c[Severity.ERROR] for c in counts]
     frame["warnings"] = [c[Severity.WARNING] for c in counts]
     frame["infos"] = [c[Severity.INFO] for c in counts]
+    frame["unread"] = [c[Severity.UNREAD] for c in counts]
     frame["acknowledged"] = [sum(1 for f in u.findings if f.acknowledged) for u in units]
     frame["counted"] = [u.readable for u in units]

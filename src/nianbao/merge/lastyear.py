@@ -49,8 +49,9 @@ def _number(value: object, cid: str) -> float:
 def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
     import pandas as pd
 
+    from ..report import Verdict
     from ..workbook.read import open_workbook
-    from .assemble import STATUS_UNREADABLE, identity
+    from .assemble import identity
 
     with source(path), open_workbook(path) as book:
         if DETAIL_SHEET not in book.names:
@@ -63,7 +64,7 @@ def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
     start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
     data: dict[str, dict[str, Any]] = {}
     for row in rows[start:]:
-        if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == STATUS_UNREADABLE:
+        if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == Verdict.UNREADABLE.label:
             continue
         gov = row[col["meta.government_own"]] in ("是", True)
         key, _ = identity(str(row[col["unit"]]), gov, str(row[col["meta.level"]] or ""), roster)

@@ -23,7 +23,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from ..atomic import atomic_path
-from ..report import Finding, Report, Severity, count_by_severity
+from ..report import Finding, Report, Severity, Verdict, count_by_severity
 from ..rules import RULES
 from ..schema import (
     CELL_IDS,
@@ -90,7 +90,10 @@ DETAIL_COLUMNS = (
     ("roster.code", "名单代码"),
     ("file", "文件"),
 )
-STATUS_COLORS = {"有错误": "#FFC7CE", "有警告": "#FFEB9C", "无法读取": "#D9D9D9", "通过": "#C6EFCE"}
+STATUS_COLORS = {
+    Verdict.ERRORS.label: "#FFC7CE", Verdict.WARNINGS.label: "#FFEB9C", Verdict.INCOMPLETE.label: "#E4DFEC",
+    Verdict.UNREADABLE.label: "#D9D9D9", Verdict.PASSED.label: "#C6EFCE",
+}
 
 
 # --- formats ---------------------------------------------------------------------
@@ -337,8 +340,8 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     row = CHART_BLOCK_ROWS
     status = Counter(u.status for u in batch.units)
     missing = sum(1 for s in batch.submissions if s.category == MISSING)
-    rows = [("通过", status["通过"]), ("有警告", status["有警告"]), ("有错误", status["有错误"]),
-            ("无法读取", status["无法读取"])] + ([("未报送", missing)] if batch.roster is not None else [])
+    shown = [Verdict.PASSED, Verdict.WARNINGS, Verdict.ERRORS] + [v for v in (Verdict.INCOMPLETE,) if status[v]] + [Verdict.UNREADABLE]
+    rows = [(v.label, status[v]) for v in shown] + ([("未报送", missing)] if batch.roster is not None else [])
     ws.write(row, 0, "报送与校验情况（单位数）", bold)
     ws.write_row(row + 1, 0, ("情况", "单位数"), head)
     for i, (label, n) in enumerate(rows):
@@ -437,7 +440,7 @@ def _detail_rows(batch: Batch) -> Iterator[list[Any]]:
         meta = unit.record.meta
         counts = count_by_severity(unit.findings)
         row = [
-            unit.display, unit.status, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
+            unit.display, unit.status.label, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
             meta.level, meta.year, meta.government_own_answer, meta.name,
             unit.roster.code if unit.roster else "", unit.record.relative,
         ]

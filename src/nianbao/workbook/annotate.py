@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..cells import plain_text
 from ..outputs import WORKBOOK, Source, target
-from ..report import ACKNOWLEDGED_LABEL, Finding, Severity, count_by_severity
+from ..report import ACKNOWLEDGED_LABEL, Finding, Verdict, counts_line
 from ..safetext import clean
 from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, normalise
 from .edit import open_for_writing, put_text
@@ -139,10 +139,10 @@ def marked_cells(rows: Iterable[ResultRow], addresses: dict[str, str]) -> set[tu
 
 
 def summary_line(findings: Iterable[Finding]) -> str:
-    counts = count_by_severity(list(findings))
-    if not counts[Severity.ERROR] and not counts[Severity.WARNING]:
+    findings = list(findings)
+    if Verdict.of(findings) is Verdict.PASSED:
         return "通过：没有发现错误或警告"
-    return f"{counts[Severity.ERROR]}个错误、{counts[Severity.WARNING]}个警告、{counts[Severity.INFO]}个提示"
+    return counts_line(findings)
 
 
 # --- openpyxl -------------------------------------------------------------------
