@@ -85,12 +85,13 @@ def test_templates_and_last_year_options(tmp_path):
     assert improvements.startswith("针对2023年度报告提出的问题，整改情况如下：\n一是关于“部分信息公开不够及时”的问题")
 
 
-def test_a_broken_template_exits_1_with_the_reason(tmp_path):
+def test_a_broken_template_exits_2_with_the_reason(tmp_path):
+    """A county's broken template is not the report's error: 2, not 1."""
     src = _workbook(tmp_path)
     (tmp_path / "模板").mkdir()
     (tmp_path / "模板" / "other.j2").write_text("{{ 不存在 }}", encoding="utf-8")
     result = CliRunner().invoke(main, ["text", str(src), "--templates", str(tmp_path / "模板")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "文字模板“other.j2”使用了不存在的变量" in result.output
     assert not (tmp_path / "某镇-文字.xlsx").exists()
 

@@ -85,7 +85,7 @@ def test_first_start_says_how_to_add_an_administrator(tmp_path):
     assert "密码不符合要求" in out.stdout + out.stderr and "已添加管理员“张三”" in out.stdout
     assert (tmp_path / "d" / "nianbao.sqlite3").exists() and (tmp_path / "d" / "secret_key").exists()
     missing = subprocess.run([sys.executable, "-m", "nianbao", "serve"], check=False, capture_output=True, text=True, timeout=60)
-    assert missing.returncode == 1 and "请指定数据文件夹" in missing.stderr
+    assert missing.returncode == 2 and "请指定数据文件夹" in missing.stderr
 
 
 def test_local_page_checks_and_keeps_nothing(tmp_path):

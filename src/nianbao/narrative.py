@@ -64,6 +64,10 @@ class NarrativeError(NianbaoError):
     """The text cannot be generated: numbers unknown, or a template is broken."""
 
 
+class TemplateError(NarrativeError):
+    """A narrative template (a county's copy) cannot be used: not the report's fault."""
+
+
 # --- the numbers, as templates see them ------------------------------------------
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -247,7 +251,7 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
 
     folder = Path(templates) if templates is not None else None
     if folder is not None and not folder.is_dir():
-        raise NarrativeError(f"模板文件夹“{folder}”不存在")
+        raise TemplateError(f"模板文件夹“{folder}”不存在")
     env = _environment(folder)
     ctx = context(report, last)
     out = {}
@@ -256,11 +260,11 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
         try:
             out[slot.key] = tidy(env.get_template(name).render(ctx))
         except jinja2.TemplateSyntaxError as e:
-            raise NarrativeError(f"文字模板“{e.filename or name}”第{e.lineno}行有语法错误：{e.message}") from e
+            raise TemplateError(f"文字模板“{e.filename or name}”第{e.lineno}行有语法错误：{e.message}") from e
         except jinja2.UndefinedError as e:
-            raise NarrativeError(f"文字模板“{name}”使用了不存在的变量：{e.message}（可用变量见 docs/text.md）") from e
+            raise TemplateError(f"文字模板“{name}”使用了不存在的变量：{e.message}（可用变量见 docs/text.md）") from e
         except jinja2.TemplateError as e:
-            raise NarrativeError(f"文字模板“{name}”无法生成：{e}") from e
+            raise TemplateError(f"文字模板“{name}”无法生成：{e}") from e
     return out
 
 
