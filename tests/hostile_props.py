@@ -129,8 +129,10 @@ def run(*args: str):
 
 
 def expected_check_code(path: Path) -> int:
-    from nianbao.check import check, has_errors
+    """As documented: 2 when the file (or some of its cells) could not be read, 1 for the report's errors, else 0."""
+    from nianbao.check import check
     from nianbao.merge.files import LOCK_PREFIX
+    from nianbao.report import Verdict
 
     if path.name.startswith(LOCK_PREFIX):  # check skips Excel's lock files (check *.xlsx matches them), with a note
         return 0
@@ -138,7 +140,7 @@ def expected_check_code(path: Path) -> int:
         report = read_report(path)
     except SourceError:
         return 2
-    return 1 if has_errors(check(report)) else 0
+    return {Verdict.ERRORS: 1, Verdict.INCOMPLETE: 2}.get(Verdict.of(check(report)), 0)
 
 
 def assert_check_holds(book: Hostile, folder: Path) -> None:
@@ -164,11 +166,11 @@ def assert_merge_holds(books: list[Hostile], folder: Path, out: Path) -> None:
     data = json.loads(result.output[result.output.index("{"):])
     # Every file is accounted for: read (来源), or passed over with its reason (报送情况 · 已跳过).
     read = {f["file"] for f in data["files"]}
-    skipped = {s["file"] for s in data["submissions"] if s["category"] == "已跳过"}
+    skipped = {s["file"] for s in data["submissions"] if s["category"] == "skipped"}
     assert read | skipped == {shown_name(p.name) for p in inbox.iterdir()}
-    # Exit codes as documented: 2 when a file could not be read, else 1 for errors, else 0.
-    unreadable = any(u["status"] == "无法读取" for u in data["units"])
-    errors = any(u["status"] == "有错误" for u in data["units"])
+    # Exit codes as documented: 2 when a file (or cells of it) could not be read, else 1 for errors, else 0.
+    unreadable = any(u["status"] in ("unreadable", "incomplete") for u in data["units"])
+    errors = any(u["status"] == "errors" for u in data["units"])
     assert result.exit_code == (2 if unreadable else 1 if errors else 0)
     # Each total is the sum of what the readable units hold (unknown values add nothing).
     counted = [inbox / b.name for b in books if not b.name.startswith(("~$", "."))]
@@ -176,7 +178,7 @@ def assert_merge_holds(books: list[Hostile], folder: Path, out: Path) -> None:
     for path in counted:
         with contextlib.suppress(SourceError):
             reports.append(read_report(path))
-    assert len(reports) == sum(1 for u in data["units"] if u["status"] != "无法读取")
+    assert len(reports) == sum(1 for u in data["units"] if u["status"] != "unreadable")
     for cid in CELL_IDS:
         known = sum(r.number(cid) for r in reports if r.number(cid) is not None)
         # counts total to whole numbers, amounts to 6 places (merge.summary._total)
