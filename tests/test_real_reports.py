@@ -83,7 +83,8 @@ def test_a_text_cut_off_in_the_overview_gets_no_finding_about_what_it_lacks():
     report = import_report(SHAPES / "cut-in-overview.txt")
     assert report.unread_text == ("overview.intro", "overview.proactive", "overview.on_request", "overview.management",
                                   "overview.platform", "overview.oversight", "problems.issues", "problems.improvements", "other")
-    assert rules_at(check(report)) == [("C1", "table:t2"), ("C1", "table:t3"), ("C1", "table:t4"), ("S1", "heading:2")]
+    # The cut is the report's error (S1); the tables never reached are 未读取, listed apart after it.
+    assert rules_at(check(report)) == [("S1", "heading:2"), ("C1", "table:t2"), ("C1", "table:t3"), ("C1", "table:t4")]
 
 
 def test_a_text_cut_off_in_table_two_is_still_held_to_its_complete_overview():
@@ -92,10 +93,10 @@ def test_a_text_cut_off_in_table_two_is_still_held_to_its_complete_overview():
     assert report.unread_text == ("problems.issues", "problems.improvements", "other")
     found = check(report)
     assert rules_at(found) == [
-        ("C1", "t2.punishment.decisions"), ("C1", "table:t3"), ("C1", "table:t4"), ("S1", "heading:3"),
-        ("S5", "text.overview.platform"), ("S6", "text.overview.oversight"),
+        ("S1", "heading:3"), ("S5", "text.overview.platform"), ("S6", "text.overview.oversight"),
+        ("C1", "t2.punishment.decisions"), ("C1", "table:t3"), ("C1", "table:t4"),
     ]
-    assert found[4].message.startswith("“一、总体情况”没有写到政府信息公开平台建设、监督保障")
+    assert found[1].message.startswith("“一、总体情况”没有写到政府信息公开平台建设、监督保障")
 
 
 def test_unread_text_survives_the_report_json():
@@ -159,9 +160,9 @@ def test_unread_application_rows_are_not_zero_applications():
     """The shape of issue 12: P9 said 本年只有0件申请 while rows 一/二 were unread and the text says 749."""
     report = import_report(SHAPES / "unread-rows.txt")
     assert report.values["t3.new.total"] is None and report.values["t3.carried_over.business"] is None
-    assert rules_at(check(report)) == [("D2", "t3.new.natural_person")] + [
+    assert rules_at(check(report)) == [
         ("N4", f"t3.carried_over.{c}") for c in ("business", "research", "public_interest", "legal_services", "other_org")
-    ]
+    ] + [("D2", "t3.new.natural_person")]  # 未读取: the tool's limit, after the report's own findings
 
 
 def test_a_footnote_mark_after_a_label_is_left_out_when_the_identities_allow_one_reading():
