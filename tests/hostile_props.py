@@ -162,6 +162,7 @@ def assert_merge_holds(books: list[Hostile], folder: Path, out: Path) -> None:
     assert "Traceback" not in result.output
     if all(b.name.startswith(("~$", ".")) for b in books):  # only lock and hidden files: nothing to merge
         assert result.exit_code == 2 and "没有找到可汇总的工作簿" in result.output
+        assert all(shown_name(b.name) in result.output for b in books)  # each still named, with its reason
         return
     data = json.loads(result.output[result.output.index("{"):])
     # Every file is accounted for: read (来源), or passed over with its reason (报送情况 · 已跳过).

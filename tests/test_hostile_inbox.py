@@ -53,3 +53,18 @@ def test_every_file_in_a_hostile_inbox_is_accounted_for(tmp_path):
     assert ("已跳过", None, "环1.xlsx", "链接无法打开（循环链接或目标不存在），未读取") in rows
     sources = [r[0] for r in openpyxl.load_workbook(tmp_path / "汇总.xlsx")["来源"].values]
     assert "\\xcf\\xe7\\xd5\\xf2.xlsx" in sources
+
+
+def test_a_folder_with_no_workbook_still_names_every_file(tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "~$甲镇.xlsx").write_bytes(b"\0" * 165)
+    (inbox / "乙镇.pdf").write_bytes(b"%PDF-1.4")
+    result = CliRunner().invoke(main, ["merge", str(inbox), "-o", str(tmp_path / "汇总.xlsx")])
+    assert result.exit_code == 2
+    assert "没有找到可汇总的工作簿（.xlsx、.xlsm、.xls、.ods）。跳过的文件：" in result.output
+    assert "~$甲镇.xlsx：Excel/WPS锁定文件" in result.output and "乙镇.pdf：已发布的年报（PDF）" in result.output

@@ -45,7 +45,11 @@ def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, l
         fail(str(e), EXIT_UNUSABLE)
     batch = result.batch
     if not batch.records:
-        fail("没有找到可汇总的工作簿（.xlsx）；请检查输入的文件夹", EXIT_UNUSABLE)
+        # Still account for every file that was there: a folder of PDFs or lock files is not an empty folder.
+        passed = "；".join(f"{s.relative}：{s.reason}" for s in batch.skipped[:SHOW_SUBMISSIONS])
+        more = f"；另有{len(batch.skipped) - SHOW_SUBMISSIONS}个" if len(batch.skipped) > SHOW_SUBMISSIONS else ""
+        tail = f"。跳过的文件：{passed}{more}" if passed else "；请检查输入的文件夹"
+        fail(f"没有找到可汇总的工作簿（.xlsx、.xlsm、.xls、.ods）{tail}", EXIT_UNUSABLE)
     code = _exit_code(result)
     if as_json:
         from ..json_output import dumps, merge_document
