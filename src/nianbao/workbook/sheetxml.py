@@ -26,8 +26,6 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from .layout import column_letter
-
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's own limits (XFD1048576)
 
 
@@ -173,6 +171,7 @@ class SheetPart:
         self.data = data
         self._refs: list[tuple[bytes, bytes, bytes]] | None = None
         self._scan: SheetScan | None = None
+        self._index: dict[tuple[int, int], tuple[re.Match[bytes], int]] | None = None
 
     @property
     def plain(self) -> bool:
@@ -199,6 +198,16 @@ class SheetPart:
         letters = max((c for c, _, _ in self._refs), key=lambda c: (len(c), c))
         return rows, column_number(letters.decode("ascii"))
 
+    def _cells(self) -> dict[tuple[int, int], tuple[re.Match[bytes], int]]:
+        """Each plain cell tag by position (the last one wins, as in calamine), with where the next begins."""
+        if self._index is None:
+            tags = list(_PLAIN_CELL.finditer(self.data))
+            stops = [m.start() for m in tags[1:]] + [len(self.data)]
+            self._index = {
+                (int(m.group(2)), column_number(m.group(1).decode("ascii"))): (m, stop) for m, stop in zip(tags, stops)
+            }
+        return self._index
+
     def exact_extent(self) -> tuple[int, int]:
         """(last row, last column) holding a value, as calamine will see it: a full parse."""
         return self.scan().rows, self.scan().cols
@@ -211,14 +220,16 @@ class SheetPart:
             if (row, col) in scan.errors:
                 return "error", scan.errors[(row, col)]
             return ("formula", "") if (row, col) in scan.unsaved_formulas else None
-        start = self.data.rfind(b'<c r="%s%d"' % (column_letter(col).encode(), row))
-        if start < 0:
+        found = self._cells().get((row, col))
+        if found is None:
             return None
-        tag = _PLAIN_CELL.match(self.data, start)
-        if tag is None or tag.group(3):  # <c …/>: no content
+        tag, stop = found
+        if tag.group(3):  # <c …/>: no content
             return None
-        end = self.data.find(b"</c>", tag.end())
-        content = self.data[tag.end() : end if end >= 0 else len(self.data)]
+        # The content ends at "</c>", and at the latest where the next cell starts: each lookup reads
+        # only its own cell, so all of them together read the part once.
+        end = self.data.find(b"</c>", tag.end(), stop)
+        content = self.data[tag.end() : end if end >= 0 else stop]
         value = _VALUE.search(content)
         text = value.group(1).decode("utf-8", "replace").strip() if value else ""
         if _ERROR_TYPE.search(tag.group(0)) and text:
