@@ -137,10 +137,13 @@ def _ods_mimetype(package: zipfile.ZipFile) -> bool:
         return False
 
 
-def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
+def _calamine(path: Path, kind: str) -> python_calamine.CalamineWorkbook:
     try:
         str(path).encode("utf-8")
+        by_content = kind != "xlsx"  # an .xls saved under another name: calamine goes by the suffix, a file object by content
     except UnicodeEncodeError:  # a name in GBK bytes (a zip from Chinese Windows): calamine takes only UTF-8 paths
+        by_content = True
+    if by_content:
         with path.open("rb") as f:
             return python_calamine.CalamineWorkbook.from_filelike(f)
     return python_calamine.CalamineWorkbook.from_path(str(path))
@@ -182,7 +185,7 @@ class WorkbookFile(Mapping[str, Grid]):
             for name, (rows, cols) in self.extents.items():
                 self._refuse_extent(name, rows, cols)
         try:
-            self.book = _calamine(path)
+            self.book = _calamine(path, kind)
             metadata = self.book.sheets_metadata
         except (KeyboardInterrupt, SystemExit):
             self._close_zip()

@@ -194,8 +194,9 @@ class SheetPart:
             return self.scan().rows, self.scan().cols
         if not self._refs:
             return 0, 0
-        rows = max(map(int, [r for _, r, _ in self._refs]))
-        letters = max((c for c, _, _ in self._refs), key=lambda c: (len(c), c))
+        # Distinct rows and column letters first: a sheet has hundreds of cells but a few dozen of each.
+        rows = max(map(int, {r for _, r, _ in self._refs}))
+        letters = max({c for c, _, _ in self._refs}, key=lambda c: (len(c), c))
         return rows, column_number(letters.decode("ascii"))
 
     def _cells(self) -> dict[tuple[int, int], tuple[re.Match[bytes], int]]:
