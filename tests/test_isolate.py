@@ -34,12 +34,12 @@ def behave(x: int) -> int:
 
 
 def test_each_input_comes_back_once_and_a_death_is_blamed_on_its_own_input():
-    got = dict(map_isolated(behave, range(12), workers=2, timeout=1.5))
+    got = dict(map_isolated(behave, range(12), workers=2, timeout=5))
     assert sorted(got) == list(range(12))
     assert {i: v for i, v in got.items() if isinstance(v, int)} == {i: i * 10 for i in (0, 1, 2, 4, 6, 9, 10, 11)}
     assert got[3] == Died("读取程序异常中止（原生代码崩溃或内存分配失败，SIGABRT）", signal.SIGABRT)
     assert got[5] == Died("读取进程被系统终止（通常是内存不足，SIGKILL）", signal.SIGKILL)
-    assert isinstance(got[7], Died) and "超过2秒仍未完成" in got[7].reason
+    assert isinstance(got[7], Died) and "超过5秒仍未完成" in got[7].reason
     assert isinstance(got[8], Raised) and str(got[8].error) == "坏"
 
 
