@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -103,4 +104,6 @@ def test_check_of_several_files_skips_excel_lock_files_and_sums_up(tmp_path):
     assert f"跳过 {lock}：Excel/WPS锁定文件（工作簿正在别处打开），不是报告" in result.output
     assert result.output.rstrip().splitlines()[-1] == "共3个文件：通过1个、有错误1个、已跳过1个"
     as_json = run("check", lock, ok, "--json")
-    assert as_json.exit_code == 0 and '"status": "已跳过"' in as_json.output
+    assert as_json.exit_code == 0
+    skipped = json.loads(as_json.output)["files"][0]
+    assert (skipped["status"], skipped["status_label"]) == ("skipped", "已跳过")
