@@ -91,3 +91,24 @@ def test_a_threaded_caller_gets_workers_from_a_fork_server():
     finally:
         done.set()
         other.join()
+
+
+def test_a_fork_server_imports_what_the_reader_imports_lazily():
+    """From a threaded caller (the portal) workers come from a fork server; it must already hold the workbook
+    reader, or every upload imports it again in its worker (about 0.3 s a file)."""
+    import threading
+    from multiprocessing import forkserver
+
+    from nianbao.isolate import _context
+    from nianbao.sources import ISOLATED_PRELOAD, read_report
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        ctx = _context(read_report, ISOLATED_PRELOAD)
+    finally:
+        stop.set()
+        other.join()
+    assert ctx.get_start_method() == "forkserver"
+    assert forkserver._forkserver._preload_modules == ["nianbao.sources", "nianbao.workbook.read"]

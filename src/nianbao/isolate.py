@@ -124,23 +124,25 @@ class _Worker:
     since: float = 0.0  # when the input at the front of inflight started
 
 
-def _context(fn: Callable[..., Any]) -> Any:
+def _context(fn: Callable[..., Any], preload: Iterable[str] = ()) -> Any:
     """fork where available: workers start in milliseconds and inherit the imported modules. A process
     running threads (the web portal's server) must not fork (a lock another thread holds would stay
-    locked in the child): there workers come from a fork server that has imported ``fn``'s module once."""
+    locked in the child): there workers come from a fork server that has imported ``fn``'s module and
+    ``preload`` once (what ``fn`` imports lazily, else every worker imports it again: 0.3 s a file)."""
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return mp.get_context("fork")
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload([fn.__module__])
+        module = getattr(fn, "__module__", None) or getattr(getattr(fn, "func", None), "__module__", None)  # a partial
+        ctx.set_forkserver_preload([m for m in (module, *preload) if m])
         return ctx
     return mp.get_context()
 
 
 class _Pool(Generic[T]):
-    def __init__(self, fn: Callable[[T], Any], workers: int, memory: int | None):
-        self.ctx = _context(fn)
+    def __init__(self, fn: Callable[[T], Any], workers: int, memory: int | None, preload: Iterable[str] = ()):
+        self.ctx = _context(fn, preload)
         self.fn, self.memory = fn, memory
         self.workers: list[_Worker] = []
         self.size = workers
@@ -179,6 +181,7 @@ def map_isolated(
     workers: int = 1,
     timeout: float | None = TIMEOUT,
     memory: int | None = MEMORY,
+    preload: Iterable[str] = (),
 ) -> Iterator[tuple[int, R | Died | Raised]]:
     """``(index, fn(item))`` for every item, in the order they finish, each computed in a worker process.
 
@@ -190,7 +193,7 @@ def map_isolated(
     pending: deque[int] = deque(range(len(todo)))
     if not todo:
         return
-    pool: _Pool[T] = _Pool(fn, max(1, min(workers, len(todo))), memory)
+    pool: _Pool[T] = _Pool(fn, max(1, min(workers, len(todo))), memory, preload)
     # Forked workers share the parent's heap; a garbage collection in a worker would walk (and so copy)
     # every inherited object. Freezing keeps the collector to what the worker itself creates.
     gc.freeze()
@@ -263,8 +266,12 @@ def can_isolate() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-def call_isolated(fn: Callable[[T], R], item: T, *, timeout: float | None = TIMEOUT, memory: int | None = MEMORY) -> R | Died | Raised:
-    """``fn(item)`` in a child process: its result, or how it died (``Died``) or what it raised (``Raised``)."""
-    for _, result in map_isolated(fn, [item], workers=1, timeout=timeout, memory=memory):
+def call_isolated(fn: Callable[[T], R], item: T, *, timeout: float | None = TIMEOUT, memory: int | None = MEMORY,
+                  preload: Iterable[str] = ()) -> R | Died | Raised:
+    """``fn(item)`` in a child process: its result, or how it died (``Died``) or what it raised (``Raised``).
+
+    ``preload`` names modules ``fn`` imports lazily that a fork server should import once (see _context).
+    """
+    for _, result in map_isolated(fn, [item], workers=1, timeout=timeout, memory=memory, preload=preload):
         return result
     raise AssertionError("unreachable: one item gives one result")

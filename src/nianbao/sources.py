@@ -68,6 +68,11 @@ def read_report(path: str | Path, last: Report | None = None) -> Report:
     return _published(path, last) if reader is _published and last is not None else reader(path)
 
 
+# What a fork server imports once for read_report_isolated (the readers are imported lazily): the
+# workbook reader, which is what a threaded caller (the web portal) reads.
+ISOLATED_PRELOAD = ("nianbao.workbook.read",)
+
+
 def read_report_isolated(
     path: str | Path, timeout: float | None = None, memory: int | None = None, last: Report | None = None
 ) -> Report:
@@ -90,7 +95,7 @@ def read_report_isolated(
     if not can_isolate():
         return read_report(path, last)
     read = partial(read_report, last=last) if last is not None else read_report
-    result = call_isolated(read, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY)
+    result = call_isolated(read, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY, preload=ISOLATED_PRELOAD)
     with source(path):
         if isinstance(result, Died):
             raise ReaderFailed(f"{result.reason}；文件可能已损坏或含有超出合理范围的内容，请在Excel中打开检查后另存再试")
