@@ -111,4 +111,4 @@ def test_a_fork_server_imports_what_the_reader_imports_lazily():
         stop.set()
         other.join()
     assert ctx.get_start_method() == "forkserver"
-    assert forkserver._forkserver._preload_modules == ["nianbao.sources", "nianbao.workbook.read"]
+    assert forkserver._forkserver._preload_modules == ["nianbao.isolate", "nianbao.sources", "nianbao.workbook.read"]

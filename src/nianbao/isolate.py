@@ -135,7 +135,7 @@ def _context(fn: Callable[..., Any], preload: Iterable[str] = ()) -> Any:
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
         module = getattr(fn, "__module__", None) or getattr(getattr(fn, "func", None), "__module__", None)  # a partial
-        ctx.set_forkserver_preload([m for m in (module, *preload) if m])
+        ctx.set_forkserver_preload([m for m in (__name__, module, *preload) if m])  # __name__: _worker itself
         return ctx
     return mp.get_context()
 
