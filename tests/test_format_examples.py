@@ -330,6 +330,10 @@ BUILDERS: dict[str, Builder] = {
         (Book(g).text(dict.fromkeys(TEXT, "")).read(), None),
         (Book(g).text({key: "" for key in TEXT if key != "other"}).read(), None),
     ],
+    "S13": lambda g, _: [
+        (Book(g).text({"problems.issues": "无。", "problems.improvements": "无。"}).read(), None),
+        (Book(g).text({"problems.issues": "工作有待加强。", "problems.improvements": "将持续改进。"}).read(), None),
+    ],
 }
 
 

@@ -1,7 +1,10 @@
 """textcheck: numbers in the text against the tables (P4), required content (S5, S6), wrong-place
-wording (S10), placeholders (S11), repetition from last year (Y5, Y6) — and the bundled examples."""
+wording (S10), placeholders (S11), text empty in substance (S13), repetition from last year (Y5, Y6) —
+and the bundled examples."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from test_narrative import ON_REQUEST, unit
@@ -17,6 +20,8 @@ from nianbao.textcheck import (
     check_place_words,
     check_placeholders,
     check_repeated,
+    check_substance,
+    content_chars,
     county_kind,
     parse_count,
     repeated_share,
@@ -170,6 +175,105 @@ def test_s11_placeholders_left_from_the_skeleton():
     assert [f.cells[0].id for f in check_placeholders(report, None)] == [
         "text.overview.oversight", "text.problems.issues", "text.problems.improvements",
     ]
+
+
+# --- S13 -------------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROPER_FIVE = "一是政策解读形式较为单一。二是部分栏目更新不够及时。下一步将丰富解读形式，明确专人按月更新栏目。"
+
+
+def s13(report: Report) -> list[tuple[str, str]]:
+    """(first slot, message) of every S13 finding."""
+    return [(f.cells[0].id, f.message) for f in check_substance(report, None)]
+
+
+def _with_text(**slots: str) -> Report:
+    report = unit()
+    report.text = {"overview.intro": "本局认真贯彻落实条例，本年度主动公开政府信息120条，新收政府信息公开申请36件，按时办结；"
+                                     "严格执行公开属性源头认定，政府网站信息公开专栏运行正常，将政务公开纳入年度考核。",
+                   "problems.issues": PROPER_FIVE, "other": "本局2024年未收取信息处理费。"}
+    report.text.update({k.replace("__", "."): v for k, v in slots.items()})
+    return report
+
+
+@pytest.mark.parametrize("issues, improvements, said", [
+    ("无", "", "只写了“无”"),
+    ("无。", "无。", "只写了“无。 无。”"),
+    ("暂无问题", "", "只写了“暂无问题”"),
+    ("（一）存在的主要问题：无。", "（二）改进情况：暂无。", "只写了“（一）存在的主要问题：无。 （二）改进情况：暂无。”"),
+    ("本年度我局政府信息公开工作暂未发现明显问题。", "", "只写了“本年度我局政府信息公开工作暂未发现明显问题。”"),
+    ("/", "", "只写了“/”"),
+    ("工作有待加强。", "将持续改进。", "只有“工作有待加强。 将持续改进。”（11个字）"),
+    ("暂无问题，下一步将继续做好相关工作。", "", "只有“暂无问题，下一步将继续做好相关工作。”（12个字）"),
+])
+def test_s13_five_only_denied_or_too_short(issues, improvements, said):
+    report = _with_text(problems__issues=issues, problems__improvements=improvements)
+    ((slot, message),) = s13(report)
+    assert slot == "text.problems.issues"
+    assert message.startswith(f"“五、存在的主要问题及改进情况”{said}，没有实际内容；应写明本年度工作中存在的具体问题和改进措施，如：“一是")
+
+
+def test_s13_points_at_the_slots_that_hold_the_text():
+    report = _with_text(problems__issues="", problems__improvements="无。")
+    (finding,) = check_substance(report, None)
+    assert ([c.id for c in finding.cells], finding.severity.value) == (["text.problems.improvements"], "warning")
+
+
+@pytest.mark.parametrize("issues, improvements, chars", [
+    ("公开栏内容更新较慢。", "明确专人按月更新公开栏。", 20),  # the shortest proper 五 of the fixtures (shapes/digits-chain-last.txt)
+    ("政务新媒体无专人维护。", "下一步将明确专人负责。", 20),  # "无" inside a problem is not a denial
+    ("栏目更新不够及时，下一步定期更新。", "", 15),  # at the floor
+    (PROPER_FIVE, "", 40),
+])
+def test_s13_quiet_on_a_short_but_proper_five(issues, improvements, chars):
+    report = _with_text(problems__issues=issues, problems__improvements=improvements)
+    assert content_chars(issues + improvements, 4) == chars
+    assert s13(report) == []
+
+
+def test_s13_quiet_on_the_real_reports_that_state_problems_briefly():
+    """The published reports of the fixtures whose 五 was read whole, shortest first; pingtan-2024 and 001
+    write problems and improvements in one paragraph (the 改进情况 slot stays empty)."""
+    from nianbao.sources import read_report
+    from nianbao.textcheck import section_text
+
+    shortest = {}
+    for name in ("corpus/seed-fengling-2023.txt", "corpus/pingtan-2024.txt", "corpus/004.txt", "corpus/001.txt",
+                 "shapes/digits-chain-last.txt", "shapes/fee-wording.txt"):
+        report = read_report(FIXTURES / name)
+        assert report.text_read("problems.issues", "problems.improvements"), name
+        shortest[name] = content_chars(section_text(report, 4), 4)
+        assert s13(report) == [], name
+    assert shortest == {
+        "corpus/seed-fengling-2023.txt": 131, "corpus/pingtan-2024.txt": 263, "corpus/004.txt": 246,
+        "corpus/001.txt": 253, "shapes/digits-chain-last.txt": 20, "shapes/fee-wording.txt": 43,
+    }
+
+
+def test_s13_says_nothing_of_a_section_cut_off_empty_unfinished_or_of_a_summary():
+    from nianbao.sources import read_report
+
+    cut = read_report(FIXTURES / "corpus" / "021.txt")  # a real report whose stored text stops before 五
+    assert "problems.issues" in cut.unread_text
+    cut.text["problems.issues"] = "无"  # whatever was read of it: the rest is lost
+    assert s13(cut) == []
+    assert s13(_with_text(problems__issues="", problems__improvements="")) == []  # nothing written: not S13's
+    skeleton = _with_text(problems__issues="一是【请填写：本年度政府信息公开工作存在的主要问题】。")
+    assert s13(skeleton) == []  # S11 says it is unfinished
+    summary = _with_text(problems__issues="无").with_meta(summary=True)
+    assert s13(summary) == []
+
+
+def test_s13_overview_only_denied_or_too_short():
+    report = _with_text(overview__intro="无。")
+    ((slot, message),) = s13(report)
+    assert slot == "text.overview.intro"
+    assert message.startswith("“一、总体情况”只写了“无。”，没有实际内容；应分主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面写明本年度的工作")
+    report = _with_text(overview__intro="本局各项工作有序推进。", overview__platform="网站运行正常。")
+    ((slot, message),) = s13(report)
+    assert slot == "text.overview.intro" and "（16个字）" in message
+    assert s13(_with_text()) == []
 
 
 # --- Y5, Y6 --------------------------------------------------------------------------

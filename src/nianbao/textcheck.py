@@ -20,6 +20,8 @@ only when the report has text at all.
 * S11 【请填写】 placeholders left from ``nianbao text``
 * S12 一、五、六 with no text at all (the one test of "required sections empty"; further
       checks on what a section says build on it)
+* S13 一/五 written but empty in substance: only "无", "暂无问题", or too short to say what the
+      section must (docs/format.md §5.5); an empty section is S12's (``section_text`` decides)
 * Y5  share of 一/五 repeated from last year's report (docs/format.md §5.3)
 * Y6  last year's problems not followed up in 五 (docs/format.md §5.3)
 """
@@ -31,12 +33,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .narrative import PLACEHOLDER, NarrativeError, generate, problems_of
 from .report import CellRef, Finding, Report, Severity, format_number
 from .rules import finding
-from .schema import CELLS, LEVELS, SECTION_HEADINGS, TEXT_SLOTS, TextSlot
+from .schema import CELLS, LEVELS, SECTION_HEADING_VARIANTS, SECTION_HEADINGS, TEXT_SLOTS, TextSlot
 
 SLOTS = {s.key: s for s in TEXT_SLOTS}
 OVERVIEW = tuple(s for s in TEXT_SLOTS if s.section == 0)
@@ -367,8 +369,7 @@ def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
     if missing:
         names = "、".join(re.sub(r"^（[一二三四五六七八九十]+）", "", s.heading or s.label) for s in missing)
         yield finding(
-            "S5", f"“{SECTION_HEADINGS[0]}”没有写到{names}；2021年格式要求总体情况涵盖主动公开、依申请公开、"
-            "政府信息管理、政府信息公开平台建设、监督保障五个方面",
+            "S5", f"“{SECTION_HEADINGS[0]}”没有写到{names}；2021年格式要求总体情况涵盖{aspect_names()}五个方面",
             tuple(_slot_ref(report, s.key) for s in missing),
         )
 
@@ -495,6 +496,17 @@ def check_place_words(report: Report, last: Report | None) -> Iterable[Finding]:
 WRITTEN_SECTIONS = tuple(sorted({s.section for s in TEXT_SLOTS}))
 
 
+def section_keys(section: int) -> tuple[str, ...]:
+    """The text slots of a section (index into SECTION_HEADINGS): 4 → problems.issues, problems.improvements."""
+    return tuple(s.key for s in TEXT_SLOTS if s.section == section)
+
+
+def section_text(report: Report, section: int) -> str:
+    """A section's text, its slots joined; "" when it holds none. The one test of "empty": what is
+    empty has nothing written at all, and rules on what a section says leave it alone."""
+    return "\n".join(b for k in section_keys(section) if (b := report.text.get(k, "").strip()))
+
+
 def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     """S12: 一、五、六 hold text. A workbook whose 文字 sheet is empty is not a report yet, however
     right its tables: it must not pass as 通过, and export refuses it (export.UNPUBLISHABLE_RULES).
@@ -502,8 +514,7 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     if report.meta.summary:
         return
     # A section a cut-off published text never gave whole is not "empty": its text may be in the lost part.
-    slots = {i: [s.key for s in TEXT_SLOTS if s.section == i] for i in WRITTEN_SECTIONS}
-    empty = [i for i, keys in slots.items() if report.text_read(*keys) and not any(report.text.get(k, "").strip() for k in keys)]
+    empty = [i for i in WRITTEN_SECTIONS if report.text_read(*section_keys(i)) and not section_text(report, i)]
     if not empty:
         return
     names = "、".join(f"「{SECTION_HEADINGS[i]}」" for i in empty)
@@ -511,7 +522,7 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     yield finding(
         "S12", f"报告的文字{'部分' if whole else ''}还没有写：{names}{'均' if len(empty) > 1 else ''}为空；"
         "可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充",
-        (_slot_ref(report, next(s.key for s in TEXT_SLOTS if s.section == empty[0])),),
+        (_slot_ref(report, section_keys(empty[0])[0]),),
     )
 
 
@@ -527,6 +538,100 @@ def check_placeholders(report: Report, last: Report | None) -> Iterable[Finding]
                 "S11", f"文字「{slot.label}」还有{len(found)}处待填写或待核对的内容（{_quote(found[0], 30)}）；请处理后删去【】再发布",
                 (_slot_ref(report, slot.key),),
             )
+
+
+# --- S13: written, but empty in substance ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Substance:
+    """The least a written section must hold (S13): with fewer characters of content than ``min_chars``
+    (headings, numbering, punctuation and clauses that only say "none" not counted) it cannot say
+    ``needs``; the message shows ``example``."""
+
+    section: int
+    min_chars: int
+    needs: str
+    example: str
+
+
+def aspect_names() -> str:
+    """主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障: the five aspects of 一 (S5, S13)."""
+    return "、".join(_NUMBERING.sub("", s.heading or s.label) for s in ASPECTS)
+
+
+# A number a heading or a listed item starts with: （一） (1) 一、 一是 1. 1、
+_NUMBERING = re.compile(r"[(（][一二三四五六七八九十\d]+[)）]|(?<![\u4e00-\u9fff])[一二三四五六七八九十]+[、是]|\d+[.、](?!\d)")
+_CLAUSE = re.compile(r"[。;,、!?:\n]+")
+# A clause that only says there is nothing: a word of denial, and nothing else but these.
+_DENIAL = re.compile(r"无(?![法序论偿])|没有|未|不存在|略|不适用")
+_EMPTY_WORDS = re.compile(
+    r"(?:本|我)(?:机关|单位|部门|局|委|办|镇|乡|街道|区|县|市|年度|年)?|\d{2,4}年度?|今年|全年|年度|目前|当前|暂时|暂|尚|均|并|亦|也"
+    r"|政府信息公开|政务公开|信息公开|工作|方面|中|的|存在|发现|发生|明显|任何|突出|重大|其他|相关|需要|报告|说明"
+    r"|问题|不足|情况|事项|改进|整改|措施|此项|内容|/|-|—"
+)
+SUBSTANCE: tuple[Substance, ...] = (
+    # The five aspects, a clause each, cannot be fewer than about 30 characters; the shortest 一 among the
+    # fixtures has 184 (tests/test_textcheck.py).
+    Substance(0, 30, f"分{aspect_names()}五个方面写明本年度的工作",
+              "（一）主动公开。本年度主动公开政府信息120条……（五）监督保障。将政务公开纳入年度工作考核……"),
+    # A problem and an improvement, however brief: "公开栏内容更新较慢。明确专人按月更新公开栏。" has 20 characters
+    # of content, the shortest proper 五 among the fixtures; "工作有待加强，将持续改进。" has 11 and says nothing.
+    Substance(4, 15, "写明本年度工作中存在的具体问题和改进措施",
+              "一是政策解读形式较为单一；二是部分栏目更新不够及时。下一步将丰富图解、视频等解读形式，明确专人按月更新栏目。"),
+)
+
+
+@cache
+def _heading_words(section: int) -> re.Pattern[str]:
+    """The section's heading, its variants and its slots' sub-headings, and their halves around 及
+    (存在的主要问题及改进措施 → 存在的主要问题, 改进措施): written again in the text, they say nothing."""
+    words: set[str] = set()
+    heads = (SECTION_HEADINGS[section], *SECTION_HEADING_VARIANTS[section], *(s.heading or "" for s in TEXT_SLOTS if s.section == section))
+    for head in heads:
+        head = re.sub(r"^[一二三四五六七八九十]+、", "", _NUMBERING.sub("", flat(head)))
+        words |= {head, *head.split("及")}
+    return re.compile("|".join(re.escape(w) for w in sorted(filter(None, words), key=len, reverse=True)))
+
+
+def content_chars(body: str, section: int) -> int:
+    """Characters of content in a section's text: headings, numbering, punctuation and the clauses that only
+    deny ("无", "暂无问题", "本年度未发现明显问题") not counted.
+
+        >>> content_chars("（一）存在的主要问题：无。（二）改进情况：暂无。", 4), content_chars("公开栏更新较慢。", 4)
+        (0, 7)
+    """
+    text = _NUMBERING.sub("", _heading_words(section).sub("", "".join(flat(body).split())))
+    count = 0
+    for clause in _CLAUSE.split(text):
+        if _DENIAL.search(clause) and not _EMPTY_WORDS.sub("", _DENIAL.sub("", clause)):
+            continue
+        count += len(re.findall(r"\w", clause))
+    return count
+
+
+def check_substance(report: Report, last: Report | None) -> Iterable[Finding]:
+    """S13: 一 or 五 written, but only "无" or too short to say what the format asks (docs/format.md §5.5).
+
+    Not on an empty section (nothing written: not S13's), a section still holding 【请填写】 (S11 says it is
+    unfinished), a section a published text never gave whole (Report.unread_text), or a merge's 汇总.
+    """
+    if report.meta.summary:
+        return
+    for need in SUBSTANCE:
+        keys = section_keys(need.section)
+        body = section_text(report, need.section)
+        if not body or not report.text_read(*keys) or PLACEHOLDER.search(body):
+            continue
+        n = content_chars(body, need.section)
+        if n >= need.min_chars:
+            continue
+        shown = _quote(" ".join(body.split()))  # the slots on one line
+        said = f"只写了“{shown}”" if n == 0 else f"只有“{shown}”（{n}个字）"
+        yield finding(
+            "S13", f"“{SECTION_HEADINGS[need.section]}”{said}，没有实际内容；应{need.needs}，如：“{need.example}”",
+            tuple(_slot_ref(report, k) for k in keys if report.text.get(k, "").strip()),
+        )
 
 
 # --- Y5, Y6: text repeated from last year -----------------------------------------------
@@ -635,6 +740,7 @@ TEXT_CHECKS = [
     check_government_items,
     check_place_words,
     check_placeholders,
+    check_substance,
 ]
 # These compare with last year's report; the rest need the report alone.
 CROSS_YEAR_TEXT_CHECKS = [check_repeated, check_follow_up]
