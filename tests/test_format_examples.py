@@ -292,6 +292,10 @@ BUILDERS: dict[str, Builder] = {
     "Y1": lambda g, _: [(Book(g).read(), _last_year(g))],
     "Y2": lambda g, _: [(Book(g).cells({"t2.normative.repealed": 1}).read(), _last_year(g))],
     "Y3": lambda g, _: [(Book(g).cells({"t2.normative.repealed": 13, "t2.normative.in_force": 0}).read(), _last_year(g))],
+    "Y7": lambda g, _: [(
+        Book(g).cells({"t2.licensing.decisions": 400, "t2.punishment.decisions": 2, "t2.coercion.decisions": 14}).read(),
+        Book(g).meta(year=2023).cells({"t2.licensing.decisions": 12, "t2.punishment.decisions": 1300, "t2.coercion.decisions": 3}).read(),
+    )],
     "Y4": _f2019(2024),
     "V1": _f2019(2020),
     "Y5": _y5,

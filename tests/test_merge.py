@@ -583,3 +583,46 @@ def test_every_sheet_prints_on_a4_landscape_with_page_numbers(four_merged):
     fits = [(wb[n].sheet_properties.pageSetUpPr.fitToPage, wb[n].page_setup.fitToWidth or 1, wb[n].page_setup.fitToHeight)
             for n in ("问题清单", "报送情况", "来源")]
     assert fits == [(True, 1, 0)] * 3
+
+
+# --- Y7 per unit, as check --last-year gives it ------------------------------------------------------
+
+
+def _blank(path: Path, cid: str) -> None:
+    from nianbao.workbook.layout import POSITIONS
+
+    wb = openpyxl.load_workbook(path)
+    pos = POSITIONS[cid]
+    wb[pos.sheet].cell(pos.row, pos.col).value = None
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def jumps(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("jumps")
+    this, last = root / "2024", root / "2023"
+    cases = {  # unit: (last year, this year)
+        "示例县甲局": ({"t2.licensing.decisions": 12}, {"t2.licensing.decisions": 400}),
+        "示例县乙局": ({"t2.punishment.decisions": 1300}, {"t2.punishment.decisions": 2}),
+        "示例县丙局": ({}, {"t2.licensing.decisions": 400}),  # 行政许可 left blank last year (below)
+        "示例县丁局": ({"t2.licensing.decisions": 400}, {}),  # "十二" this year (below)
+        "示例县戊局": ({"t4.review.upheld": 1, "t4.review.total": 1}, {"t4.review.upheld": 9, "t4.review.total": 9}),  # under 10
+    }
+    for name, (before, now) in cases.items():
+        unit_book(last / f"{name}.xlsx", name, before, year=YEAR - 1)
+        unit_book(this / f"{name}.xlsx", name, now, raw={"t2.licensing.decisions": "十二"} if name == "示例县丁局" else None)
+    _blank(last / "示例县丙局.xlsx", "t2.licensing.decisions")
+    return this, last
+
+
+def test_y7_in_a_merge_with_last_year_as_check_gives_it(jumps, tmp_path):
+    this, last = jumps
+    merge([last], tmp_path / "2023汇总.xlsx")
+    for given in ([last], tmp_path / "2023汇总.xlsx"):  # last year's workbooks, or last year's merge output
+        result = merge([this], tmp_path / "汇总.xlsx", last_year=given)
+        got = [(u.display, f.address, f.expected, f.actual) for u in result.batch.units for f in u.findings if f.rule == "Y7"]
+        assert sorted(got) == [("示例县乙局", "表二!B11", 1300, 2), ("示例县甲局", "表二!B8", 12, 400)], given
+        for unit in result.batch.units:
+            mine = [f for f in unit.findings if f.rule == "Y7"]
+            report = read_report(unit.record.path)
+            assert mine == [f for f in check(report, read_report(last / f"{report.meta.name}.xlsx")) if f.rule == "Y7"]

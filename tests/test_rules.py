@@ -221,3 +221,82 @@ def test_a_finding_takes_its_rules_severity_unless_the_caller_gives_one():
     assert finding("N3", "填了“/”", at, severity=Severity.INFO).severity is Severity.INFO
     with pytest.raises(KeyError):
         finding("X9", "not a rule")
+
+
+# --- Y7: main totals against last year's ----------------------------------------------------
+
+JUMP_LAST = {"t2.licensing.decisions": 12, "t2.punishment.decisions": 1300, "t4.direct.upheld": 8, "t4.direct.total": 8,
+             "t4.after_review.upheld": 4, "t4.after_review.total": 4}
+JUMP_NOW = {"t2.licensing.decisions": 400, "t2.punishment.decisions": 2}  # 行政诉讼 12 → 0
+
+
+def test_y7_names_both_years_numbers_in_both_directions(tmp_path):
+    last = read_workbook(workbook(tmp_path / "last.xlsx", base=report(changed(**JUMP_LAST), year=2023)))
+    this = read_workbook(workbook(tmp_path / "this.xlsx", base=report(changed(**JUMP_NOW))))
+    got = [(f.rule, f.severity.value, [c.address for c in f.cells], f.expected, f.actual, f.message)
+           for f in check(this, last) if f.rule == "Y7"]
+    tail = "两年相差超过5倍，请核实是否填错（多写或漏写了数位、填进了别的栏目）或统计口径有变化"
+    assert got == [
+        ("Y7", "info", ["表二!B8"], 12, 400, f"表二「行政许可」「本年处理决定数量」：本年400件，上年报告12件，是上年的33.33倍；{tail}"),
+        ("Y7", "info", ["表二!B11"], 1300, 2, f"表二「行政处罚」「本年处理决定数量」：本年2件，上年报告1300件，上年是本年的650倍；{tail}"),
+        ("Y7", "info", ["表四!J5", "表四!O5"], 12, 0,
+         f"表四「行政诉讼」（未经复议直接起诉+复议后起诉）「总计」：本年0件，上年报告12件，本年为0；{tail}"),
+    ]
+
+
+@pytest.mark.parametrize("before, now, fires", [
+    (0, 400, "上年为0"), (400, 79, "上年是本年的5.06倍"), (100, 501, "是上年的5.01倍"),
+    (100, 500, None), (100, 20, None),  # exactly 5 times, exactly a fifth: not beyond
+    (5, 29, None), (0, 29, None),  # neither year reaches the floor of 30 applications
+    (3, 30, "是上年的10倍"),  # this year reaches it
+])
+def test_y7_factor_and_floor(before, now, fires):
+    this = Report.from_numbers({"t3.new.total": now})
+    last = Report.from_numbers({"t3.new.total": before})
+    found = [f.message for f in evaluate(this, last) if f.rule == "Y7"]
+    if fires is None:
+        assert found == []
+    else:
+        (message,) = found
+        assert message.startswith(f"表三「一、本年新收政府信息公开申请数量」「总计」：本年{now}件，上年报告{before}件，{fires}；")
+
+
+def test_y7_never_takes_an_unread_or_blank_value_for_0(tmp_path):
+    # A blank (either year), words, a cell a published text never gave: not a 0, so nothing to compare.
+    this = report(changed(**{"t2.licensing.decisions": 400, "t2.punishment.decisions": None, "t2.coercion.decisions": 90}))
+    this.states["t2.punishment.decisions"] = State.TEXT
+    last = report(changed(**{"t2.licensing.decisions": None, "t2.punishment.decisions": 1300, "t2.coercion.decisions": None}), year=2023)
+    last.states["t2.licensing.decisions"] = State.BLANK
+    last.values["t2.coercion.decisions"], last.states["t2.coercion.decisions"] = None, State.TEXT
+    assert [f for f in evaluate(this, last) if f.rule == "Y7"] == []
+    # The same through the real reader: last year's 行政许可 left blank in the workbook.
+    path = workbook(tmp_path / "last.xlsx", base=report(year=2023), cells={"t2.licensing.decisions": None})
+    a = read_workbook(workbook(tmp_path / "this.xlsx", base=report(changed(**{"t2.licensing.decisions": 400}))))
+    assert [f.rule for f in check(a, read_workbook(path)) if f.rule == "Y7"] == []
+    assert [f.rule for f in check(a, read_workbook(workbook(tmp_path / "zero.xlsx", base=report(year=2023))))
+            if f.rule == "Y7"] == ["Y7"]  # a 0 typed last year is a 0
+
+
+def test_y7_frame_evaluator_agrees_and_reads_blanks_of_both_years():
+    import pandas as pd
+
+    pairs = [({"t2.licensing.decisions": 400}, {"t2.licensing.decisions": 12}),
+             ({"t2.licensing.decisions": 400}, {"t2.licensing.decisions": None}),  # blank last year
+             ({"t2.licensing.decisions": None}, {"t2.licensing.decisions": 400}),  # blank this year
+             ({"t4.direct.total": 30, "t4.direct.upheld": 30}, {"t4.after_review.total": 2, "t4.after_review.upheld": 2})]
+    reports, lasts = [], []
+    for now, before in pairs:
+        this, last = report(changed(**now)), report(changed(**before), year=2023)
+        for r in (this, last):
+            for cid, v in list(r.values.items()):
+                if v is None:
+                    r.states[cid] = State.BLANK
+        reports.append(this)
+        lasts.append(last)
+    per_report = [(i, f.message) for i, (r, l) in enumerate(zip(reports, lasts)) for f in evaluate(r, l) if f.rule == "Y7"]
+    blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in CELL_IDS} for r in reports])
+    last_blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in CELL_IDS} for r in lasts])
+    framed = [(i, f.message) for i, f in evaluate_frame(frame_of(reports), frame_of(lasts), blanks=blanks, last_blanks=last_blanks)
+              if f.rule == "Y7"]
+    assert framed == per_report
+    assert [i for i, _ in framed] == [0, 3]

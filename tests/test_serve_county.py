@@ -197,6 +197,29 @@ def test_last_year_checks_run_on_upload_as_check_last_year_does(client, admin, t
     assert [f.to_dict() for f in findings_of(bureau)] == [f.to_dict() for f in expected]
 
 
+def test_y7_runs_on_upload_with_last_years_submission_in_the_archive(client, admin, tmp_path):
+    """A rule added to rules.CHECKS reaches the portal with no change there: 行政许可 12 last year, 400 now."""
+    from nianbao.check import check
+    from nianbao.serve.store import blob_store
+    from nianbao.serve.submissions import findings_of
+    from nianbao.sources import read_report
+
+    _load_roster(client, tmp_path)
+    client.post("/county/units/year", {"year": YEAR - 1})
+    tokens = _issue(client)
+    last = _submit(client, tokens["示例县乙局"], book_bytes(tmp_path, "示例县乙局", {**one_application(), "t2.licensing.decisions": 12},
+                                                          year=YEAR - 1, file="last.xlsx"))
+    client.post("/county/units/year", {"year": YEAR})
+    this = _submit(client, tokens["示例县乙局"], book_bytes(tmp_path, "示例县乙局", {**one_application(), "t2.licensing.decisions": 400},
+                                                          file="this.xlsx"))
+    (tmp_path / "last-stored.xlsx").write_bytes(blob_store().read(last.blob))
+    y7 = [(f.rule, f.severity.value, f.address, f.expected, f.actual) for f in findings_of(this) if f.rule == "Y7"]
+    assert y7 == [("Y7", "info", "表二!B8", 12, 400)]
+    assert this.state == "已报送"  # a hint: it does not hold the report back
+    expected = check(read_report(tmp_path / "this.xlsx"), read_report(tmp_path / "last-stored.xlsx"))
+    assert [f.to_dict() for f in findings_of(this)] == [f.to_dict() for f in expected]
+
+
 def test_summary_is_the_workbook_nianbao_merge_makes_of_the_same_files(client, admin, tmp_path):
     _tokens, last_subs, subs = _county_with_last_year(client, tmp_path)
     response = client.get("/county/summary.xlsx")

@@ -209,7 +209,7 @@ def combine(
 ) -> list[Finding]:
     """One report's findings in the one order every command gives them.
 
-    Reading (the report's own findings), numeric rules (Y1–Y3 among them), text checks, cross-year
+    Reading (the report's own findings), numeric rules (Y1–Y3 and Y7 among them), text checks, cross-year
     text checks (Y5, Y6); then the unit's acknowledgements; then errors, warnings, hints, the
     acknowledged last, each causes first (``causes_first``). ``check`` and ``merge`` both end here,
     so a unit's findings in a merge are those of ``nianbao check`` on its file.

@@ -75,6 +75,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("Y4", "2021年及以后的年度报告须使用2021年格式", "国办公开办函〔2021〕30号", E),
         RuleInfo("Y5", "总体情况、问题和改进与上年度报告文字雷同", "年报格式“明确责任”（内容雷同）", W),
         RuleInfo("Y6", "未说明上年度报告所提问题的整改情况", "审核惯例", I),
+        RuleInfo("Y7", "主要件数与上年相比变化超过5倍", "跨年度衔接", I),
         RuleInfo("P1", "无规章制定权的机关填报了规章", "《立法法》第九十一条、第九十三条", W),
         RuleInfo("P2", "现行有效件数小于本年制发件数", "审核惯例", W),
         RuleInfo("P3", "收费金额与机关层级不符（可能把元填成了万元）", "审核惯例", W),
@@ -273,6 +274,63 @@ def _cross_year_equations() -> Iterator[Equation]:
         )
 
 
+@dataclass(frozen=True)
+class KeyTotal:
+    """A main total of a report: what Y7 compares with last year and a merge compares across units of a
+    level (H2, merge/peers.py). ``floor``: Y7 says nothing when neither year reaches it (from 2 to 12
+    applications is a factor of 6 and means nothing)."""
+
+    key: str
+    name: str  # short: a column of the 图表 sheet
+    where: str  # in a message
+    cells: tuple[str, ...]  # the total is their sum
+    floor: int
+
+
+def _key_total(key: str, name: str, cells: tuple[str, ...], floor: int, where: str = "") -> KeyTotal:
+    return KeyTotal(key, name, where or CELLS[cells[0]].label, cells, floor)
+
+
+# The floors are what a county reviewer would call a real number of cases for a unit: applications and
+# 行政强制 in the tens, 行政许可 and 行政处罚 (hundreds to thousands for a department) in the hundreds, 复议 and
+# 诉讼 (a handful at most for most units) from 10.
+KEY_TOTALS: tuple[KeyTotal, ...] = (
+    _key_total("new", "新收申请", ("t3.new.total",), 30),
+    _key_total("closed", "办结申请", ("t3.total.total",), 30),
+    _key_total("licensing", "行政许可", ("t2.licensing.decisions",), 100),
+    _key_total("punishment", "行政处罚", ("t2.punishment.decisions",), 100),
+    _key_total("coercion", "行政强制", ("t2.coercion.decisions",), 30),
+    _key_total("review", "行政复议", ("t4.review.total",), 10),
+    _key_total("litigation", "行政诉讼", ("t4.direct.total", "t4.after_review.total"), 10,
+               "表四「行政诉讼」（未经复议直接起诉+复议后起诉）「总计」"),
+)
+# Y7: this year more than JUMP_FACTOR times last year's, or less than 1/JUMP_FACTOR of it (the peer
+# auditor's design: ratio above 5 or below 0.2). Multiplied, not divided: exact, and a 0 needs no case.
+JUMP_FACTOR = 5
+
+
+def _jump_checks() -> Iterator[Check]:
+    for total in KEY_TOTALS:
+        now, before = _terms(*total.cells), _terms(*total.cells, last=True)
+
+        def fails(g: Getter, now: tuple[Term, ...] = now, before: tuple[Term, ...] = before, floor: int = total.floor) -> Any:
+            a, b = _sum(g, now), _sum(g, before)
+            return ((a >= floor) | (b >= floor)) & ((a > JUMP_FACTOR * b) | (b > JUMP_FACTOR * a))
+
+        def describe(g: Getter, now: tuple[Term, ...] = now, before: tuple[Term, ...] = before,
+                     where: str = total.where) -> tuple[str, Number | None, Number | None]:
+            a, b = _sum(g, now), _sum(g, before)
+            if a > b:
+                change = f"是上年的{format_number(round(a / b, 2))}倍" if b else "上年为0"
+            else:
+                change = f"上年是本年的{format_number(round(b / a, 2))}倍" if a else "本年为0"
+            text = (f"{where}：本年{format_number(a)}件，上年报告{format_number(b)}件，{change}；两年相差超过{JUMP_FACTOR}倍，"
+                    "请核实是否填错（多写或漏写了数位、填进了别的栏目）或统计口径有变化")
+            return text, b, a
+
+        yield Check("Y7", I, now + before, fails, describe)
+
+
 def _plausibility_checks() -> Iterator[Check]:
     # 现行有效件数 first: that is the number a body without rule-making power most often gets wrong.
     rules_row = ("t2.rules.in_force", "t2.rules.issued", "t2.rules.repealed")
@@ -331,6 +389,7 @@ CHECKS: tuple[Check, ...] = (
     *(e.check() for e in _t3_equations()),
     *(e.check() for e in _t4_equations()),
     *(e.check() for e in _cross_year_equations()),
+    *(replace(c, known_only=True) for c in _jump_checks()),
     *(replace(c, known_only=True) for c in _plausibility_checks()),
 )
 
@@ -387,7 +446,7 @@ def _with_sums(report: Report, check: Check, g: Getter) -> Getter | None:
 
 
 def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] = CHECKS) -> list[Finding]:
-    """Run the numeric checks on one report (and last year's, for Y1–Y3).
+    """Run the numeric checks on one report (and last year's, for Y1–Y3 and Y7).
 
     A check is skipped when a value it needs is unknown (text, an unsaved
     formula, a missing table): that cell already has its own finding.
@@ -414,15 +473,17 @@ def evaluate_frame(
     address: Callable[[Any, str], str] = lambda unit, cell: "",
     checks: Iterable[Check] = CHECKS,
     blanks: Any = None,
+    last_blanks: Any = None,
 ) -> list[tuple[Any, Finding]]:
     """Run the same checks over many units at once.
 
     ``frame`` is a pandas DataFrame, one row per unit, a float column per cell
     id (NaN = unknown; blanks already 0) and a ``meta.level`` column; ``last``
-    is last year's frame on the same index, or None; ``blanks`` a boolean frame on
-    the same index, True where a unit left the cell blank (a plausibility check
-    takes those as unknown, as ``evaluate`` does). Returns (index, Finding)
-    pairs in check order, exactly what ``evaluate`` gives unit by unit.
+    is last year's frame on the same index, or None; ``blanks`` (``last_blanks``) a
+    boolean frame on the same index, True where a unit left the cell blank this
+    year (last year): a plausibility check takes those as unknown, as ``evaluate``
+    does. Returns (index, Finding) pairs in check order, exactly what ``evaluate``
+    gives unit by unit.
     """
     import numpy as np
 
@@ -442,14 +503,16 @@ def evaluate_frame(
                 cache[key] = src[cell].to_numpy(dtype=float, na_value=np.nan)
         return cache[key]
 
-    known_cache: dict[str, Any] = {}
+    known_cache: dict[tuple[str, bool], Any] = {}
 
     def known_column(cell: str, from_last: bool) -> Any:
-        if from_last or blanks is None or cell not in blanks:
+        mask = last_blanks if from_last else blanks
+        if mask is None or cell not in mask:
             return column(cell, from_last)
-        if cell not in known_cache:
-            known_cache[cell] = np.where(blanks[cell].to_numpy(dtype=bool), np.nan, column(cell, from_last))
-        return known_cache[cell]
+        key = (cell, from_last)
+        if key not in known_cache:
+            known_cache[key] = np.where(mask[cell].to_numpy(dtype=bool), np.nan, column(cell, from_last))
+        return known_cache[key]
 
     index = list(frame.index)
     out: list[tuple[Any, Finding]] = []

@@ -19,7 +19,7 @@ SUMMARY_ORDER = (*(v.label for v in Verdict), SKIPPED)  # the one line after sev
 
 @main.command("check", epilog=EXIT_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件...")
-@click.option("--last-year", "last_year", type=click.Path(path_type=Path), help="上年度报告，用于跨年度校验（Y1–Y3、Y5、Y6）。")
+@click.option("--last-year", "last_year", type=click.Path(path_type=Path), help="上年度报告，用于跨年度校验（Y1–Y3、Y5–Y7）。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用）。")
 @click.option(
     "--annotate", "annotate_to", type=click.Path(path_type=Path),

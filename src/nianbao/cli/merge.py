@@ -21,7 +21,7 @@ SHOW_SUBMISSIONS = 30
               help="汇总工作簿（.xlsx）；给出文件夹时写在其中。不能是输入文件之一。")
 @click.option("--roster", type=click.Path(path_type=Path), help="应报送单位名单（.xlsx 或 .csv：单位名称、机关层级、代码）。")
 @click.option("--last-year", "last_year", multiple=True, type=click.Path(path_type=Path),
-              help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3；有上年单位工作簿时还有Y5、Y6）。可重复。")
+              help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3、Y7；有上年单位工作簿时还有Y5、Y6）。可重复。")
 @click.option("--year", type=int, metavar="年份", help="汇总年度；不填时取多数报告填写的年度。")
 @click.option("--workers", type=click.IntRange(min=1), metavar="进程数", help="并行读取的进程数，默认等于CPU核数。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用），不显示进度条。")

@@ -136,7 +136,7 @@ def merge_records(
     A portal that stored each unit's Report merges them without re-reading a
     workbook; given the same reports with the same file facts (relative name,
     size, time, SHA-256), the workbook is the one ``merge`` writes of the files.
-    ``last_year`` is last year's records (for Y1–Y3, and Y5/Y6 where they hold text), as ``--last-year`` a folder.
+    ``last_year`` is last year's records (for Y1–Y3 and Y7, and Y5/Y6 where they hold text), as ``--last-year`` a folder.
     """
     from .lastyear import last_year_from_records
 

@@ -268,7 +268,7 @@ def assemble(
         have = set(last.frame.index)
         for u in units:
             if u.readable and u.key not in have:
-                submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.relative, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3）"))
+                submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.relative, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3、Y7）"))
     submissions.sort(key=lambda s: CATEGORIES.index(s.category))
     for r in records:
         outcome.setdefault(r.relative, USED)
@@ -386,7 +386,7 @@ def _match_label(u: Unit) -> str:
     return "精确" if u.match.exact else "近似"
 
 
-def _blanks(units: list[Unit], frame):
+def blank_cells(units: list[Unit], frame):
     """True where a unit left the cell blank (Record.shown keeps None for those): plausibility rules take them as unknown."""
     import numpy as np
     import pandas as pd
@@ -407,7 +407,9 @@ def _run_rules(units: list[Unit], frame, last: LastYear | None) -> None:
     if readable:
         sub = frame.loc[[u.key for u in readable]]
         aligned = last.frame.reindex(sub.index) if last is not None else None
-        found = evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid), blanks=_blanks(readable, sub))
+        last_blanks = last.blanks.reindex(sub.index, fill_value=False) if last is not None and last.blanks is not None else None
+        found = evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid),
+                               blanks=blank_cells(readable, sub), last_blanks=last_blanks)
         for key, finding in found:
             numeric[key].append(finding)
     for u in readable:

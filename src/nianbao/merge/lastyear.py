@@ -1,4 +1,4 @@
-"""Last year's units, for the cross-year rules: numbers for Y1–Y3, reports with text for Y5/Y6.
+"""Last year's units, for the cross-year rules: numbers for Y1–Y3 and Y7, reports with text for Y5/Y6.
 
     last = read_last_year(Path("2023汇总.xlsx"), roster)
     last.frame.loc[key, "t3.carried_forward.total"]
@@ -20,7 +20,7 @@ from typing import Any
 
 from ..cells import parse_cell
 from ..errors import SourceError, source
-from ..report import Report
+from ..report import Report, State
 from ..schema import CELL_IDS, CELLS
 from .files import discover
 from .roster import Roster
@@ -35,15 +35,17 @@ DETAIL_HEADER_ROWS = 3  # under the ids: table / row / column headers, then one 
 class LastYear:
     """Last year's units, indexed by this year's unit keys."""
 
-    frame: Any  # pandas.DataFrame: ``meta.level`` and a float column per cell id (NaN = unknown)
+    frame: Any  # pandas.DataFrame: ``meta.level`` and a float column per cell id (NaN = unknown; blank = 0)
     reports: dict[str, Report] = field(default_factory=dict)  # unit key -> report (text included); none from a merge output
+    blanks: Any = None  # pandas.DataFrame of bool, the frame's index and cell ids: True where the unit left the cell blank
 
 
-def _number(value: object, cid: str) -> float:
+def _number(value: object, cid: str) -> tuple[float, bool]:
+    """(the number a rule sees, whether the cell was blank) of a 明细 cell."""
     parsed = parse_cell(value, CELLS[cid])
     if parsed.number is not None:
-        return float(parsed.number)
-    return 0.0 if parsed.state.counts_as_zero else float("nan")
+        return float(parsed.number), False
+    return (0.0 if parsed.state.counts_as_zero else float("nan")), parsed.state is State.BLANK
 
 
 def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
@@ -63,15 +65,19 @@ def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
     col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
     start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
     data: dict[str, dict[str, Any]] = {}
+    blank: dict[str, list[bool]] = {}
     for row in rows[start:]:
         if len(row) <= col["unit"] or not row[col["unit"]] or row[col["status"]] == Verdict.UNREADABLE.label:
             continue
         gov = row[col["meta.government_own"]] in ("是", True)
         key, _ = identity(str(row[col["unit"]]), gov, str(row[col["meta.level"]] or ""), roster)
-        values: dict[str, Any] = {cid: _number(row[col[cid]], cid) for cid in CELL_IDS}
-        values["meta.level"] = row[col["meta.level"]] or None
-        data.setdefault(key, values)
-    return LastYear(pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS]))
+        if key in data:
+            continue
+        cells = {cid: _number(row[col[cid]] if col[cid] < len(row) else None, cid) for cid in CELL_IDS}
+        data[key] = {cid: v for cid, (v, _) in cells.items()} | {"meta.level": row[col["meta.level"]] or None}
+        blank[key] = [b for _, b in cells.values()]
+    frame = pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS])
+    return LastYear(frame, blanks=pd.DataFrame.from_dict(blank, orient="index", columns=list(CELL_IDS), dtype=bool))
 
 
 def _from_workbooks(paths: list[Path], roster: Roster | None, year: int | None, workers: int | None,
@@ -85,13 +91,13 @@ def last_year_from_records(records: list[Record], roster: Roster | None = None, 
 
     ``year`` is this year's: only records of the year before are taken.
     """
-    from .assemble import assemble
+    from .assemble import assemble, blank_cells
 
     batch = assemble(records, roster=roster, year=(year - 1) if year else None)
     frame = batch.frame[batch.frame["counted"].astype(bool)]
     # Y5/Y6 read last year's text: a unit that wrote none needs no report kept.
     reports = {u.key: u.record.report() for u in batch.counted if u.record.text}
-    return LastYear(frame[["meta.level", *CELL_IDS]], reports)
+    return LastYear(frame[["meta.level", *CELL_IDS]], reports, blank_cells(batch.counted, frame))
 
 
 def read_last_year(

@@ -72,7 +72,7 @@ def counted(year: int, units: list[Unit] | None = None) -> list[tuple[Unit, Subm
 
 
 def merged(year: int, output: Path | None) -> MergeResult:
-    """The merge of every counted unit (with last year's counted reports for Y1–Y3, when there are any)."""
+    """The merge of every counted unit (with last year's counted reports for Y1–Y3 and Y7, when there are any)."""
     units = active_units()
     this = _records(counted(year, units))
     last = _records(counted(year - 1, units))

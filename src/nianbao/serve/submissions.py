@@ -6,7 +6,7 @@
 
 Every change of state goes through ``Status.after`` (states.py). The checking
 is the library's: ``check.check`` on the Report read by the library, with last
-year's submitted Report of the same unit when the archive holds one (so Y1–Y3,
+year's submitted Report of the same unit when the archive holds one (so Y1–Y3, Y7,
 Y5 and Y6 run without the clerk supplying anything).
 """
 
