@@ -24,7 +24,7 @@ from nianbao.rules import RULES
 from nianbao.schema import CELL_IDS, META_SHEET, TEXT_SHEET
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import META_ROWS, META_VALUE_COL, POSITIONS, TEXT_ROWS, TEXT_VALUE_COL, a1, cell_position
+from nianbao.workbook.layout import ADDRESSES, META_ROWS, META_VALUE_COL, POSITIONS, TEXT_ROWS, TEXT_VALUE_COL, a1, cell_position
 from nianbao.workbook.read import read_grids
 
 DOC = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
@@ -352,19 +352,38 @@ def _merge_findings() -> list[Finding]:
     return check_summary(summarise(frame, year=2024))
 
 
+def _peer_findings() -> list[Finding]:
+    """H2: twelve county departments, one 行政许可 of 52000, one 行政处罚 0 and one left blank."""
+    pd = pytest.importorskip("pandas")
+    from nianbao.merge.peers import compare
+
+    licensing = [120, 80, 150, 200, 95, 60, 300, 110, 140, 175, 90, 52000]
+    punishment = [40, 35, 60, 25, 50, 45, 30, 55, 38, 42, 0, 33]
+    units = [f"示例县{c}局" for c in "甲乙丙丁戊己庚辛壬癸子丑"]
+    rows = [{**dict.fromkeys(CELL_IDS, 0.0), "t2.licensing.decisions": a, "t2.punishment.decisions": b, "meta.level": "县级部门"}
+            for a, b in zip(licensing, punishment)]
+    frame = pd.DataFrame(rows, index=units)
+    blanks = pd.DataFrame(False, index=frame.index, columns=list(CELL_IDS))
+    blanks.loc["示例县丑局", "t2.punishment.decisions"] = True
+    return [f for _, f in compare(frame, blanks, lambda unit, cid: ADDRESSES[cid]).findings]
+
+
+MERGE_FINDINGS: dict[str, Callable[[], list[Finding]]] = {"H1": _merge_findings, "H2": _peer_findings}
+
+
 # --- the test --------------------------------------------------------------------------------------
 
 
 def test_every_rule_entry_quotes_findings_and_has_an_input_here():
     quoted = quoted_lines()
     assert [r for r in RULES if r not in quoted] == [], "rules whose doc entry quotes no finding"
-    assert [r for r in RULES if r not in BUILDERS and r != "H1"] == [], "rules whose doc example has no input here"
+    assert [r for r in RULES if r not in BUILDERS and r not in MERGE_FINDINGS] == [], "rules whose doc example has no input here"
 
 
 @pytest.mark.parametrize("rule", sorted(quoted_lines()))
 def test_the_doc_quotes_what_nianbao_says(rule, template, tmp_path):
-    if rule == "H1":
-        findings = _merge_findings()
+    if rule in MERGE_FINDINGS:
+        findings = MERGE_FINDINGS[rule]()
     else:
         findings = [f for report, last in BUILDERS[rule](template, tmp_path) for f in check(report, last)]
     said = {(f.address or "—", f.rule, f.message, f.severity.label) for f in findings}

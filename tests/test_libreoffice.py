@@ -117,9 +117,11 @@ def test_merge_workbook_prints_each_sheet_legibly_on_a4(convert, tmp_path):
     # 图表: no chart split across pages.
     assert "办理结果构成" in pages[3] and "报送与校验情况" in pages[3]
     assert first_line(pages[4]).startswith("各单位本年新收政府信息公开申请数量")
+    # … and the peer comparison (H2) on a page of its own: eight units of one level are too few to compare.
+    assert first_line(pages[5]).startswith("同级比较（H2）") and "「县级部门」8个单位，少于10个，未做同级比较" in pages[5]
     # 明细: as many pages as its 211 columns need, each with the unit names and its header rows.
     lists = next(i for i, p in enumerate(pages) if first_line(p).startswith("单位") and "严重程度" in p)
-    detail = pages[5:lists]
+    detail = pages[6:lists]
     assert 8 <= len(detail) <= 16
     assert all(all(name in p for name in names[:8]) for p in detail)
     assert "表三" in detail[len(detail) // 2] and "复议后起诉" in detail[-1]

@@ -465,8 +465,10 @@ def test_problem_list_lists_every_finding_of_every_unit(faulty_folder, tmp_path)
     rows = _sheet(tmp_path / "汇总.xlsx", "问题清单")
     assert rows[0] == ["单位", "文件", "严重程度", "规则", "规则说明", "位置", "说明", "核实说明"]
     total_rows = [r for r in rows[1:] if r[0] == "（汇总）"]
-    unit_rows = [r for r in rows[1:] if r[0] != "（汇总）"]
+    peer_rows = [r for r in rows[1:] if r[0] == "（同级比较）"]  # what H2 could not compare
+    unit_rows = [r for r in rows[1:] if r[0] not in ("（汇总）", "（同级比较）")]
     assert len(total_rows) == len(result.summary_findings)
+    assert [(r[3], r[6]) for r in peer_rows] == [("H2", "「乡镇/街道」1个单位、「县级部门」6个单位，少于10个，未做同级比较")]
     expected = [(u.display, f.rule, f.address, f.message) for u, f in result.batch.findings()]
     assert [(r[0], r[3], r[5], r[6]) for r in unit_rows] == expected
 

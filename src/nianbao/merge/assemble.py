@@ -7,7 +7,9 @@ Numeric rules run here, once, over the whole frame (rules.evaluate_frame):
 the same declarations ``check.check`` runs on one report; with last year's
 reports, the cross-year text checks (Y5, Y6) run per unit; and every unit's
 findings are put in order by ``check.combine``, so a unit's findings in a merge
-are exactly those of ``nianbao check`` (``--last-year``) on its file.
+are exactly those of ``nianbao check`` (``--last-year``) on its file — and the
+one rule only a merge can apply: H2, each unit against the others of its level
+(peers.compare, over the same frame).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..rules import evaluate_frame
 from ..schema import CELL_IDS, LEVELS, may_be_own_report
 from .files import Skipped
 from .lastyear import LastYear
+from .peers import Peers, compare
 from .roster import Match, Roster, RosterEntry, name_key
 from .worker import Record
 
@@ -108,6 +111,7 @@ class Batch:
     roster: Roster | None = None
     last_year: bool = False
     roster_states: dict[int, str] = field(default_factory=dict)  # roster entry order -> one of ROSTER_STATES
+    peers: Peers = field(default_factory=Peers)  # H2: the units against the others of their level
 
     @property
     def counted(self) -> list[Unit]:
@@ -262,7 +266,7 @@ def assemble(
     states = _roster_states(units, roster, named, wrong_year)
     _roster_submissions(units, roster, records, matches, wrong_year, states, submissions, year)
     frame = _frame(units)
-    _run_rules(units, frame, last)
+    peers = _run_rules(units, frame, last)
     _fill_status(units, frame)
     if last is not None:
         have = set(last.frame.index)
@@ -272,7 +276,7 @@ def assemble(
     submissions.sort(key=lambda s: CATEGORIES.index(s.category))
     for r in records:
         outcome.setdefault(r.relative, USED)
-    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states)
+    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states, peers)
 
 
 def _order(units: list[Unit]) -> list[Unit]:
@@ -400,22 +404,29 @@ def blank_cells(units: list[Unit], frame):
     return pd.DataFrame(mask, index=frame.index, columns=list(CELL_IDS))
 
 
-def _run_rules(units: list[Unit], frame, last: LastYear | None) -> None:
+def _run_rules(units: list[Unit], frame, last: LastYear | None) -> Peers:
     readable = [u for u in units if u.readable]
     by_key = {u.key: u for u in readable}
     numeric: dict[str, list[Finding]] = {u.key: [] for u in readable}
+    peers = Peers()
     if readable:
         sub = frame.loc[[u.key for u in readable]]
         aligned = last.frame.reindex(sub.index) if last is not None else None
         last_blanks = last.blanks.reindex(sub.index, fill_value=False) if last is not None and last.blanks is not None else None
-        found = evaluate_frame(sub, aligned, address=lambda key, cid: by_key[key].record.address(cid),
-                               blanks=blank_cells(readable, sub), last_blanks=last_blanks)
-        for key, finding in found:
+        blanks = blank_cells(readable, sub)
+
+        def address(key: str, cid: str) -> str:
+            return by_key[key].record.address(cid)
+
+        found = evaluate_frame(sub, aligned, address=address, blanks=blanks, last_blanks=last_blanks)
+        peers = compare(sub, blanks, address)
+        for key, finding in [*found, *peers.findings]:
             numeric[key].append(finding)
     for u in readable:
         last_report = last.reports.get(u.key) if last is not None and u.record.text else None
         cross_year = cross_year_findings(u.record.report(), last_report) if last_report is not None else []
         u.findings = combine(u.record.reading, numeric[u.key], u.record.text_findings, cross_year, u.record.acknowledged)
+    return peers
 
 
 def _fill_status(units: list[Unit], frame) -> None:

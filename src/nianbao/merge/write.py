@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from ..atomic import atomic_path
 from ..report import Finding, Report, Severity, Verdict, count_by_severity
-from ..rules import RULES
+from ..rules import KEY_TOTALS, RULES
 from ..schema import (
     CELL_IDS,
     CELLS,
@@ -54,6 +54,7 @@ from ..workbook.layout import (
 )
 from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
+from .peers import BLANK, HIGH, LOW, MIN_FACTOR, MIN_UNITS, ZERO
 from .summary import STOCK_NOTE, coverage
 
 CHART_SHEET = "图表"
@@ -61,9 +62,15 @@ FINDINGS_SHEET = "问题清单"
 SUBMISSION_SHEET = "报送情况"
 SOURCES_SHEET = "来源"
 SUMMARY_UNIT = "（汇总）"
+PEERS_UNIT = "（同级比较）"
 
 TOP_CHART_UNITS = 20
 CHART_BLOCK_ROWS = 18  # a default-size chart is about 15 rows tall: each block gets its own band
+PEER_ROW = 4 * CHART_BLOCK_ROWS  # the peer comparison: below the per-unit chart (up to 20 bars, about 25 rows)
+PEER_WIDTH = 10
+PEER_COLUMN = "同级比较"
+NEW = KEY_TOTALS[0].key  # 新收申请: the per-unit chart's total
+MARK_COLORS = {HIGH: "#F4B183", LOW: "#9DC3E6", ZERO: "#D9D9D9", BLANK: "#D9D9D9"}
 
 # Printing (issue 9 #20: the workbook printed as 49 pages, 汇总 shrunk to one tiny page and the
 # lists split their columns across pages). Every sheet: A4, landscape, page numbers in the footer.
@@ -368,13 +375,15 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     ranked = [(batch.units[i], float(received[i])) for i in order]
     top, rest = ranked[:TOP_CHART_UNITS], ranked[TOP_CHART_UNITS:]
     ws.write(row, 0, f"各单位本年新收政府信息公开申请数量（前{len(top)}个单位）", bold)
-    ws.write_row(row + 1, 0, ("单位", "件数"), head)
-    bars = [(u.display, n) for u, n in top]
+    ws.write_row(row + 1, 0, ("单位", "件数", PEER_COLUMN), head)
+    marks = batch.peers.marks
+    bars = [(u.display, n, marks.get((u.key, NEW), "")) for u, n in top]
     if rest:
-        bars.append((f"其余{len(rest)}个单位合计", sum(n for _, n in rest)))
-    for i, (label, n) in enumerate(bars):
+        bars.append((f"其余{len(rest)}个单位合计", sum(n for _, n in rest), ""))
+    for i, (label, n, mark) in enumerate(bars):
         ws.write(row + 2 + i, 0, label, cell)
         ws.write_number(row + 2 + i, 1, n, cell)
+        ws.write(row + 2 + i, 2, mark, fmt(border=1, bg_color=MARK_COLORS[mark]) if mark else cell)
     if top:
         per_unit = wb.add_chart({"type": "bar"})
         per_unit.add_series({
@@ -383,15 +392,68 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
             "categories": [CHART_SHEET, row + 2, 0, row + 1 + len(top), 0],
             "values": [CHART_SHEET, row + 2, 1, row + 1 + len(top), 1],
             "data_labels": {"value": True},
+            # A unit out of line with its level (H2) in the colour of its mark in the table.
+            "points": [{"fill": {"color": MARK_COLORS[mark]}, "border": {"color": "#7F7F7F"}} if mark else None
+                       for _, _, mark in bars[: len(top)]],
         })
         per_unit.set_title({"name": "各单位本年新收申请数量"})
         per_unit.set_legend({"none": True})
         per_unit.set_y_axis({"reverse": True})
         ws.insert_chart(row, 3, per_unit, {"x_scale": 1.4, "y_scale": max(1.0, len(top) / 12)})
-    # Two blocks on the first page, the per-unit chart (up to 20 bars) on the second: no chart split.
-    width = _page_scale((34, 12, 8.43), extra_pixels=480 * 1.4)
-    ws.set_h_pagebreaks([2 * CHART_BLOCK_ROWS])
+    _peer_block(ws, fmt, batch, PEER_ROW)
+    # Two blocks on the first page, the per-unit chart (up to 20 bars) on the second, the peer comparison
+    # from the third: no chart split.
+    width = min(_page_scale((34, 12, PEER_WIDTH), extra_pixels=480 * 1.4), _page_scale((34, 12) + (PEER_WIDTH,) * 6))
+    ws.set_h_pagebreaks([2 * CHART_BLOCK_ROWS, PEER_ROW])
     _print_setup(ws, scale=min(width, _height_scale(2 * CHART_BLOCK_ROWS * DEFAULT_ROW_POINTS)))
+
+
+def _peer_block(ws: Any, fmt: Formats, batch: Batch, row: int) -> None:
+    """H2 on the 图表 sheet: each level's usual range of each total, what was not compared and why, then
+    every unit out of line, marked in the colour its bar has above."""
+    peers = batch.peers
+    head = fmt(bold=True, bg_color="#" + style.LABEL_COLOR[-6:], border=1, text_wrap=True, valign="top")
+    cell, note = fmt(border=1), fmt(text_wrap=True, valign="top")
+    for c in range(2, 8):
+        ws.set_column(c, c, PEER_WIDTH)
+    width = 34 + 12 + 6 * PEER_WIDTH
+    ws.write(row, 0, "同级比较（H2）：同一机关层级的单位之间比较主要件数", fmt(bold=True, font_size=12))
+    how = (f"每项按本级各单位的中位数和绝对中位差划出通常范围（在对数尺度上，至少相差{MIN_FACTOR}倍才算偏离）；"
+           f"本级能读取该项的单位不少于{MIN_UNITS}个才比较。偏高、偏低、为0或空白的单位列在下表和「{FINDINGS_SHEET}」中（提示）。")
+    lines = [how, *peers.notes()]
+    for line in lines:
+        row += 1
+        ws.merge_range(row, 0, row, 7, line, note)
+        ws.set_row(row, text_height(line, width))
+    row += 2
+    ws.write_row(row, 0, ("机关层级", "项目", "可比单位数", "中位数", "通常范围", "偏高", "偏低", "为0或空白"), head)
+    order = {lv: i for i, lv in enumerate(peers.levels)}
+    for band in sorted((b for b in peers.bands if b.compared), key=lambda b: order[b.level]):  # by level, totals in order
+        row += 1
+        zero = band.marked.get(ZERO, 0) + band.marked.get(BLANK, 0)
+        ws.write_row(row, 0, (band.level, band.total.name, band.units, round(band.median)), cell)
+        ws.write(row, 4, band.range_text, fmt(border=1, align="center"))
+        ws.write_row(row, 5, (band.marked.get(HIGH, 0), band.marked.get(LOW, 0), zero), cell)
+    if not any(b.compared for b in peers.bands):
+        row += 1
+        ws.write(row, 0, "没有可比较的机关层级", cell)
+    row += 2
+    listed = [(u, f) for u, f in batch.findings() if f.rule == "H2"]
+    ws.write(row, 0, f"偏离同级的单位（{len(listed)}项）", fmt(bold=True))
+    row += 1
+    ws.write_row(row, 0, ("单位", "机关层级", "项目", "本单位", "同级中位数", "通常范围", PEER_COLUMN), head)
+    range_cell = fmt(border=1, align="center")
+    bands = {(b.level, b.total.key): b for b in peers.bands}
+    by_cell = {t.cells[0]: t for t in KEY_TOTALS}
+    for unit, f in listed:
+        total = by_cell[f.cells[0].id]
+        band = bands[(unit.record.meta.level, total.key)]
+        mark = peers.marks[(unit.key, total.key)]
+        row += 1
+        shown = "空白" if f.actual is None else round(f.actual)
+        ws.write_row(row, 0, (unit.display, band.level, total.name, shown, round(band.median)), cell)
+        ws.write(row, 5, band.range_text, range_cell)
+        ws.write(row, 6, mark, fmt(border=1, bg_color=MARK_COLORS[mark]))
 
 
 # --- 明细 -----------------------------------------------------------------------------
@@ -593,6 +655,8 @@ def _finding_row(unit: str, file: str, f: Finding) -> tuple:
 def _findings_sheet(wb: Any, fmt: Formats, batch: Batch, summary_findings: list[Finding]) -> None:
     ws = wb.add_worksheet(FINDINGS_SHEET)
     rows = [_finding_row(SUMMARY_UNIT, "", f) for f in summary_findings]
+    # What the peer comparison could not compare, where its hints are read (H2).
+    rows += [(PEERS_UNIT, "", Severity.INFO.label, "H2", RULES["H2"].title, "", text, "") for text in batch.peers.notes()]
     rows += [_finding_row(u.display, u.record.relative, f) for u, f in batch.findings()]
     _table(ws, fmt, ("单位", "文件", "严重程度", "规则", "规则说明", "位置", "说明", "核实说明"), rows, (20, 22, 8, 7, 22, 11, 50, 20))
 
