@@ -123,6 +123,11 @@ def test_unread_values_are_in_no_statistic_and_get_no_finding():
     assert h2(frame, blanks) == []
 
 
+def test_a_negative_count_is_left_to_n1():
+    frame, blanks = county("县级部门", t2__licensing__decisions=TYPICAL + [-3, 52000])
+    assert [(u, a) for u, _, _, _, a in h2(frame, blanks)] == [("单位13", 52000)]
+
+
 def test_units_of_different_levels_are_not_compared_with_each_other_and_a_unit_without_a_level_is_said():
     towns, tb = county("乡镇/街道", t2__licensing__decisions=[5, 8, 3, 6, 4, 7, 5, 9, 6, 4, 5])
     depts, db = county("县级部门", t2__licensing__decisions=TYPICAL)

@@ -249,6 +249,7 @@ def test_y7_names_both_years_numbers_in_both_directions(tmp_path):
     (100, 500, None), (100, 20, None),  # exactly 5 times, exactly a fifth: not beyond
     (5, 29, None), (0, 29, None),  # neither year reaches the floor of 30 applications
     (3, 30, "是上年的10倍"),  # this year reaches it
+    (400, -3, None), (-3, 400, None),  # a negative count is N1's error
 ])
 def test_y7_factor_and_floor(before, now, fires):
     this = Report.from_numbers({"t3.new.total": now})

@@ -316,7 +316,8 @@ def _jump_checks() -> Iterator[Check]:
 
         def fails(g: Getter, now: tuple[Term, ...] = now, before: tuple[Term, ...] = before, floor: int = total.floor) -> Any:
             a, b = _sum(g, now), _sum(g, before)
-            return ((a >= floor) | (b >= floor)) & ((a > JUMP_FACTOR * b) | (b > JUMP_FACTOR * a))
+            # A negative count is N1's error, not a change.
+            return (a >= 0) & (b >= 0) & ((a >= floor) | (b >= floor)) & ((a > JUMP_FACTOR * b) | (b > JUMP_FACTOR * a))
 
         def describe(g: Getter, now: tuple[Term, ...] = now, before: tuple[Term, ...] = before,
                      where: str = total.where) -> tuple[str, Number | None, Number | None]:

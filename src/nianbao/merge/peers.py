@@ -112,7 +112,8 @@ def compare(frame: Any, blanks: Any, address: Callable[[Any, str], str]) -> Peer
         cells = list(total.cells)
         x = sums[total.key] = frame[cells].to_numpy(dtype=float).sum(axis=1)  # NaN when any part is unknown
         blank = blanks[cells].to_numpy(dtype=bool).any(axis=1)
-        known = ~np.isnan(x) & ~blank
+        with np.errstate(invalid="ignore"):
+            known = ~np.isnan(x) & ~blank & (x >= 0)  # a negative count is N1's error, no statistic
         for lv, rows in members.items():
             mine = rows & known
             n = int(mine.sum())
