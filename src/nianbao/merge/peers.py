@@ -39,7 +39,7 @@ MIN_UNITS = 10  # units of a level reporting a total, below which the level's me
 Z = 3.5
 MAD_TO_SD = 1.4826  # the MAD of normal data times this is its standard deviation
 MIN_FACTOR = 10
-ZERO_SHARE = 0.75  # "most of the others"
+ZERO_SHARE = 0.9  # "nearly all the others": where more than one in ten report 0, 0 is an ordinary answer
 CLEAR = 3  # "clearly non-zero": a count a unit does not reach by chance
 
 HIGH, LOW, ZERO, BLANK = "偏高", "偏低", "为0", "空白"
@@ -128,7 +128,7 @@ def compare(frame: Any, blanks: Any, address: Callable[[Any, str], str]) -> Peer
                 low = mine & (x > 0) & (value_log < centre - half) & (math.expm1(centre - half) >= CLEAR)
             clear = int((x[mine] >= CLEAR).sum())
             others = n - mine.astype(int)  # per row: the level's known units but the row's own
-            zero = (rows & ((known & (x == 0)) | blank)) & (clear >= ZERO_SHARE * others) & (others > 0)
+            zero = (rows & ((known & (x == 0)) | blank)) & (clear >= ZERO_SHARE * others - 1e-9) & (others > 0)  # 63 of 70 is 90%
             marks = {HIGH: high, LOW: low, ZERO: zero & ~blank, BLANK: zero & blank}
             if n < MIN_UNITS:
                 marks = {m: np.zeros_like(rows) for m in marks}
