@@ -128,7 +128,7 @@ def compare(frame: Any, blanks: Any, address: Callable[[Any, str], str]) -> Peer
                 low = mine & (x > 0) & (value_log < centre - half) & (math.expm1(centre - half) >= CLEAR)
             clear = int((x[mine] >= CLEAR).sum())
             others = n - mine.astype(int)  # per row: the level's known units but the row's own
-            zero = (rows & ((known & (x == 0)) | blank)) & (clear >= ZERO_SHARE * others - 1e-9) & (others > 0)  # 63 of 70 is 90%
+            zero = (rows & ((known & (x == 0)) | blank)) & (clear >= ZERO_SHARE * others) & (others > 0)
             marks = {HIGH: high, LOW: low, ZERO: zero & ~blank, BLANK: zero & blank}
             if n < MIN_UNITS:
                 marks = {m: np.zeros_like(rows) for m in marks}
