@@ -57,6 +57,25 @@ def _write_books(folder: Path, units: int) -> dict[tuple[int, int], Path]:
     return out
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds used by a process and all its descendants, living and reaped (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(d.name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))  # ppid; utime stime cutime cstime
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0))[1]
+        todo += [c for c, (ppid, _) in stats.items() if ppid == pid]
+    return total / tick
+
+
 def load(units: int, seconds: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         tmp = Path(tmp)
@@ -88,9 +107,11 @@ def load(units: int, seconds: float) -> dict:
                             failures.append(f"{unit_name(i)} v{v + 1}: HTTP {status}")
 
             t = time.perf_counter()
+            cpu = tree_cpu(portal.proc.pid)
             with ThreadPoolExecutor(max_workers=units) as pool:
                 list(pool.map(clerk, range(units)))
             wall = time.perf_counter() - t
+            cpu = tree_cpu(portal.proc.pid) - cpu
             stored = portal.verify()
         expected = {(unit_name(i), hashlib.sha256(sent[i, v]).hexdigest(), v + 1) for i, v in sent}
         got = {(r["unit"], r["sha256"], r["version"]) for r in stored}
@@ -100,6 +121,7 @@ def load(units: int, seconds: float) -> dict:
             "stored_ok": got == expected and all(r["intact"] for r in stored),
             "p50_ms": round(statistics.median(lat) * 1000), "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000),
             "max_ms": round(lat[-1] * 1000),
+            "server_cpu_ms": round(cpu / len(lat) * 1000),
         }
 
 
@@ -172,6 +194,8 @@ def main() -> None:
         print(f"  {r['uploads']} uploads in {r['wall_s']} s; errors: {len(r['errors'])}; stored byte for byte under "
               f"their own unit: {'yes' if r['stored_ok'] else 'NO'}")
         print(f"  upload-and-check: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max {r['max_ms']} ms (target p95 ≤ 1500 ms)")
+        print(f"  server CPU per upload (the server and its reader processes, page visits included): {r['server_cpu_ms']} ms "
+              f"→ about {2000 // max(1, r['server_cpu_ms'])} uploads/s on 2 idle cores")
         for e in r["errors"][:10]:
             print("   ", e)
     if args.mode in ("all", "summary"):
