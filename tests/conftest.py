@@ -124,3 +124,17 @@ def pytest_unconfigure(config):
     data_dir = getattr(config, "_nianbao_data_dir", None)
     if data_dir is not None:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture()
+def t2099():
+    """tests/testformat.py's made-up format (表三 with one more applicant column), registered while the test runs."""
+    from testformat import T2099
+
+    from nianbao.formats import register, unregister
+
+    register(T2099)
+    try:
+        yield T2099
+    finally:
+        unregister(T2099.id)

@@ -12,8 +12,9 @@ from hostile import patch_sheet, replace_cell
 from unitbooks import one_application, unit_book
 from workbooks import workbook
 
-from nianbao.cells import parse
+from nianbao.cells import Parsed, parse_cell
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.merge import merge
 from nianbao.report import Severity, State
 from nianbao.sources import read_report
@@ -32,6 +33,10 @@ UNREADABLE = {
     "#REF!": ("#REF!", "t3.new.total", "N1"),
     "#n/a typed": ("#n/a", "t2.fees.amount", "N2"),
 }
+
+
+def parse(value: object, cid: str) -> Parsed:
+    return parse_cell(value, F2021.cells[cid])
 
 
 @pytest.mark.parametrize("case", list(UNREADABLE))

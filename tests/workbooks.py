@@ -9,7 +9,7 @@ import openpyxl
 
 from nianbao.report import Report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import POSITIONS
+from nianbao.workbook.layout import layout_of
 
 
 def consistent_numbers() -> dict[str, int]:
@@ -59,11 +59,12 @@ def report(numbers: dict[str, Any] | None = None, text: dict[str, str] | None = 
 def workbook(path: Path, base: Report | None = None, cells: dict[str, Any] | None = None, by_address: dict[str, Any] | None = None) -> Path:
     """Write ``base`` (default: the consistent report) into the template at ``path``, then type ``cells``
     (cell id → value) and ``by_address`` ("表三!D5" → value) over it with openpyxl, as a clerk would."""
-    write_report(base or report(), path)
+    base = base or report()
+    write_report(base, path)
     if cells or by_address:
         wb = openpyxl.load_workbook(path)
         for cid, value in (cells or {}).items():
-            pos = POSITIONS[cid]
+            pos = layout_of(base.format).positions[cid]
             wb[pos.sheet].cell(pos.row, pos.col).value = value
         for address, value in (by_address or {}).items():
             sheet, ref = address.split("!")

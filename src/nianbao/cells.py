@@ -1,8 +1,9 @@
 """What one statutory cell holds: a number, a blank, "/", or text — never guessed.
 
-    >>> parse_cell("12件", CELLS["t3.new.total"]).number
+    >>> from nianbao.formats import F2021
+    >>> parse_cell("12件", F2021.cells["t3.new.total"]).number
     12
-    >>> parse_cell("十二", CELLS["t3.new.total"]).state
+    >>> parse_cell("十二", F2021.cells["t3.new.total"]).state
     <State.TEXT: 'text'>
 
 Used by every reader (workbook, published report) so "12件" means the same
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from .report import CellRef, Finding, Number, Severity, State, format_number
 from .rules import finding
-from .schema import CELLS, CellSpec
+from .schema import CellSpec
 
 NOT_APPLICABLE_MARKS = frozenset(
     {"/", "／", "\\", "-", "--", "—", "——", "－", "–", "不适用", "无此项", "N/A", "n/a", "NA", "＼"}
@@ -48,9 +49,9 @@ class Issue:
     severity: Severity
     message: str
 
-    def at(self, ref: CellRef) -> Finding:
-        """This problem as a Finding at the cell, its message led by the cell's label."""
-        return finding(self.rule, f"{CELLS[ref.id].label}：{self.message}", (ref,), severity=self.severity)
+    def at(self, ref: CellRef, spec: CellSpec) -> Finding:
+        """This problem as a Finding at the cell ``spec`` describes, its message led by the cell's label."""
+        return finding(self.rule, f"{spec.label}：{self.message}", (ref,), severity=self.severity)
 
 
 ZERO_ADVICE = "没有发生的应填0"
@@ -180,7 +181,3 @@ def plain_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def parse(value: object, cell_id: str) -> Parsed:
-    return parse_cell(value, CELLS[cell_id])

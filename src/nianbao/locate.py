@@ -7,7 +7,9 @@ A grid is rows of cell values (a worksheet, an HTML or Word table). Two ways in:
 * ``locate_table``: find each row by its printed label and each column by its
   header, wherever they sit (rows inserted, a county's own variant of the form,
   the tables pasted into another sheet). Labels compare after ``normalise``
-  (docs/format.md §3.5); known typos are accepted and reported (S4).
+  (docs/format.md §3.5); the format's known typos are accepted and reported (S4).
+
+Both work for any format: a grid is indexed with the format whose labels it is searched for.
 """
 
 from __future__ import annotations
@@ -15,24 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .formats import DEFAULT, F2019
 from .grid import table_grid
 from .report import CellRef, Finding
 from .rules import finding
-from .schema import (
-    F2019_FINGERPRINT_INDEX,
-    KNOWN_TYPOS,
-    LABEL_VARIANTS,
-    OLD_FORMAT_NAME,
-    Node,
-    Section,
-    TableSpec,
-    find_node,
-    normalise,
-)
+from .schema import Format, Node, Section, TableSpec, find_node, normalise
 
 Grid = Sequence[Sequence[object]]
-
-TYPO_INDEX = {normalise(typo): official for typo, official in (KNOWN_TYPOS | LABEL_VARIANTS).items()}
 
 
 @dataclass(frozen=True)
@@ -58,26 +49,26 @@ def cell_text(grid: Grid, r: int, c: int) -> str:
     return ""
 
 
-def label_matches(found: str, official: str) -> tuple[bool, bool]:
-    """(matches, is_known_typo)."""
+def label_matches(found: str, official: str, fmt: Format = DEFAULT) -> tuple[bool, bool]:
+    """(matches, is_known_typo): ``found`` is ``official``, or a known typo or variant of it in ``fmt``."""
     if found == official:
         return True, False
     n = normalise(found)
     if n == normalise(official):
         return True, False
-    typo = TYPO_INDEX.get(n)
+    typo = fmt.typo_index.get(n)
     return (typo is not None and normalise(typo) == normalise(official)), True
 
 
-def verify_layout(grid: Grid, table: TableSpec, top: int, left: int) -> tuple[bool, list[Typo]]:
-    """Whether every label of ``table`` sits where the template puts it (grid row 0 at ``top``)."""
+def verify_layout(grid: Grid, table: TableSpec, top: int, left: int, fmt: Format = DEFAULT) -> tuple[bool, list[Typo]]:
+    """Whether every label of ``fmt``'s ``table`` sits where the template puts it (grid row 0 at ``top``)."""
     typos = []
     for p in table_grid(table):
         if not p.text:
             continue
         r, c = top + p.row, left + p.col
         found = cell_text(grid, r, c)
-        ok, typo = label_matches(found, p.text)
+        ok, typo = label_matches(found, p.text, fmt)
         if not ok:
             return False, []
         if typo:
@@ -86,21 +77,23 @@ def verify_layout(grid: Grid, table: TableSpec, top: int, left: int) -> tuple[bo
 
 
 class LabelIndex:
-    """Normalised text of every string cell, for finding labels anywhere in a grid."""
+    """Normalised text of every string cell, for finding labels anywhere in a grid; a known typo or
+    variant of ``fmt`` is found under its official label too."""
 
-    def __init__(self, grid: Grid):
+    def __init__(self, grid: Grid, fmt: Format = DEFAULT):
         self.grid = grid
         self.where: dict[str, list[tuple[int, int]]] = {}
         self.typos: dict[tuple[int, int], str] = {}
+        typo_index = fmt.typo_index
         for r, row in enumerate(grid):
             for c, v in enumerate(row):
                 if isinstance(v, str) and v.strip():
                     n = normalise(v)
                     self.where.setdefault(n, []).append((r, c))
-                    if n in TYPO_INDEX:
-                        official = normalise(TYPO_INDEX[n])
+                    if n in typo_index:
+                        official = normalise(typo_index[n])
                         self.where.setdefault(official, []).append((r, c))
-                        self.typos[(r, c)] = TYPO_INDEX[n]
+                        self.typos[(r, c)] = typo_index[n]
         for cells in self.where.values():
             cells.sort()
 
@@ -210,8 +203,9 @@ F2019_SINGLE_OTHER = "表三「（六）其他处理」只有一行，2021年格
 
 
 def f2019_reasons(index: LabelIndex) -> list[str]:
-    """What marks a grid as the 2019 format (docs/format.md §6.2), in words; empty if none."""
-    reasons = [why for key, why in F2019_FINGERPRINT_INDEX.items() if key in index.where]
+    """What marks a grid as the 2019 format (docs/format.md §6.2), in words; empty if none. F2019-only: its
+    fingerprints, and the one-row （六）其他处理 the 2021 format split in three."""
+    reasons = [why for key, why in F2019.fingerprint_index.items() if key in index.where]
     other = index.find("（六）其他处理")
     if other and not index.contains("3.其他"):
         r, c = other[0]
@@ -230,6 +224,6 @@ def old_format_finding(reasons: list[str], year: int | None, subject: str, advic
     )
     return finding(
         rule,
-        f"{subject}是2019年格式（{OLD_FORMAT_NAME}）：{'；'.join(reasons)}。{when}；{advice}",
+        f"{subject}是2019年格式（{F2019.name}）：{'；'.join(reasons)}。{when}；{advice}",
         (CellRef("format", ""),),
     )

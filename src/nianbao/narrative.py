@@ -31,7 +31,6 @@ from .locate import Grid
 from .report import Finding, Number, Report, Severity, format_number
 from .safetext import clean
 from .schema import (
-    APPLICANTS,
     CELLS,
     LEVELS,
     T4_OUTCOMES,
@@ -109,7 +108,9 @@ def _t3_results() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 T3_RESULTS = _t3_results()
-_ORG = APPLICANTS[1]
+_APPLICANTS = TABLES["t3"].sections[0].columns
+_NATURAL_PERSON = find_node(_APPLICANTS, "natural_person")
+_ORG = find_node(_APPLICANTS, "organisation")
 
 
 def context(report: Report, last: Report | None = None) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def context(report: Report, last: Report | None = None) -> dict[str, Any]:
     def row(key: str) -> dict[str, Number]:
         return {c.split(".")[-1]: n[c] for c in CELLS if c.startswith(f"t2.{key}.")}
 
-    applicants = [Counted(APPLICANTS[0].label, n["t3.new.natural_person"])]
+    applicants = [Counted(_NATURAL_PERSON.label, n["t3.new.natural_person"])]
     organisation_parts = [Counted(l.label, n[f"t3.new.{l.key}"]) for l in _ORG.leaves()]
     results = [Counted(label, sum(n[f"t3.{k}.total"] for k in keys)) for label, keys in T3_RESULTS]
     review = {key: n[f"t4.review.{key}"] for _, key in T4_OUTCOMES}
@@ -452,9 +453,10 @@ def text(
     if TEXT_SHEET in wb.sheetnames:
         ws = wb[TEXT_SHEET]
     else:
-        from .workbook.build import _text_sheet  # the template's own 文字 sheet, so a later read finds it
+        from .workbook.build import add_text_sheet  # the template's own 文字 sheet, so a later read finds it
+        from .workbook.layout import layout_of
 
-        _text_sheet(wb)
+        add_text_sheet(wb, layout_of(report.format))
         ws = wb[TEXT_SHEET]
     sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force)
     for change in sheet.written:

@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from .schema import CELL_IDS, FORMAT_ID, TEXT_KEYS
+from .formats import DEFAULT, cell_map, held
+from .schema import Format
 
 REPORT_VERSION = 1
 REPORT_SCHEMA = "urn:nianbao:schema:report:1"
@@ -198,7 +199,7 @@ class UnitMeta:
     contact: str = ""
     phone: str = ""
     government_own: bool | None = None  # 县级以上人民政府本级报告: 是 / 否 / not stated
-    format: str = FORMAT_ID
+    format: str = DEFAULT.id  # the id of the format it is in (nianbao.formats)
     source: str = ""  # the file it was read from
     summary: bool = False  # the totals of a merge (nianbao merge's 汇总), not one body's report
 
@@ -238,19 +239,23 @@ class Report:
 
     @classmethod
     def empty(cls, **meta: Any) -> Report:
-        """A report with every cell blank."""
-        return cls(
-            meta=UnitMeta(**meta),
-            values=dict.fromkeys(CELL_IDS),
-            states=dict.fromkeys(CELL_IDS, State.BLANK),
-        )
+        """A report with every cell of its format (``format=``, else the default) blank."""
+        unit = UnitMeta(**meta)
+        cells = held(unit.format).cell_ids
+        return cls(meta=unit, values=dict.fromkeys(cells), states=dict.fromkeys(cells, State.BLANK))
 
     @classmethod
     def from_numbers(cls, numbers: dict[str, Number], **meta: Any) -> Report:
-        """A report whose listed cells hold numbers; the rest are 0."""
-        values: dict[str, Number | None] = dict.fromkeys(CELL_IDS, 0)
+        """A report whose listed cells hold numbers; the rest of its format's cells are 0."""
+        unit = UnitMeta(**meta)
+        values: dict[str, Number | None] = dict.fromkeys(held(unit.format).cell_ids, 0)
         values.update(numbers)
-        return cls(meta=UnitMeta(**meta), values=values)
+        return cls(meta=unit, values=values)
+
+    @property
+    def format(self) -> Format:
+        """The format whose cells hold this report's numbers (formats.held of ``meta.format``)."""
+        return held(self.meta.format)
 
     def state(self, cid: str) -> State:
         return self.states.get(cid, State.NUMBER)
@@ -292,6 +297,40 @@ class Report:
     def with_meta(self, **changes: Any) -> Report:
         return replace(self, meta=replace(self.meta, **changes))
 
+    def in_format(self, format_id: str) -> Report:
+        """This report with its numbers in the cells of format ``format_id`` (formats.cell_map): how last
+        year's report is compared with this year's across a change of format. A cell with no counterpart,
+        or one that is a sum with an unknown part, is unknown; details, text and findings are kept.
+
+            >>> Report.from_numbers({"t3.new.total": 3}).in_format("F2021").values["t3.new.total"]
+            3
+        """
+        target = held(format_id)
+        if target is self.format:
+            return self
+        values: dict[str, Number | None] = {}
+        states: dict[str, State] = {}
+        raw: dict[str, str] = {}
+        addresses = {k: a for k, a in self.addresses.items() if k not in self.values}
+        for cid, parts in cell_map(self.meta.format, target.id).items():
+            if len(parts) == 1:
+                (part,) = parts
+                values[cid] = self.values.get(part)
+                if part in self.states:
+                    states[cid] = self.states[part]
+                if part in self.raw:
+                    raw[cid] = self.raw[part]
+                if part in self.addresses:
+                    addresses[cid] = self.addresses[part]
+            else:
+                numbers = [self.number(part) for part in parts]
+                values[cid] = None if None in numbers else sum(n for n in numbers if n is not None)
+        for cid in target.cell_ids:
+            if values.setdefault(cid, None) is None and cid not in states:
+                states[cid] = State.TEXT  # unknown: no number may be assumed
+        return replace(self, meta=replace(self.meta, format=target.id), values=values, states=states, raw=raw,
+                       addresses=addresses, sums={})
+
     # --- JSON -------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -302,7 +341,7 @@ class Report:
             "values": self.values,
             "states": {k: v.value for k, v in self.states.items()},
             "raw": self.raw,
-            "text": {k: self.text[k] for k in TEXT_KEYS if self.text.get(k)},
+            "text": {k: self.text[k] for k in self.format.text_keys if self.text.get(k)},
             "addresses": self.addresses,
             "findings": [f.to_dict() for f in self.findings],
             "acknowledged": self.acknowledged,

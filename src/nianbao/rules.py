@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
+from .formats import DEFAULT, F2021, get_format
 from .report import CellRef, Finding, Number, Report, Severity, format_number
-from .schema import CELLS, LEVELS, TABLES, Node, find_node, group_cells, row_cells
+from .schema import LEVELS, Format, Node, find_node
 
 # U (未读取): what the tool could not read or check, not counted as the report's error.
 E, W, I, U = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.UNREAD
@@ -194,18 +196,15 @@ def _terms(*cells: str, sign: int = 1, last: bool = False) -> tuple[Term, ...]:
     return tuple(Term(c, sign, last) for c in cells)
 
 
-_T3 = TABLES["t3"].sections[0]
-_T3_COLUMNS = _T3.column_leaves
-_T3_RESULT_ROWS = tuple(n for n in find_node(_T3.rows, "results").leaves() if n.key != "total")
-_T4 = TABLES["t4"].sections[0]
-
-
 def _col(col: Node) -> str:
     return f"表三「{col.label}」列"
 
 
-def _t3_equations() -> Iterator[Equation]:
-    for col in _T3_COLUMNS:
+def _t3_equations(fmt: Format) -> Iterator[Equation]:
+    t3 = fmt.tables["t3"].sections[0]
+    columns = t3.column_leaves
+    result_rows = tuple(n for n in find_node(t3.rows, "results").leaves() if n.key != "total")
+    for col in columns:
         c = col.key
         yield Equation(
             "T3-ID", E,
@@ -213,22 +212,22 @@ def _t3_equations() -> Iterator[Equation]:
             _terms(f"t3.total.{c}", f"t3.carried_forward.{c}"),
             _col(col), "一+二", "三（七）+四", axis="column", focus=f"t3.carried_forward.{c}",
         )
-    for col in _T3_COLUMNS:
+    for col in columns:
         c = col.key
         yield Equation(
             "T3-V", E,
             _terms(f"t3.total.{c}"),
-            _terms(*(f"t3.{r.key}.{c}" for r in _T3_RESULT_ROWS)),
+            _terms(*(f"t3.{r.key}.{c}" for r in result_rows)),
             _col(col), "（七）总计", "（一）至（六）各项之和", axis="column",
         )
-    for row in _T3.row_leaves:
-        cells = row_cells("t3", row.key)
+    for row in t3.row_leaves:
+        cells = fmt.row_cells("t3", row.key)
         yield Equation(
             "T3-H", E,
             _terms(cells[-1]), _terms(*cells[:-1]),
             f"表三「{row.label}」行", "总计", "自然人至其他各列之和", axis="row",
         )
-    for col in _T3_COLUMNS:
+    for col in columns:
         c = col.key
         yield Equation(
             "T3-NEG", E,
@@ -238,9 +237,10 @@ def _t3_equations() -> Iterator[Equation]:
         )
 
 
-def _t4_equations() -> Iterator[Equation]:
-    groups = [(g.label, g) for g in _T4.columns if g.key] + [
-        (f"行政诉讼·{g.label}", g) for top in _T4.columns if not top.key for g in top.children
+def _t4_equations(fmt: Format) -> Iterator[Equation]:
+    t4 = fmt.tables["t4"].sections[0]
+    groups = [(g.label, g) for g in t4.columns if g.key] + [
+        (f"行政诉讼·{g.label}", g) for top in t4.columns if not top.key for g in top.children
     ]
     for where, g in groups:
         parts = [f"t4.{n.key}" for n in g.leaves()]
@@ -251,8 +251,8 @@ def _t4_equations() -> Iterator[Equation]:
         )
 
 
-def _cross_year_equations() -> Iterator[Equation]:
-    for col in _T3_COLUMNS:
+def _cross_year_equations(fmt: Format) -> Iterator[Equation]:
+    for col in fmt.tables["t3"].sections[0].column_leaves:
         c = col.key
         yield Equation(
             "Y1", E if c == "total" else W,
@@ -289,7 +289,7 @@ class KeyTotal:
 
 
 def _key_total(key: str, name: str, cells: tuple[str, ...], floor: int, where: str = "") -> KeyTotal:
-    return KeyTotal(key, name, where or CELLS[cells[0]].label, cells, floor)
+    return KeyTotal(key, name, where or F2021.cells[cells[0]].label, cells, floor)
 
 
 # The floors are what a county reviewer would call a real number of cases for a unit: applications and
@@ -333,7 +333,7 @@ def _jump_checks() -> Iterator[Check]:
         yield Check("Y7", I, now + before, fails, describe)
 
 
-def _plausibility_checks() -> Iterator[Check]:
+def _plausibility_checks(fmt: Format) -> Iterator[Check]:
     # 现行有效件数 first: that is the number a body without rule-making power most often gets wrong.
     rules_row = ("t2.rules.in_force", "t2.rules.issued", "t2.rules.repealed")
 
@@ -341,7 +341,7 @@ def _plausibility_checks() -> Iterator[Check]:
         return (g("meta.makes_rules", False) == 0) & (_sum(g, _terms(*rules_row)) > 0)
 
     def p1_describe(g: Getter) -> tuple[str, Number | None, Number | None]:
-        got = "、".join(f"{CELLS[c].column.label}{format_number(g(c, False))}" for c in row_cells("t2", "rules") if g(c, False))
+        got = "、".join(f"{fmt.cells[c].column.label}{format_number(g(c, False))}" for c in fmt.row_cells("t2", "rules") if g(c, False))
         return (
             f"表二「规章」行填了{got}；只有国务院部门和省、自治区、直辖市、设区的市、自治州人民政府制定规章，本机关层级通常应为0（或“/”）",
             0, _sum(g, _terms(*rules_row)),
@@ -387,13 +387,28 @@ def _plausibility_checks() -> Iterator[Check]:
     yield Check("P5", I, _terms(*t4_totals, *received), p5_fails, p5_describe)
 
 
-CHECKS: tuple[Check, ...] = (
-    *(e.check() for e in _t3_equations()),
-    *(e.check() for e in _t4_equations()),
-    *(e.check() for e in _cross_year_equations()),
-    *(replace(c, known_only=True) for c in _jump_checks()),
-    *(replace(c, known_only=True) for c in _plausibility_checks()),
-)
+def format_checks(fmt: Format) -> tuple[Check, ...]:
+    """Every numeric check of a format, in the order findings list them: built once per format id."""
+    return _format_checks(fmt.id)
+
+
+@cache
+def _format_checks(format_id: str) -> tuple[Check, ...]:
+    fmt = get_format(format_id)
+    if not fmt.readable:
+        return ()
+    found = (
+        *(e.check() for e in _t3_equations(fmt)),
+        *(e.check() for e in _t4_equations(fmt)),
+        *(e.check() for e in _cross_year_equations(fmt)),
+        *(replace(c, known_only=True) for c in _jump_checks()),
+        *(replace(c, known_only=True) for c in _plausibility_checks(fmt)),
+    )
+    # A rule about cells a format does not have is not a rule of that format.
+    return tuple(c for c in found if all(t.cell.startswith("meta.") or t.cell in fmt.cells for t in c.terms))
+
+
+CHECKS: tuple[Check, ...] = format_checks(DEFAULT)  # transitional: the default format's checks
 
 
 # --- evaluation ---------------------------------------------------------------
@@ -435,7 +450,7 @@ def _with_sums(report: Report, check: Check, g: Getter) -> Getter | None:
     stand_in: dict[str, Number] = {}
     signs = {t.cell: t.sign for t in check.terms if not t.last}
     for key, total in report.sums.items():
-        parts = group_cells(key)
+        parts = report.format.group_cells(key)
         if all(p in signs and g(p, False) is None for p in parts) and len({signs[p] for p in parts}) == 1:
             stand_in |= dict.fromkeys(parts, 0) | {parts[0]: total}
     if not stand_in:
@@ -447,12 +462,17 @@ def _with_sums(report: Report, check: Check, g: Getter) -> Getter | None:
     return summed if all(summed(t.cell, t.last) is not None for t in check.terms) else None
 
 
-def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] = CHECKS) -> list[Finding]:
-    """Run the numeric checks on one report (and last year's, for Y1–Y3 and Y7).
+def evaluate(report: Report, last: Report | None = None, checks: Iterable[Check] | None = None) -> list[Finding]:
+    """Run the numeric checks of the report's format (or ``checks``) on one report, and last year's for
+    Y1–Y3 and Y7 — in this year's cells (Report.in_format) when last year's report is in another format.
 
     A check is skipped when a value it needs is unknown (text, an unsaved
-    formula, a missing table): that cell already has its own finding.
+    formula, a missing table, a cell last year's format did not have): that cell already has its own finding.
     """
+    if checks is None:
+        checks = format_checks(report.format)
+    if last is not None:
+        last = last.in_format(report.format.id)
     getters = {flag: _report_getter(report, last, flag) for flag in (False, True)}
     findings = []
     for check in checks:
@@ -473,7 +493,7 @@ def evaluate_frame(
     frame: Any,
     last: Any = None,
     address: Callable[[Any, str], str] = lambda unit, cell: "",
-    checks: Iterable[Check] = CHECKS,
+    checks: Iterable[Check] | None = None,
     blanks: Any = None,
     last_blanks: Any = None,
 ) -> list[tuple[Any, Finding]]:
@@ -485,9 +505,13 @@ def evaluate_frame(
     boolean frame on the same index, True where a unit left the cell blank this
     year (last year): a plausibility check takes those as unknown, as ``evaluate``
     does. Returns (index, Finding) pairs in check order, exactly what ``evaluate``
-    gives unit by unit.
+    gives unit by unit. ``checks`` are the default format's unless given (a merge
+    passes its format's).
     """
     import numpy as np
+
+    if checks is None:
+        checks = format_checks(DEFAULT)
 
     levels = frame["meta.level"].to_numpy(object) if "meta.level" in frame else None
     last_levels = last["meta.level"].to_numpy(object) if last is not None and "meta.level" in last else levels

@@ -1,11 +1,14 @@
-"""The 2021 national format (国办公开办函〔2021〕30号), declared once as data.
+"""The vocabulary of a national format: tables, cells, text slots, details — and ``Format``, which holds one.
 
-Everything else derives from this module: the template's grid, the reader's
-label checks, the rules' cell ids, the merge's columns and the export's tables.
+A format (the 2021 one is ``nianbao.formats.F2021``) is a value built from
+these pieces; everything else derives from it: the template's grid, the
+reader's label checks, the rules' cell ids, the merge's columns and the
+export's tables.
 
-    >>> CELLS["t3.new.total"].label
+    >>> from nianbao.formats import F2021
+    >>> F2021.cells["t3.new.total"].label
     '表三「一、本年新收政府信息公开申请数量」「总计」'
-    >>> TABLES["t4"].sheet
+    >>> F2021.tables["t4"].sheet
     '表四'
 
 Labels are reproduced exactly as the format prints them (full-width
@@ -16,16 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache, lru_cache
-
-FORMAT_ID = "F2021"
-FORMAT_NAME = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
-OLD_FORMAT_ID = "F2019"
-OLD_FORMAT_NAME = "国办公开办函〔2019〕60号《政府信息公开工作年度报告格式（试行）》"
-TEMPLATE_VERSION = "2021.1"
-
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
 
 # --- tables -----------------------------------------------------------------
 
@@ -108,6 +105,10 @@ class TableSpec:
     name: str  # "表二"
     heading: str  # the report section heading the table belongs to
     sections: tuple[Section, ...]
+    # Printed widths (Excel character units) of the label columns, left to right, and of every value
+    # column: the template's columns, and the exports size their tables in proportion.
+    label_widths: tuple[float, ...] = ()
+    value_width: float = 9
 
     @property
     def sheet(self) -> str:
@@ -116,6 +117,11 @@ class TableSpec:
     @property
     def width(self) -> int:
         return max(s.width for s in self.sections)
+
+    @property
+    def column_widths(self) -> tuple[float, ...]:
+        """Width of each grid column: the label columns', then one ``value_width`` per value column."""
+        return self.label_widths + (self.value_width,) * (self.width - len(self.label_widths))
 
 
 @dataclass(frozen=True)
@@ -141,246 +147,17 @@ class CellSpec:
         return self.table + "".join(f"「{p}」" for p in parts)
 
 
-APPLICANTS = (
-    leaf("自然人", "natural_person"),
-    group(
-        "法人或其他组织",
-        leaf("商业企业", "business"),
-        leaf("科研机构", "research"),
-        leaf("社会公益组织", "public_interest"),
-        leaf("法律服务机构", "legal_services"),
-        leaf("其他", "other_org"),
-    ),
-    leaf("总计", "total"),
-)
+@dataclass(frozen=True)
+class VerticalLabels:
+    """Which row labels print vertically: a label alone in a column narrower than ``narrower_than``
+    characters that spans more than ``taller_than`` rows (表三's 三、本年度办理结果 in its 6-wide column).
+    The template (workbook/build.py) and the web page (export/html.py) both ask ``applies``."""
 
-T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    narrower_than: float = 8
+    taller_than: int = 4
 
-T3_ROWS = (
-    leaf("一、本年新收政府信息公开申请数量", "new"),
-    leaf("二、上年结转政府信息公开申请数量", "carried_over"),
-    group(
-        "三、本年度办理结果",
-        leaf("（一）予以公开", "disclosed"),
-        leaf("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partial"),
-        group(
-            "（三）不予公开",
-            leaf("1.属于国家秘密", "refused_secret"),
-            leaf("2.其他法律行政法规禁止公开", "refused_prohibited"),
-            leaf("3.危及“三安全一稳定”", "refused_security"),
-            leaf("4.保护第三方合法权益", "refused_third_party"),
-            leaf("5.属于三类内部事务信息", "refused_internal"),
-            leaf("6.属于四类过程性信息", "refused_process"),
-            leaf("7.属于行政执法案卷", "refused_enforcement"),
-            leaf("8.属于行政查询事项", "refused_query"),
-            key="refused",
-        ),
-        group(
-            "（四）无法提供",
-            leaf("1.本机关不掌握相关政府信息", "unavailable_not_held"),
-            leaf("2.没有现成信息需要另行制作", "unavailable_creation"),
-            leaf("3.补正后申请内容仍不明确", "unavailable_unclear"),
-            key="unavailable",
-        ),
-        group(
-            "（五）不予处理",
-            leaf("1.信访举报投诉类申请", "unprocessed_complaint"),
-            leaf("2.重复申请", "unprocessed_repeat"),
-            leaf("3.要求提供公开出版物", "unprocessed_publication"),
-            leaf("4.无正当理由大量反复申请", "unprocessed_excessive"),
-            leaf("5.要求行政机关确认或重新出具已获取信息", "unprocessed_confirm"),
-            key="unprocessed",
-        ),
-        group(
-            "（六）其他处理",
-            leaf("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
-            leaf("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_unpaid"),
-            leaf("3.其他", "other_other"),
-            key="other",
-        ),
-        leaf("（七）总计", "total"),
-        key="results",
-    ),
-    leaf("四、结转下年度继续办理", "carried_forward"),
-)
-
-T4_OUTCOMES = (
-    ("结果维持", "upheld"),
-    ("结果纠正", "corrected"),
-    ("其他结果", "other"),
-    ("尚未审结", "pending"),
-    ("总计", "total"),
-)
-
-
-def _outcomes(prefix: str) -> tuple[Node, ...]:
-    return tuple(leaf(label, f"{prefix}.{key}") for label, key in T4_OUTCOMES)
-
-
-T4_COLUMNS = (
-    group("行政复议", *_outcomes("review"), key="review"),
-    group(
-        "行政诉讼",
-        group("未经复议直接起诉", *_outcomes("direct"), key="direct"),
-        group("复议后起诉", *_outcomes("after_review"), key="after_review"),
-    ),
-)
-
-_DECISIONS = (leaf("本年处理决定数量", "decisions"),)
-
-TABLES: dict[str, TableSpec] = {
-    t.key: t
-    for t in (
-        TableSpec(
-            "t2",
-            "表二",
-            "二、主动公开政府信息情况",
-            (
-                Section(
-                    title="第二十条第（一）项",
-                    corner="信息内容",
-                    columns=(
-                        leaf("本年制发件数", "issued"),
-                        leaf("本年废止件数", "repealed"),
-                        leaf("现行有效件数", "in_force"),
-                    ),
-                    rows=(leaf("规章", "rules"), leaf("行政规范性文件", "normative")),
-                    data_width=3,
-                ),
-                Section(
-                    title="第二十条第（五）项",
-                    corner="信息内容",
-                    columns=_DECISIONS,
-                    rows=(leaf("行政许可", "licensing"),),
-                    data_width=3,
-                ),
-                Section(
-                    title="第二十条第（六）项",
-                    corner="信息内容",
-                    columns=_DECISIONS,
-                    rows=(leaf("行政处罚", "punishment"), leaf("行政强制", "coercion")),
-                    data_width=3,
-                ),
-                Section(
-                    title="第二十条第（八）项",
-                    corner="信息内容",
-                    columns=(leaf("本年收费金额（单位：万元）", "amount"),),
-                    rows=(leaf("行政事业性收费", "fees"),),
-                    data_width=3,
-                ),
-            ),
-        ),
-        TableSpec(
-            "t3",
-            "表三",
-            "三、收到和处理政府信息公开申请情况",
-            (Section(corner=T3_NOTE, columns=(group("申请人情况", *APPLICANTS),), rows=T3_ROWS),),
-        ),
-        TableSpec(
-            "t4",
-            "表四",
-            "四、政府信息公开行政复议、行政诉讼情况",
-            (Section(columns=T4_COLUMNS, rows=(leaf("", ""),)),),
-        ),
-    )
-}
-
-# Cells whose per-cell behaviour differs from "a count that sums" (docs/format.md §3.2, §4).
-_AMOUNT_CELLS = {"t2.fees.amount"}
-_STOCK_CELLS = {"t2.rules.in_force", "t2.normative.in_force"}
-_NA_ALLOWED = {"t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force"}
-
-
-def _paths(nodes: tuple[Node, ...], prefix: tuple[str, ...] = ()) -> Iterator[tuple[Node, tuple[str, ...]]]:
-    for node in nodes:
-        path = prefix + ((node.label,) if node.label else ())
-        if node.is_leaf:
-            yield node, path
-        else:
-            yield from _paths(node.children, path)
-
-
-def _cells() -> dict[str, CellSpec]:
-    cells: dict[str, CellSpec] = {}
-    for table in TABLES.values():
-        for section in table.sections:
-            for row, row_path in _paths(section.rows):
-                for col, col_path in _paths(section.columns):
-                    cid = ".".join(p for p in (table.key, row.key, col.key) if p)
-                    cells[cid] = CellSpec(
-                        id=cid,
-                        table=table.name,
-                        row=row,
-                        column=col,
-                        row_path=row_path,
-                        column_path=col_path,
-                        kind="amount" if cid in _AMOUNT_CELLS else "count",
-                        aggregate="stock" if cid in _STOCK_CELLS else "sum",
-                        na_allowed=cid in _NA_ALLOWED,
-                    )
-    return cells
-
-
-CELLS: dict[str, CellSpec] = _cells()
-CELL_IDS: tuple[str, ...] = tuple(CELLS)
-
-
-@cache  # readers ask once per table per workbook
-def table_cells(table_key: str) -> tuple[str, ...]:
-    return tuple(cid for cid in CELL_IDS if cid.startswith(table_key + "."))
-
-
-def row_cells(table_key: str, row_key: str) -> tuple[str, ...]:
-    """Cell ids of one row, in column order: row_cells("t3", "new")."""
-    prefix = f"{table_key}.{row_key}."
-    return tuple(cid for cid in CELL_IDS if cid.startswith(prefix))
-
-
-def group_cells(sum_key: str) -> tuple[str, ...]:
-    """The cells a group's one printed number stands for: "t3.other.total" → the 总计 of （六）1.–3."""
-    table, group, col = sum_key.split(".", 2)
-    node = find_node(TABLES[table].sections[0].rows, group)
-    return tuple(f"{table}.{leaf.key}.{col}" for leaf in node.leaves())
-
-
-def find_node(nodes: tuple[Node, ...], key: str) -> Node:
-    for node in nodes:
-        if node.key == key:
-            return node
-        if node.children:
-            try:
-                return find_node(node.children, key)
-            except KeyError:
-                pass
-    raise KeyError(key)
-
-
-# --- the report around the tables -----------------------------------------
-
-SECTION_HEADINGS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
-
-# Headings seen in real reports instead of the F2021 ones (docs/format.md §2.3): accepted, with a note (S1).
-SECTION_HEADING_VARIANTS: tuple[tuple[str, ...], ...] = (
-    (),
-    ("二、主动公开政府信息的情况",),
-    (),
-    (
-        "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
-        "四、因政府信息公开工作被申请行政复议、提起行政诉讼的情况",  # the 条例第五十条 wording
-    ),
-    (
-        "五、政府信息公开工作存在的主要问题及改进情况", "五、存在的主要问题及改进措施",
-        "五、存在的主要问题及整改措施", "五、存在的主要问题及整改情况", "五、政府信息公开工作存在的主要问题及改进措施",
-    ),
-    ("六、其他需要说明的事项", "六、其他事项"),
-)
+    def applies(self, width: float, colspan: int, rowspan: int) -> bool:
+        return colspan == 1 and width < self.narrower_than and rowspan > self.taller_than
 
 
 @dataclass(frozen=True)
@@ -391,20 +168,6 @@ class TextSlot:
     section: int  # index into SECTION_HEADINGS
     label: str  # shown in the 文字 sheet; the sub-heading when ``heading`` is set
     heading: str | None = None  # printed sub-heading, e.g. （一）主动公开
-
-
-TEXT_SLOTS: tuple[TextSlot, ...] = (
-    TextSlot("overview.intro", 0, "一、总体情况（开头）"),
-    TextSlot("overview.proactive", 0, "（一）主动公开", "（一）主动公开"),
-    TextSlot("overview.on_request", 0, "（二）依申请公开", "（二）依申请公开"),
-    TextSlot("overview.management", 0, "（三）政府信息管理", "（三）政府信息管理"),
-    TextSlot("overview.platform", 0, "（四）政府信息公开平台建设", "（四）政府信息公开平台建设"),
-    TextSlot("overview.oversight", 0, "（五）监督保障", "（五）监督保障"),
-    TextSlot("problems.issues", 4, "（一）存在的主要问题", "（一）存在的主要问题"),
-    TextSlot("problems.improvements", 4, "（二）改进情况", "（二）改进情况"),
-    TextSlot("other", 5, "六、其他需要报告的事项"),
-)
-TEXT_KEYS = tuple(s.key for s in TEXT_SLOTS)
 
 
 @dataclass(frozen=True)
@@ -455,42 +218,6 @@ class MetaField:
     former_labels: tuple[str, ...] = ()  # labels of earlier templates, still read
 
 
-META_FIELDS: tuple[MetaField, ...] = (
-    MetaField("name", "机关名称", "全称，如：巫溪县峰灵镇人民政府"),
-    MetaField("level", "机关层级", "从下拉列表选择", tuple(LEVELS)),
-    MetaField("region", "所属地区", "如：重庆市巫溪县"),
-    MetaField("year", "报告年度", "如：2024"),
-    MetaField("contact", "联系人"),
-    MetaField("phone", "联系电话"),
-    # A township clerk read "本级人民政府年度报告" as "our government's report" and answered 是, which
-    # made the county's merge take the township for the county government (issue 9 #12).
-    MetaField(
-        "government_own", "县级以上人民政府本级报告",
-        "乡镇人民政府、街道办事处和各部门填“否”；只有县（市、区）及以上人民政府自身的年度报告填“是”（汇总时只计一次）",
-        ("是", "否"), former_labels=("本级人民政府年度报告",),
-    ),
-)
-
-# Sheet names of the template around the three tables.
-META_SHEET = "单位信息"
-TEXT_SHEET = "文字"
-MARKER_SHEET = "_nianbao"
-# A merge output's marker row: the workbook holds a county's totals (on the 汇总 sheet), and its marker
-# also names the region and year they are of (rows "region", "year").
-MERGE_MARKER = ("kind", "merge")
-RESULTS_SHEET = "校验结果"
-
-# What the Excel add-in's 汇总 button merges, when the open workbook has this sheet (label in A, value in B);
-# without it the button merges the open workbook's own folder. Relative paths are relative to that folder.
-MERGE_SETTINGS_SHEET = "汇总设置"
-MERGE_SETTINGS: tuple[MetaField, ...] = (
-    MetaField("folder", "汇总文件夹"),  # blank: the open workbook's folder
-    MetaField("roster", "应报送单位名单"),  # .xlsx or .csv; blank: no 未报送 check
-    MetaField("last_year", "上年度汇总"),  # last year's merge output or unit folder; blank: no Y1–Y3
-    MetaField("year", "汇总年度"),  # blank: the year most reports state
-)
-
-
 # --- label normalisation (docs/format.md §3.5) -------------------------------
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’『』「」")
@@ -516,39 +243,193 @@ def normalise(text: object) -> str:
     return s
 
 
-# Non-standard labels seen in real reports: recognised, reported under S4 (docs/format.md §3.6).
-KNOWN_TYPOS: dict[str, str] = {
-    "（二）部分公开（区分处理的，只计这一情况，不计其他情形）": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "5.属于三类内容事务信息": "5.属于三类内部事务信息",
-    "现行有效件数（历史累计）": "现行有效件数",
-    "现行有效件": "现行有效件数",
-}
+
+def _paths(nodes: tuple[Node, ...], prefix: tuple[str, ...] = ()) -> Iterator[tuple[Node, tuple[str, ...]]]:
+    for node in nodes:
+        path = prefix + ((node.label,) if node.label else ())
+        if node.is_leaf:
+            yield node, path
+        else:
+            yield from _paths(node.children, path)
 
 
-# Labels real reports print in words the 2021 format does not use, without being wrong: the 2019 format's
-# 规范性文件 is still common. Read as the official label and told as an S4 hint (docs/format.md §3.6).
-LABEL_VARIANTS: dict[str, str] = {
-    "规范性文件": "行政规范性文件",
-}
+def find_node(nodes: tuple[Node, ...], key: str) -> Node:
+    for node in nodes:
+        if node.key == key:
+            return node
+        if node.children:
+            try:
+                return find_node(node.children, key)
+            except KeyError:
+                pass
+    raise KeyError(key)
 
 
-def label_variant(printed: str) -> str | None:
-    """The official label a printed variant stands for (``LABEL_VARIANTS``), or None."""
-    n = normalise(printed)
-    return next((official for variant, official in LABEL_VARIANTS.items() if normalise(variant) == n), None)
+# --- a format ----------------------------------------------------------------
 
 
-# --- the 2019 format, to recognise it (docs/format.md §6) ----------------------
+@dataclass(frozen=True, eq=False)
+class Format:
+    """One national format of the annual report, as data: everything format-specific lives here.
 
-F2019_FINGERPRINTS: tuple[tuple[str, str], ...] = (
-    ("第二十条第（九）项", "有第二十条第（九）项（政府集中采购），2021年格式已删除"),
-    ("政府集中采购", "有「政府集中采购」行，2021年格式已删除"),
-    ("采购总金额", "有「采购总金额」列，2021年格式已删除"),
-    ("本年新制作数量", "表二用「本年新制作数量」，2021年格式为「本年制发件数」"),
-    ("本年新公开数量", "表二用「本年新公开数量」，2021年格式为「本年废止件数」"),
-    ("对外公开总数量", "表二用「对外公开总数量」，2021年格式为「现行有效件数」"),
-    ("上一年项目数量", "表二用「上一年项目数量」，2021年格式为「本年处理决定数量」"),
-    ("本年增/减", "表二用「本年增/减」，2021年格式为「本年处理决定数量」"),
-    ("其他对外管理服务事项", "表二有「其他对外管理服务事项」行，2021年格式已删除"),
+    A format with ``tables`` can be filled, read, checked, merged and exported; one without
+    (``read_as`` set) is only recognised by its ``fingerprints``, and the numbers of a report in it
+    are held in the cells of the ``read_as`` format (what the two formats share).
+    ``previous`` names the format this one replaced, and ``from_previous`` the cells whose
+    counterpart there is not the cell of the same id (a sum of those cells; () for none), so
+    last year's report can be compared with this year's across a change of format
+    (formats.cell_map). Formats are registered by id in ``nianbao.formats``; an id is never reused.
+    """
+
+    id: str
+    name: str
+    template_version: str = ""
+    tables: Mapping[str, TableSpec] = field(default_factory=dict)
+    # Cells whose behaviour differs from "a count that sums" (docs/format.md §3.2, §4).
+    amount_cells: frozenset[str] = frozenset()  # 万元, decimals
+    stock_cells: frozenset[str] = frozenset()  # a level: a sum over units is labelled as such
+    na_allowed: frozenset[str] = frozenset()  # "/" is acceptable (no rule-making power)
+    section_headings: tuple[str, ...] = ()
+    # Headings seen in real reports instead of the official ones, per section (docs/format.md §2.3).
+    heading_variants: tuple[tuple[str, ...], ...] = ()
+    text_slots: tuple[TextSlot, ...] = ()
+    meta_fields: tuple[MetaField, ...] = ()
+    # Non-standard labels seen in real reports: recognised, reported under S4 (docs/format.md §3.6).
+    known_typos: Mapping[str, str] = field(default_factory=dict)
+    # Other words for a label, not wrong: read as the official label with an S4 hint (docs/format.md §3.6).
+    label_variants: Mapping[str, str] = field(default_factory=dict)
+    # Printed texts only this format has, each with what it shows, to recognise it (docs/format.md §6.2).
+    fingerprints: tuple[tuple[str, str], ...] = ()
+    vertical: VerticalLabels = VerticalLabels()
+    read_as: str = ""
+    previous: str = ""
+    from_previous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def readable(self) -> bool:
+        """Whether reports can be read, checked and written in this format's own cells."""
+        return bool(self.tables)
+
+    @cached_property
+    def cells(self) -> dict[str, CellSpec]:
+        cells: dict[str, CellSpec] = {}
+        for table in self.tables.values():
+            for section in table.sections:
+                for row, row_path in _paths(section.rows):
+                    for col, col_path in _paths(section.columns):
+                        cid = ".".join(p for p in (table.key, row.key, col.key) if p)
+                        cells[cid] = CellSpec(
+                            id=cid,
+                            table=table.name,
+                            row=row,
+                            column=col,
+                            row_path=row_path,
+                            column_path=col_path,
+                            kind="amount" if cid in self.amount_cells else "count",
+                            aggregate="stock" if cid in self.stock_cells else "sum",
+                            na_allowed=cid in self.na_allowed,
+                        )
+        return cells
+
+    @cached_property
+    def cell_ids(self) -> tuple[str, ...]:
+        return tuple(self.cells)
+
+    @cached_property
+    def text_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.text_slots)
+
+    @cached_property
+    def _table_cells(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {key: [] for key in self.tables}
+        for cid in self.cell_ids:
+            out[cid.split(".", 1)[0]].append(cid)
+        return {key: tuple(cids) for key, cids in out.items()}
+
+    def table_cells(self, table_key: str) -> tuple[str, ...]:
+        """Cell ids of one table, row by row: F2021.table_cells("t4")."""
+        return self._table_cells.get(table_key, ())
+
+    def row_cells(self, table_key: str, row_key: str) -> tuple[str, ...]:
+        """Cell ids of one row, in column order: F2021.row_cells("t3", "new")."""
+        prefix = f"{table_key}.{row_key}."
+        return tuple(cid for cid in self.table_cells(table_key) if cid.startswith(prefix))
+
+    def group_cells(self, sum_key: str) -> tuple[str, ...]:
+        """The cells a group's one printed number stands for: "t3.other.total" → the 总计 of （六）1.–3."""
+        table, group, col = sum_key.split(".", 2)
+        node = find_node(self.tables[table].sections[0].rows, group)
+        return tuple(f"{table}.{leaf.key}.{col}" for leaf in node.leaves())
+
+    def label_variant(self, printed: str) -> str | None:
+        """The official label a printed variant stands for (``label_variants``), or None."""
+        n = normalise(printed)
+        return next((official for variant, official in self.label_variants.items() if normalise(variant) == n), None)
+
+    @cached_property
+    def typo_index(self) -> dict[str, str]:
+        """normalised typo or variant → the official label it is read as."""
+        return {normalise(typo): official for typo, official in (dict(self.known_typos) | dict(self.label_variants)).items()}
+
+    @cached_property
+    def fingerprint_index(self) -> dict[str, str]:
+        """normalised fingerprint → what it shows."""
+        return {normalise(text): why for text, why in self.fingerprints}
+
+    def meta_field(self, key: str) -> MetaField:
+        return next(f for f in self.meta_fields if f.key == key)
+
+    def __repr__(self) -> str:
+        return f"<Format {self.id}>"
+
+
+# Sheet names of the template around the three tables.
+META_SHEET = "单位信息"
+TEXT_SHEET = "文字"
+MARKER_SHEET = "_nianbao"
+# A merge output's marker row: the workbook holds a county's totals (on the 汇总 sheet), and its marker
+# also names the region and year they are of (rows "region", "year").
+MERGE_MARKER = ("kind", "merge")
+RESULTS_SHEET = "校验结果"
+
+# What the Excel add-in's 汇总 button merges, when the open workbook has this sheet (label in A, value in B);
+# without it the button merges the open workbook's own folder. Relative paths are relative to that folder.
+MERGE_SETTINGS_SHEET = "汇总设置"
+MERGE_SETTINGS: tuple[MetaField, ...] = (
+    MetaField("folder", "汇总文件夹"),  # blank: the open workbook's folder
+    MetaField("roster", "应报送单位名单"),  # .xlsx or .csv; blank: no 未报送 check
+    MetaField("last_year", "上年度汇总"),  # last year's merge output or unit folder; blank: no Y1–Y3
+    MetaField("year", "汇总年度"),  # blank: the year most reports state
 )
-F2019_FINGERPRINT_INDEX = {normalise(text): why for text, why in F2019_FINGERPRINTS}
+
+
+
+
+# The 2021 format's declarations lived here before formats were values; modules not yet moved to
+# the Format value import them from here. Transitional: goes when every module asks the format.
+_F2021_NAMES = {
+    "FORMAT_ID": lambda f: f.id, "FORMAT_NAME": lambda f: f.name, "TEMPLATE_VERSION": lambda f: f.template_version,
+    "TABLES": lambda f: f.tables, "CELLS": lambda f: f.cells, "CELL_IDS": lambda f: f.cell_ids,
+    "table_cells": lambda f: f.table_cells, "row_cells": lambda f: f.row_cells, "group_cells": lambda f: f.group_cells,
+    "SECTION_HEADINGS": lambda f: f.section_headings, "SECTION_HEADING_VARIANTS": lambda f: f.heading_variants,
+    "TEXT_SLOTS": lambda f: f.text_slots, "TEXT_KEYS": lambda f: f.text_keys, "META_FIELDS": lambda f: f.meta_fields,
+    "KNOWN_TYPOS": lambda f: f.known_typos, "LABEL_VARIANTS": lambda f: f.label_variants,
+    "label_variant": lambda f: f.label_variant,
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _F2021_NAMES:
+        from .formats import F2021
+
+        return _F2021_NAMES[name](F2021)
+    if name in ("OLD_FORMAT_ID", "OLD_FORMAT_NAME", "F2019_FINGERPRINTS", "F2019_FINGERPRINT_INDEX"):
+        from .formats import F2019
+
+        return {"OLD_FORMAT_ID": F2019.id, "OLD_FORMAT_NAME": F2019.name, "F2019_FINGERPRINTS": F2019.fingerprints,
+                "F2019_FINGERPRINT_INDEX": F2019.fingerprint_index}[name]
+    if name in ("APPLICANTS", "T3_ROWS", "T3_NOTE", "T4_OUTCOMES", "T4_COLUMNS"):
+        from .formats import f2021
+
+        return getattr(f2021, name)
+    raise AttributeError(name)

@@ -26,9 +26,7 @@ UNPUBLISHABLE_RULES = frozenset({"S12"})
 def unpublishable(report: Report, findings: list[Finding]) -> list[Finding]:
     """What stops ``report`` being published: its errors, its empty required sections, every table
     cell that holds no number (the reading finding at that cell, N4 for "十二")."""
-    from ..schema import CELLS
-
-    unknown = {report.address(cid) for cid in CELLS if report.number(cid) is None}
+    unknown = {report.address(cid) for cid in report.format.cell_ids if report.number(cid) is None}
     return [f for f in findings if not f.acknowledged and (
         f.severity is Severity.ERROR or f.rule in UNPUBLISHABLE_RULES or (f.address in unknown and f.address))]
 

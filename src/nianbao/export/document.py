@@ -4,7 +4,7 @@
     >>> [b.text for b in blocks(EXAMPLES[0].report) if b.kind == "heading"][:2]
     ['一、总体情况', '二、主动公开政府信息情况']
 
-The order is the format's: title, then the six headings of schema.SECTION_HEADINGS,
+The order is the format's: title, then the six headings of its ``section_headings``,
 each followed by its text slots and/or its statutory table. Tables are drawn
 from grid.table_grid, so the printed merges are the template's.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..grid import Place, table_grid
 from ..report import Report, State, format_number
 from ..safetext import clean
-from ..schema import SECTION_HEADINGS, TABLES, TEXT_SLOTS, TextSlot, normalise
+from ..schema import TableSpec, TextSlot, normalise
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,11 @@ def paragraphs(body: str) -> list[str]:
 
 
 def blocks(report: Report) -> list[Block]:
+    fmt = report.format
     out = [Block("title", clean(report.meta.title))]
-    for index, heading in enumerate(SECTION_HEADINGS):
+    for index, heading in enumerate(fmt.section_headings):
         out.append(Block("heading", heading))
-        for slot in (s for s in TEXT_SLOTS if s.section == index):
+        for slot in (s for s in fmt.text_slots if s.section == index):
             paras = paragraphs(report.text.get(slot.key, ""))
             if paras and normalise(paras[0]) == normalise(heading):
                 paras = paras[1:]  # an imported text that repeats the section heading
@@ -59,7 +60,7 @@ def blocks(report: Report) -> list[Block]:
             if slot.heading and not starts_with_own_heading(slot, paras[0]):
                 out.append(Block("subheading", slot.heading))
             out.extend(Block("paragraph", p) for p in paras)
-        out.extend(Block("table", table=t.key) for t in TABLES.values() if t.heading == heading)
+        out.extend(Block("table", table=t.key) for t in fmt.tables.values() if t.heading == heading)
     return out
 
 
@@ -75,9 +76,9 @@ def shown_value(report: Report, cid: str) -> str:
     return ""
 
 
-def grid_rows(table_key: str) -> list[list[Place]]:
+def grid_rows(table: TableSpec) -> list[list[Place]]:
     """The table's places grouped by the row they start in, left to right."""
-    grid = table_grid(TABLES[table_key])
+    grid = table_grid(table)
     height = max(p.row + p.rowspan for p in grid)
     rows: list[list[Place]] = [[] for _ in range(height)]
     for p in sorted(grid, key=lambda p: (p.row, p.col)):
@@ -85,10 +86,10 @@ def grid_rows(table_key: str) -> list[list[Place]]:
     return rows
 
 
-def header_rows(table_key: str) -> int:
+def header_rows(table: TableSpec) -> int:
     """How many rows at the top hold only title and column headers (repeated on each printed page)."""
     n = 0
-    for row in grid_rows(table_key):
+    for row in grid_rows(table):
         if row and all(p.role in ("title", "corner", "header") for p in row):
             n += 1
         else:

@@ -27,7 +27,6 @@ from lxml import etree
 from ..atomic import atomic_path
 from ..report import Report
 from ..safetext import clean
-from ..workbook.layout import COLUMN_WIDTHS
 from .document import blocks, grid_rows, header_rows, shown_value
 
 TITLE_FONT = "方正小标宋简体"
@@ -215,8 +214,9 @@ def _table(doc, table_key: str, report: Report) -> None:
     """Write the table's XML directly from the grid: each place is one w:tc with gridSpan, and vMerge
     restart/continue down its rows. (python-docx's cell merging walks the whole table per call:
     ~0.8 s for the three tables.)"""
-    places = [p for row in grid_rows(table_key) for p in row]
-    widths = COLUMN_WIDTHS[table_key]
+    spec = report.format.tables[table_key]
+    places = [p for row in grid_rows(spec) for p in row]
+    widths = spec.column_widths
     scale = TEXT_WIDTH_MM / sum(widths)
     col_tw = [_twips(w * scale) for w in widths]
     table = doc.add_table(rows=0, cols=len(widths))
@@ -227,8 +227,8 @@ def _table(doc, table_key: str, report: Report) -> None:
     for i, col in enumerate(table.columns):
         col.width = Twips(col_tw[i])
     style_id = doc.styles[TABLE_STYLE].style_id
-    size = str(int(TABLE_SIZES[table_key].pt * 2))  # half-points
-    n_header = header_rows(table_key)
+    size = str(int(TABLE_SIZES.get(table_key, SIZE_S5).pt * 2))  # half-points
+    n_header = header_rows(spec)
     height = max(p.row + p.rowspan for p in places)
     for r in range(height):
         tr = table._tbl.add_tr()

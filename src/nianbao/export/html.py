@@ -17,11 +17,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..report import Report
 from ..safetext import clean
-from ..schema import FORMAT_ID, TABLES
 from .document import blocks, grid_rows, header_rows, shown_value
-
-# A label column narrower than this many characters with a tall rowspan prints vertically (三、本年度办理结果).
-VERTICAL_BELOW = 8
 
 
 @lru_cache(maxsize=1)
@@ -44,12 +40,12 @@ def table_rows(table_key: str, report: Report) -> dict:
     and ``cell`` (the cell id) on value cells; the web portal draws its
     tables from this too, marking the cells its findings point at.
     """
-    from ..workbook.layout import COLUMN_WIDTHS
-
-    widths = COLUMN_WIDTHS[table_key]
-    n_header = header_rows(table_key)
+    fmt = report.format
+    table = fmt.tables[table_key]
+    widths = table.column_widths
+    n_header = header_rows(table)
     rows = []
-    for places in grid_rows(table_key):
+    for places in grid_rows(table):
         cells = []
         for p in places:
             if p.cell is not None:  # a value cell
@@ -58,12 +54,12 @@ def table_rows(table_key: str, report: Report) -> dict:
                 continue
             scope = "row" if p.role == "label" else ("colgroup" if p.colspan > 1 else "col")
             css = [p.role]
-            if p.role == "label" and p.colspan == 1 and widths[p.col] < VERTICAL_BELOW and p.rowspan > 4:
+            if p.role == "label" and fmt.vertical.applies(widths[p.col], p.colspan, p.rowspan):
                 css.append("vertical")
             cells.append({"tag": "th", "text": p.text or "", "scope": scope, "class": " ".join(css),
                           "rowspan": p.rowspan, "colspan": p.colspan})
         rows.append(cells)
-    return {"key": table_key, "name": TABLES[table_key].name, "head": rows[:n_header], "body": rows[n_header:]}
+    return {"key": table_key, "name": table.name, "head": rows[:n_header], "body": rows[n_header:]}
 
 
 def render_html(report: Report) -> str:
@@ -73,7 +69,7 @@ def render_html(report: Report) -> str:
             items.append({"kind": "table", "table": table_rows(block.table, report)})
         else:
             items.append({"kind": block.kind, "text": block.text})
-    return _template().render(title=clean(report.meta.title), items=items, meta=report.meta, format_id=FORMAT_ID)
+    return _template().render(title=clean(report.meta.title), items=items, meta=report.meta, format_id=report.format.id)
 
 
 def write_html(report: Report, path: str | Path) -> Path:

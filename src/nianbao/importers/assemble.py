@@ -68,7 +68,8 @@ def _unknown(report: Report, cids: list[str]) -> None:
 
 def _put(report: Report, cid: str, raw: object) -> str | None:
     """Store one read cell; returns "blank" for a blank cell so the caller can group them."""
-    parsed = parse_cell(raw, CELLS[cid])
+    spec = report.format.cells[cid]
+    parsed = parse_cell(raw, spec)
     report.values[cid] = parsed.number
     if parsed.state is not State.NUMBER:
         report.states[cid] = parsed.state
@@ -77,7 +78,7 @@ def _put(report: Report, cid: str, raw: object) -> str | None:
     if parsed.state is State.BLANK:
         return "blank"
     if parsed.issue:
-        report.findings.append(parsed.issue.at(report.ref(cid)))
+        report.findings.append(parsed.issue.at(report.ref(cid), spec))
     return None
 
 

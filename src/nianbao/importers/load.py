@@ -544,22 +544,22 @@ def _checked_values(report: Report) -> Report:
     a 400-digit number or a string, and none of them may reach a sum as a number."""
     from ..cells import parse_cell
     from ..report import State
-    from ..schema import CELLS
 
+    cells = report.format.cells
     values: dict[str, float | int | None] = {}
     for cid, value in report.values.items():
-        if cid not in CELLS:
+        if cid not in cells:
             continue
         if value is None:
             values[cid] = None
             continue
-        parsed = parse_cell(value, CELLS[cid])
+        parsed = parse_cell(value, cells[cid])
         values[cid] = parsed.number
         if parsed.state is not State.NUMBER:
             report.states[cid] = parsed.state
             report.raw[cid] = parsed.raw or ""
             if parsed.issue:
-                report.findings.append(parsed.issue.at(report.ref(cid)))
+                report.findings.append(parsed.issue.at(report.ref(cid), cells[cid]))
     report.values = values
     return report
 

@@ -19,41 +19,25 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import save_workbook
+from ..formats import DEFAULT
 from ..grid import Place, table_grid
 from ..report import Report, State
-from ..schema import (
-    CELLS,
-    FORMAT_ID,
-    FORMAT_NAME,
-    MARKER_SHEET,
-    META_FIELDS,
-    META_SHEET,
-    TABLES,
-    TEMPLATE_VERSION,
-    TEXT_SHEET,
-    TEXT_SLOTS,
-    TableSpec,
-)
+from ..schema import MARKER_SHEET, META_SHEET, TEXT_SHEET, Format, TableSpec
 from . import style
 from .layout import (
     CHECK_COLUMN_HEADER,
-    COLUMN_WIDTHS,
     HEADING_ROW,
-    META_ROWS,
     META_VALUE_COL,
-    POSITIONS,
     TABLE_TOP,
-    TEXT_HEADING_ROWS,
     TEXT_HEADINGS,
     TEXT_MARK_COL,
-    TEXT_ROWS,
     TEXT_TITLE,
     TEXT_VALUE_COL,
+    Layout,
     a1,
-    blank_check,
     column_letter,
     grid_row_heights,
-    live_checks,
+    layout_of,
     sheet_col,
     sheet_row,
     table_bottom,
@@ -67,7 +51,11 @@ TEXT_COLUMN_WIDTH = 90
 # Six lines of text each, and the blank 文字 sheet prints on one A4 page (it spilled its last row
 # onto a second page at 120; issue 9 #25).
 TEXT_ROW_HEIGHT = 84
-MARKER_ROWS = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION))
+
+
+def marker_rows(fmt: Format) -> tuple[tuple[str, str], ...]:
+    """The hidden marker sheet's rows: what the reader recognises a workbook's format by."""
+    return (("format", fmt.id), ("format_name", fmt.name), ("template_version", fmt.template_version))
 
 UNLOCKED = Protection(locked=False)
 
@@ -94,7 +82,7 @@ def _print_setup(ws: Worksheet, last_row: int, last_col: int, landscape: bool) -
     ws.page_margins.top = ws.page_margins.bottom = 0.6
 
 
-def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
+def _style_place(ws: Worksheet, fmt: Format, table: TableSpec, place: Place) -> None:
     top, left = sheet_row(place), sheet_col(place)
     bottom, right = top + place.rowspan - 1, left + place.colspan - 1
     if place.rowspan > 1 or place.colspan > 1:
@@ -108,7 +96,7 @@ def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
         cell.protection = UNLOCKED
         cell.font = style.BODY_FONT
         cell.alignment = style.CENTER
-        cell.number_format = "0" if CELLS[place.cell].kind == "count" else "General"
+        cell.number_format = "0" if fmt.cells[place.cell].kind == "count" else "General"
         return
     cell.value = place.text
     if place.role in ("title", "header", "corner"):
@@ -117,16 +105,16 @@ def _style_place(ws: Worksheet, table_key: str, place: Place) -> None:
         cell.alignment = style.CENTER
     else:
         cell.font = style.BODY_FONT
-        narrow = COLUMN_WIDTHS[table_key][place.col] < 8 and place.colspan == 1
-        cell.alignment = style.VERTICAL if narrow and place.rowspan > 4 else (style.CENTER if place.rowspan > 1 else style.LEFT)
+        vertical = fmt.vertical.applies(table.column_widths[place.col], place.colspan, place.rowspan)
+        cell.alignment = style.VERTICAL if vertical else (style.CENTER if place.rowspan > 1 else style.LEFT)
 
 
 def _row_heights(ws: Worksheet, table: TableSpec) -> None:
-    for row, height in grid_row_heights(table, COLUMN_WIDTHS[table.key]).items():
+    for row, height in grid_row_heights(table, table.column_widths).items():
         ws.row_dimensions[TABLE_TOP + row].height = height
 
 
-def _validations(ws: Worksheet, table: TableSpec) -> None:
+def _validations(ws: Worksheet, fmt: Format, table: TableSpec) -> None:
     counts = DataValidation(
         type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
         showErrorMessage=True, errorTitle="请填写整数", error="此处填写件数：大于或等于0的整数。",
@@ -143,7 +131,7 @@ def _validations(ws: Worksheet, table: TableSpec) -> None:
     for p in table_grid(table):
         if not p.cell:
             continue
-        spec, addr = CELLS[p.cell], a1(sheet_row(p), sheet_col(p))
+        spec, addr = fmt.cells[p.cell], a1(sheet_row(p), sheet_col(p))
         if spec.na_allowed:
             first_na = first_na or addr
             not_applicable.add(addr)
@@ -159,15 +147,15 @@ def _validations(ws: Worksheet, table: TableSpec) -> None:
             ws.add_data_validation(dv)
 
 
-def _live_checks(ws: Worksheet, table: TableSpec) -> None:
-    checks, rows, check_col = live_checks(table.key)
-    blanks = blank_check(table.key)
+def _live_checks(ws: Worksheet, layout: Layout, table: TableSpec) -> None:
+    checks, rows, check_col = layout.live_checks(table.key)
+    blanks = layout.blank_check(table.key)
     red = FormulaRule
     if any(c.check.axis == "row" for c in checks):
         head = ws.cell(sheet_row(table_grid(table)[0]), check_col, CHECK_COLUMN_HEADER)
         head.font = style.CHECK_FONT
         ws.column_dimensions[column_letter(check_col)].width = CHECK_COLUMN_WIDTH
-    widths = COLUMN_WIDTHS[table.key]
+    widths = table.column_widths
     for row in (*rows, blanks.label):
         first, last = row.label_cols
         if last > first:
@@ -197,7 +185,7 @@ def _live_checks(ws: Worksheet, table: TableSpec) -> None:
         ws.conditional_formatting.add(cells, red(formula=[blanks.mark(cells.split(":")[0])], fill=style.CHECK_FILL))
 
 
-def _table_sheet(wb: Workbook, table: TableSpec) -> None:
+def _table_sheet(wb: Workbook, layout: Layout, table: TableSpec) -> None:
     ws = wb.create_sheet(table.sheet)
     right = table_right(table)
     ws.merge_cells(start_row=HEADING_ROW, start_column=1, end_row=HEADING_ROW, end_column=right)
@@ -205,18 +193,18 @@ def _table_sheet(wb: Workbook, table: TableSpec) -> None:
     heading.font = style.TITLE_FONT
     heading.alignment = style.LEFT
     ws.row_dimensions[HEADING_ROW].height = 24
-    for i, width in enumerate(COLUMN_WIDTHS[table.key], start=1):
+    for i, width in enumerate(table.column_widths, start=1):
         ws.column_dimensions[column_letter(i)].width = width
     for place in table_grid(table):
-        _style_place(ws, table.key, place)
+        _style_place(ws, layout.format, table, place)
     _row_heights(ws, table)
-    _validations(ws, table)
-    _live_checks(ws, table)
+    _validations(ws, layout.format, table)
+    _live_checks(ws, layout, table)
     _print_setup(ws, table_bottom(table), right, landscape=right > 4)
     _protect(ws)
 
 
-def _meta_sheet(wb: Workbook) -> None:
+def _meta_sheet(wb: Workbook, layout: Layout) -> None:
     ws = wb.active
     ws.title = META_SHEET
     ws["A1"] = META_SHEET
@@ -225,8 +213,8 @@ def _meta_sheet(wb: Workbook) -> None:
         cell = ws.cell(2, col, text)
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width
-    for f in META_FIELDS:
-        row = META_ROWS[f.key]
+    for f in layout.format.meta_fields:
+        row = layout.meta_rows[f.key]
         label = ws.cell(row, 1, f.label)
         value = ws.cell(row, META_VALUE_COL)
         hint = ws.cell(row, 3, f.hint)
@@ -250,7 +238,7 @@ def _meta_sheet(wb: Workbook) -> None:
             dv.add(value.coordinate)
             ws.add_data_validation(dv)
             value.number_format = "0"
-    notes_row = max(META_ROWS.values()) + 2
+    notes_row = max(layout.meta_rows.values()) + 2
     notes = (
         "填表说明：",
         "1. 黄色单元格为填报区，其余单元格已保护（无密码），防止误改格式标签。",
@@ -266,7 +254,8 @@ def _meta_sheet(wb: Workbook) -> None:
     _protect(ws)
 
 
-def _text_sheet(wb: Workbook) -> None:
+def add_text_sheet(wb: Workbook, layout: Layout) -> None:
+    """The template's 文字 sheet, added to ``wb`` (also to a workbook that lacks one, before text is written into it)."""
     ws = wb.create_sheet(TEXT_SHEET)
     ws["A1"] = TEXT_TITLE
     ws["A1"].font = style.TITLE_FONT
@@ -275,14 +264,14 @@ def _text_sheet(wb: Workbook) -> None:
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.CENTER, style.BORDER
         ws.column_dimensions[column_letter(col)].width = width
     ws.column_dimensions[column_letter(TEXT_MARK_COL)].hidden = True
-    for row, heading in TEXT_HEADING_ROWS.items():
+    for row, heading in layout.text_heading_rows.items():
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=TEXT_VALUE_COL)
         cell = ws.cell(row, 1, heading)
         cell.font, cell.fill, cell.alignment, cell.border = style.HEADER_FONT, style.LABEL_FILL, style.LEFT, style.BORDER
         ws.cell(row, TEXT_VALUE_COL).border = style.BORDER
         ws.row_dimensions[row].height = 20
-    for slot in TEXT_SLOTS:
-        row = TEXT_ROWS[slot.key]
+    for slot in layout.format.text_slots:
+        row = layout.text_rows[slot.key]
         label = ws.cell(row, 1, slot.label)
         label.font, label.alignment, label.border = style.BODY_FONT, style.LEFT, style.BORDER
         body = ws.cell(row, TEXT_VALUE_COL)
@@ -290,36 +279,38 @@ def _text_sheet(wb: Workbook) -> None:
         body.fill, body.protection = style.INPUT_FILL, UNLOCKED
         ws.cell(row, TEXT_MARK_COL).protection = UNLOCKED
         ws.row_dimensions[row].height = TEXT_ROW_HEIGHT
-    _print_setup(ws, max(TEXT_ROWS.values()), TEXT_VALUE_COL, landscape=False)
+    _print_setup(ws, max(layout.text_rows.values()), TEXT_VALUE_COL, landscape=False)
     _protect(ws)
 
 
-def _marker_sheet(wb: Workbook) -> None:
+def _marker_sheet(wb: Workbook, fmt: Format) -> None:
     ws = wb.create_sheet(MARKER_SHEET)
-    for i, (key, value) in enumerate(MARKER_ROWS, start=1):
+    for i, (key, value) in enumerate(marker_rows(fmt), start=1):
         ws.cell(i, 1, key)
         ws.cell(i, 2, value)
     ws.sheet_state = "hidden"
     _protect(ws)
 
 
-def build_template() -> Workbook:
+def build_template(fmt: Format = DEFAULT) -> Workbook:
+    """The empty template of ``fmt`` (the default format unless given)."""
+    layout = layout_of(fmt)
     wb = Workbook()
-    _meta_sheet(wb)
-    for table in TABLES.values():
-        _table_sheet(wb, table)
-    _text_sheet(wb)
-    _marker_sheet(wb)
+    _meta_sheet(wb, layout)
+    for table in layout.format.tables.values():
+        _table_sheet(wb, layout, table)
+    add_text_sheet(wb, layout)
+    _marker_sheet(wb, layout.format)
     wb.active = 0
     # Fixed document properties keep rebuilds identical.
     wb.properties.creator = "nianbao"
-    wb.properties.title = "政府信息公开工作年度报告（" + FORMAT_ID + "格式）"
+    wb.properties.title = "政府信息公开工作年度报告（" + layout.format.id + "格式）"
     return wb
 
 
-def write_template(path: str | Path) -> Path:
+def write_template(path: str | Path, fmt: Format = DEFAULT) -> Path:
     """nianbao template -o PATH: write the empty template."""
-    return save_workbook(build_template(), path)
+    return save_workbook(build_template(fmt), path)
 
 
 def fill_workbook(wb: Workbook, report: Report) -> None:
@@ -327,13 +318,14 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
     every string as text (edit.put_text), so an imported "=HYPERLINK(…)" is never a live formula."""
     from .edit import put_text
 
+    layout = layout_of(report.format)
     meta = wb[META_SHEET]
-    for f in META_FIELDS:
+    for f in layout.format.meta_fields:
         value = getattr(report.meta, f.key)
         if f.key == "government_own":
             value = report.meta.government_own_answer
-        put_text(meta.cell(META_ROWS[f.key], META_VALUE_COL), value if value not in ("", None) else None)
-    for cid, pos in POSITIONS.items():
+        put_text(meta.cell(layout.meta_rows[f.key], META_VALUE_COL), value if value not in ("", None) else None)
+    for cid, pos in layout.positions.items():
         if cid in report.raw:
             value = report.raw[cid]
         elif report.state(cid) is State.NUMBER:
@@ -342,12 +334,12 @@ def fill_workbook(wb: Workbook, report: Report) -> None:
             value = None
         put_text(wb[pos.sheet].cell(pos.row, pos.col), value)
     text = wb[TEXT_SHEET]
-    for slot in TEXT_SLOTS:
-        put_text(text.cell(TEXT_ROWS[slot.key], TEXT_VALUE_COL), report.text.get(slot.key) or None)
+    for slot in layout.format.text_slots:
+        put_text(text.cell(layout.text_rows[slot.key], TEXT_VALUE_COL), report.text.get(slot.key) or None)
 
 
 def write_report(report: Report, path: str | Path) -> Path:
-    """The template filled with ``report``, written atomically to ``path``."""
-    wb = build_template()
+    """The template of the report's format filled with ``report``, written atomically to ``path``."""
+    wb = build_template(report.format)
     fill_workbook(wb, report)
     return save_workbook(wb, path)

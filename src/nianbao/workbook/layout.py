@@ -1,7 +1,9 @@
 """Where the template puts everything: cell ids ↔ sheet addresses, derived from the grid.
 
-    >>> ADDRESSES["t3.new.natural_person"]
+    >>> layout_of(F2021).addresses["t3.new.natural_person"]
     '表三!D5'
+
+One ``Layout`` per format (``layout_of``, built once per format id).
 
 Each table sits on its own sheet: row 1 holds the section heading, the grid
 starts at A2. Live checks (formulas that need no Python) go in the column right
@@ -12,33 +14,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 
+from ..formats import DEFAULT, F2021, get_format
 from ..grid import Place, grid_size, table_grid
-from ..rules import CHECKS, RULES, Check
-from ..schema import (
-    CELL_IDS,
-    MERGE_SETTINGS,
-    MERGE_SETTINGS_SHEET,
-    META_FIELDS,
-    SECTION_HEADINGS,
-    TABLES,
-    TEXT_SLOTS,
-    TableSpec,
-)
+from ..rules import RULES, Check, format_checks
+from ..schema import MERGE_SETTINGS, MERGE_SETTINGS_SHEET, Format, TableSpec
 
 TABLE_TOP = 2  # 1-based sheet row of grid row 0
 TABLE_LEFT = 1  # 1-based sheet column of grid column 0
 HEADING_ROW = 1
-
-# Column widths (in Excel character units) of each table's grid columns; the exports size their
-# tables in proportion. Here, not in build.py, so an export does not import openpyxl.
-COLUMN_WIDTHS = {
-    "t2": (24, 16, 16, 16),
-    "t3": (6, 12, 44) + (9,) * 7,
-    "t4": (8,) * 15,
-}
 
 META_FIRST_ROW = 3  # 单位信息: one field per row, label in A, value in B
 META_VALUE_COL = 2
@@ -98,51 +84,7 @@ class Position:
         return f"{self.sheet}!{self.a1}"
 
 
-def _positions() -> dict[str, Position]:
-    out = {}
-    for table in TABLES.values():
-        for p in table_grid(table):
-            if p.cell:
-                out[p.cell] = Position(table.sheet, sheet_row(p), sheet_col(p))
-    return out
-
-
-POSITIONS: dict[str, Position] = _positions()
-ADDRESSES: dict[str, str] = {cid: str(pos) for cid, pos in POSITIONS.items()}
-META_ROWS: dict[str, int] = {f.key: META_FIRST_ROW + i for i, f in enumerate(META_FIELDS)}
-
-
-def _text_rows() -> tuple[dict[str, int], dict[int, str]]:
-    """The 文字 sheet's row of each slot, and the section headings that stand on rows of their own.
-
-    A section none of whose slots names it gets its heading above its slots: 五's two slots begin
-    （一）（二） and, without it, read as a second （一）（二） of 一 (issue 9 #25).
-    """
-    rows: dict[str, int] = {}
-    headings: dict[int, str] = {}
-    row = TEXT_FIRST_ROW
-    for i, slot in enumerate(TEXT_SLOTS):
-        heading = SECTION_HEADINGS[slot.section]
-        number = heading.split("、", 1)[0] + "、"
-        starts = i == 0 or TEXT_SLOTS[i - 1].section != slot.section
-        if starts and not any(s.label.startswith(number) for s in TEXT_SLOTS if s.section == slot.section):
-            headings[row] = heading
-            row += 1
-        rows[slot.key] = row
-        row += 1
-    return rows, headings
-
-
-TEXT_ROWS, TEXT_HEADING_ROWS = _text_rows()
 MERGE_SETTINGS_ROWS: dict[str, int] = {f.key: MERGE_SETTINGS_FIRST_ROW + i for i, f in enumerate(MERGE_SETTINGS)}
-
-
-def text_sheet_values() -> list[list[str | None]]:
-    """The template's 文字 sheet as rows of values from A1: title, headings, one label per slot (and the
-    section headings that stand on rows of their own)."""
-    rows: list[list[str | None]] = [[TEXT_TITLE, None, None], list(TEXT_HEADINGS)]
-    labels = {row: slot.label for slot in TEXT_SLOTS for row in [TEXT_ROWS[slot.key]]} | TEXT_HEADING_ROWS
-    return rows + [[labels.get(r), None, None] for r in range(len(rows) + 1, max(labels) + 1)]
 
 
 def merge_settings_values(values: dict[str, object] | None = None) -> list[list[object]]:
@@ -166,7 +108,7 @@ def text_height(text: str, width: float, line: float = 13.5) -> float:
 
 def grid_row_heights(table: TableSpec, widths: tuple[float, ...]) -> dict[int, float]:
     """Height (points) of each grid row whose labels need more than one line, for the table's grid
-    columns ``widths``: the template's (COLUMN_WIDTHS) or the 汇总 sheet's."""
+    columns ``widths``: the template's (TableSpec.column_widths) or the 汇总 sheet's."""
     heights: dict[int, float] = {}
     for p in table_grid(table):
         if p.text and p.rowspan == 1:
@@ -196,37 +138,6 @@ SUMMARY_COLUMN_OFFSET = {"t2": 2, "t3": 0, "t4": 3}
 SUMMARY_TABLE_GAP = 1
 
 
-def _summary_table_rows() -> dict[str, int]:
-    out, row = {}, SUMMARY_FIRST_TABLE_ROW
-    for key, table in TABLES.items():
-        out[key] = row
-        row += table_bottom(table) - HEADING_ROW + 1 + SUMMARY_TABLE_GAP
-    return out
-
-
-SUMMARY_TABLE_ROWS: dict[str, int] = _summary_table_rows()  # the row of each table's heading
-SUMMARY_CHECKS_ROW = max(SUMMARY_TABLE_ROWS[k] + table_bottom(t) - HEADING_ROW for k, t in TABLES.items()) + 2
-
-
-def table_origin(table_key: str, summary: bool = False) -> tuple[str, int, int]:
-    """(sheet, row, column), 1-based, of a table's grid row 0 / column 0: in a unit's workbook, or
-    on the 汇总 sheet of a merge workbook."""
-    if summary:
-        return SUMMARY_SHEET, SUMMARY_TABLE_ROWS[table_key] + TABLE_TOP - HEADING_ROW, TABLE_LEFT + SUMMARY_COLUMN_OFFSET[table_key]
-    return TABLES[table_key].sheet, TABLE_TOP, TABLE_LEFT
-
-
-def _summary_addresses() -> dict[str, str]:
-    out = {}
-    for cid, pos in POSITIONS.items():
-        sheet, top, left = table_origin(cid.split(".", 1)[0], summary=True)
-        out[cid] = f"{sheet}!{a1(pos.row - TABLE_TOP + top, pos.col - TABLE_LEFT + left)}"
-    return out
-
-
-SUMMARY_ADDRESSES: dict[str, str] = _summary_addresses()
-
-
 # --- live checks --------------------------------------------------------------
 
 
@@ -238,10 +149,7 @@ class LiveCheck:
     row: int
     col: int
     formula: str
-
-    @property
-    def focus(self) -> Position:
-        return POSITIONS[self.check.cells[0]]
+    focus: Position  # the cell the check is about (it turns red too)
 
 
 @dataclass(frozen=True)
@@ -279,9 +187,9 @@ class BlankCheck:
         return f"AND(ISBLANK({top_left}),COUNTA({self.cells})>0)"
 
 
-def _sum_args(cells: list[str]) -> str:
+def _sum_args(cells: list[str], positions: dict[str, Position]) -> str:
     """SUM arguments for cells of one sheet, runs of a row or column joined as ranges."""
-    pos = [POSITIONS[c] for c in cells]
+    pos = [positions[c] for c in cells]
     parts: list[str] = []
     i = 0
     while i < len(pos):
@@ -296,9 +204,9 @@ def _sum_args(cells: list[str]) -> str:
     return ",".join(parts)
 
 
-def _formula(check: Check) -> str:
+def _formula(check: Check, positions: dict[str, Position]) -> str:
     cells = [t.cell for t in check.terms]
-    lhs, rhs = (f"SUM({_sum_args(side)})" for side in (cells[: check.split], cells[check.split :]))
+    lhs, rhs = (f"SUM({_sum_args(side, positions)})" for side in (cells[: check.split], cells[check.split :]))
     return f'=IF({lhs}={rhs},"","✗ 差"&ABS({lhs}-{rhs}))'
 
 
@@ -311,34 +219,143 @@ def _check_row(table: TableSpec, n: int, rule: str, title: str) -> LiveCheckRow:
     return LiveCheckRow(rule, label_row + step - 1, f"自动校验：{title}", label_row, cols)
 
 
-@cache
-def live_checks(table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
-    """The table's live checks, the labelled rows that hold column checks, and the check column."""
-    table = TABLES[table_key]
-    check_col = table_right(table) + 1
-    rows: dict[str, LiveCheckRow] = {}
-    placed: list[LiveCheck] = []
-    for check in CHECKS:
-        if not check.axis or not check.cells[0].startswith(table_key + "."):
-            continue
-        focus = POSITIONS[check.cells[0]]
-        if check.axis == "row":
-            placed.append(LiveCheck(check, focus.row, check_col, _formula(check)))
-        else:
-            if check.rule not in rows:
-                rows[check.rule] = _check_row(table, len(rows), check.rule, RULES[check.rule].title)
-            placed.append(LiveCheck(check, rows[check.rule].row, focus.col, _formula(check)))
-    return tuple(placed), tuple(rows.values()), check_col
-
-
 BLANK_CHECK_TITLE = "空白单元格（空白不等于0，没有发生的请填0）"
 
 
+CHECK_COLUMN_HEADER = "自动校验"
+
+# The 校验结果 sheet written by the annotator; 核实/核实说明 are the unit's to fill.
+RESULTS_COLUMNS = ("序号", "严重程度", "规则", "位置", "说明", "核实", "核实说明", "键")
+
+
+# --- one format's layout -----------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """Where the template of one format puts everything: ``layout_of(fmt)``, built once per format id."""
+
+    format: Format
+    positions: dict[str, Position] = field(default_factory=dict)  # cell id -> its place on its table's sheet
+    meta_rows: dict[str, int] = field(default_factory=dict)  # 单位信息: field key -> row
+    text_rows: dict[str, int] = field(default_factory=dict)  # 文字: slot key -> row
+    text_heading_rows: dict[int, str] = field(default_factory=dict)  # 文字: rows holding a section heading
+    summary_table_rows: dict[str, int] = field(default_factory=dict)  # 汇总: the row of each table's heading
+    summary_checks_row: int = 0  # 汇总: the first row under the tables
+
+    @cached_property
+    def addresses(self) -> dict[str, str]:
+        """cell id -> "表三!D5"."""
+        return {cid: str(pos) for cid, pos in self.positions.items()}
+
+    @cached_property
+    def summary_addresses(self) -> dict[str, str]:
+        """Where each total of a merge sits on its 汇总 sheet."""
+        out = {}
+        for cid, pos in self.positions.items():
+            sheet, top, left = self.table_origin(cid.split(".", 1)[0], summary=True)
+            out[cid] = f"{sheet}!{a1(pos.row - TABLE_TOP + top, pos.col - TABLE_LEFT + left)}"
+        return out
+
+    def table_origin(self, table_key: str, summary: bool = False) -> tuple[str, int, int]:
+        """(sheet, row, column), 1-based, of a table's grid row 0 / column 0: in a unit's workbook, or
+        on the 汇总 sheet of a merge workbook."""
+        if summary:
+            return (SUMMARY_SHEET, self.summary_table_rows[table_key] + TABLE_TOP - HEADING_ROW,
+                    TABLE_LEFT + SUMMARY_COLUMN_OFFSET.get(table_key, 0))
+        return self.format.tables[table_key].sheet, TABLE_TOP, TABLE_LEFT
+
+    def live_checks(self, table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
+        """The table's live checks, the labelled rows that hold column checks, and the check column."""
+        return _live_checks(self.format.id, table_key)
+
+    def blank_check(self, table_key: str) -> BlankCheck:
+        """The table's blank check: the row after its column checks, the count in its first value column."""
+        return _blank_check(self.format.id, table_key)
+
+    def text_sheet_values(self) -> list[list[str | None]]:
+        """The template's 文字 sheet as rows of values from A1: title, headings, one label per slot (and the
+        section headings that stand on rows of their own)."""
+        rows: list[list[str | None]] = [[TEXT_TITLE, None, None], list(TEXT_HEADINGS)]
+        labels = {self.text_rows[slot.key]: slot.label for slot in self.format.text_slots} | self.text_heading_rows
+        return rows + [[labels.get(r), None, None] for r in range(len(rows) + 1, max(labels) + 1)]
+
+
+def layout_of(fmt: Format) -> Layout:
+    """The layout of ``fmt``'s template (for a format only recognised, that of the format it is read as)."""
+    return _layout(fmt.read_as or fmt.id)
+
+
 @cache
-def blank_check(table_key: str) -> BlankCheck:
-    """The table's blank check: the row after its column checks, the count in its first value column."""
-    table = TABLES[table_key]
-    cells = [POSITIONS[c] for c in CELL_IDS if c.startswith(table_key + ".")]
+def _layout(format_id: str) -> Layout:
+    fmt = get_format(format_id)
+    positions = {}
+    for table in fmt.tables.values():
+        for p in table_grid(table):
+            if p.cell:
+                positions[p.cell] = Position(table.sheet, sheet_row(p), sheet_col(p))
+    text_rows, text_heading_rows = _text_rows(fmt)
+    summary_rows, row = {}, SUMMARY_FIRST_TABLE_ROW
+    for key, table in fmt.tables.items():
+        summary_rows[key] = row
+        row += table_bottom(table) - HEADING_ROW + 1 + SUMMARY_TABLE_GAP
+    checks_row = max((summary_rows[k] + table_bottom(t) - HEADING_ROW for k, t in fmt.tables.items()), default=0) + 2
+    return Layout(
+        fmt, positions, {f.key: META_FIRST_ROW + i for i, f in enumerate(fmt.meta_fields)},
+        text_rows, text_heading_rows, summary_rows, checks_row,
+    )
+
+
+def _text_rows(fmt: Format) -> tuple[dict[str, int], dict[int, str]]:
+    """The 文字 sheet's row of each slot, and the section headings that stand on rows of their own.
+
+    A section none of whose slots names it gets its heading above its slots: 五's two slots begin
+    （一）（二） and, without it, read as a second （一）（二） of 一 (issue 9 #25).
+    """
+    slots = fmt.text_slots
+    rows: dict[str, int] = {}
+    headings: dict[int, str] = {}
+    row = TEXT_FIRST_ROW
+    for i, slot in enumerate(slots):
+        heading = fmt.section_headings[slot.section]
+        number = heading.split("、", 1)[0] + "、"
+        starts = i == 0 or slots[i - 1].section != slot.section
+        if starts and not any(s.label.startswith(number) for s in slots if s.section == slot.section):
+            headings[row] = heading
+            row += 1
+        rows[slot.key] = row
+        row += 1
+    return rows, headings
+
+
+@cache
+def _live_checks(format_id: str, table_key: str) -> tuple[tuple[LiveCheck, ...], tuple[LiveCheckRow, ...], int]:
+    fmt = get_format(format_id)
+    positions = _layout(format_id).positions
+    table = fmt.tables[table_key]
+    check_col = table_right(table) + 1
+    rows: dict[str, LiveCheckRow] = {}
+    placed: list[LiveCheck] = []
+    for check in format_checks(fmt):
+        if not check.axis or not check.cells[0].startswith(table_key + "."):
+            continue
+        focus = positions[check.cells[0]]
+        formula = _formula(check, positions)
+        if check.axis == "row":
+            placed.append(LiveCheck(check, focus.row, check_col, formula, focus))
+        else:
+            if check.rule not in rows:
+                rows[check.rule] = _check_row(table, len(rows), check.rule, RULES[check.rule].title)
+            placed.append(LiveCheck(check, rows[check.rule].row, focus.col, formula, focus))
+    return tuple(placed), tuple(rows.values()), check_col
+
+
+@cache
+def _blank_check(format_id: str, table_key: str) -> BlankCheck:
+    fmt = get_format(format_id)
+    positions = _layout(format_id).positions
+    table = fmt.tables[table_key]
+    cells = [positions[c] for c in fmt.table_cells(table_key)]
     runs: list[list[Position]] = []
     for p in cells:  # cell ids run row by row, left to right
         if runs and runs[-1][-1].row == p.row and runs[-1][-1].col + 1 == p.col:
@@ -354,13 +371,23 @@ def blank_check(table_key: str) -> BlankCheck:
             blocks.append((r[0], r[-1]))
     ranges = tuple(a.a1 if a == b else f"{a.a1}:{b.a1}" for a, b in blocks)
     absolute = ",".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", x) for x in ranges)  # D5:J5 → $D$5:$J$5
-    label = _check_row(table, len(live_checks(table_key)[1]), "N3", BLANK_CHECK_TITLE)
+    label = _check_row(table, len(_live_checks(format_id, table_key)[1]), "N3", BLANK_CHECK_TITLE)
     n = len(cells)
     formula = f'=IF(COUNTA({absolute})=0,"",IF(COUNTA({absolute})<{n},"✗ 空白"&({n}-COUNTA({absolute}))&"个",""))'
     return BlankCheck(label.row, min(p.col for p in cells), label, formula, ranges, absolute)
 
 
-CHECK_COLUMN_HEADER = "自动校验"
-
-# The 校验结果 sheet written by the annotator; 核实/核实说明 are the unit's to fill.
-RESULTS_COLUMNS = ("序号", "严重程度", "规则", "位置", "说明", "核实", "核实说明", "键")
+# Transitional: the default format's layout under the names modules imported before formats were values.
+_DEFAULT_LAYOUT = layout_of(DEFAULT)
+POSITIONS = _DEFAULT_LAYOUT.positions
+ADDRESSES = _DEFAULT_LAYOUT.addresses
+META_ROWS = _DEFAULT_LAYOUT.meta_rows
+TEXT_ROWS, TEXT_HEADING_ROWS = _DEFAULT_LAYOUT.text_rows, _DEFAULT_LAYOUT.text_heading_rows
+SUMMARY_TABLE_ROWS = _DEFAULT_LAYOUT.summary_table_rows
+SUMMARY_CHECKS_ROW = _DEFAULT_LAYOUT.summary_checks_row
+SUMMARY_ADDRESSES = _DEFAULT_LAYOUT.summary_addresses
+COLUMN_WIDTHS = {key: t.column_widths for key, t in F2021.tables.items()}
+table_origin = _DEFAULT_LAYOUT.table_origin
+live_checks = _DEFAULT_LAYOUT.live_checks
+blank_check = _DEFAULT_LAYOUT.blank_check
+text_sheet_values = _DEFAULT_LAYOUT.text_sheet_values

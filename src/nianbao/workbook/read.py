@@ -19,6 +19,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
@@ -35,6 +36,7 @@ from ..errors import (
     TooLarge,
     source,
 )
+from ..formats import DEFAULT, F2019, FORMATS, readable
 from ..grid import table_grid
 from ..locate import (
     Grid,
@@ -50,30 +52,22 @@ from ..package import MAX_PACKAGE_BYTES, OLE_MAGIC, megabytes, open_package
 from ..report import CellRef, Finding, Report, State, UnitMeta, format_number
 from ..rules import finding
 from ..schema import (
-    CELLS,
-    FORMAT_ID,
     MARKER_SHEET,
     MERGE_MARKER,
-    META_FIELDS,
     META_SHEET,
-    OLD_FORMAT_ID,
     RESULTS_SHEET,
-    TABLES,
     TEXT_SHEET,
-    TEXT_SLOTS,
+    Format,
     TableSpec,
     normalise,
-    table_cells,
 )
 from .annotate import ACK_CHOICE, read_result_rows
 from .layout import (
-    ADDRESSES,
-    META_ROWS,
     META_VALUE_COL,
-    TEXT_ROWS,
     TEXT_VALUE_COL,
+    Layout,
     a1,
-    table_origin,
+    layout_of,
 )
 from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, ods_extents, sheet_parts
 
@@ -295,17 +289,19 @@ class Sheets:
         self.names = list(grids)
         self._hidden = hidden
         self._rows: dict[str, Grid] = {}
-        self._indexes: dict[str, LabelIndex] = {}
+        self._indexes: dict[tuple[str, str], LabelIndex] = {}
 
     def rows(self, name: str) -> Grid:
         if name not in self._rows:
             self._rows[name] = self.grids[name]
         return self._rows[name]
 
-    def index(self, name: str) -> LabelIndex:
-        if name not in self._indexes:
-            self._indexes[name] = LabelIndex(self.rows(name))
-        return self._indexes[name]
+    def index(self, name: str, fmt: Format = DEFAULT) -> LabelIndex:
+        """The sheet's labels, with ``fmt``'s known typos found under their official labels."""
+        key = (name, fmt.id)
+        if key not in self._indexes:
+            self._indexes[key] = LabelIndex(self.rows(name), fmt)
+        return self._indexes[key]
 
     def hidden_value(self, name: str, row: int, col: int) -> tuple[str, str] | None:
         """What a blank cell holds that the grid does not show (an error value, a formula with no saved
@@ -331,30 +327,40 @@ def _typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
     ]
 
 
-def _find_table(
-    sheets: Sheets, table: TableSpec, report: Report
-) -> tuple[str, dict[str, tuple[int, int]], bool] | None:
+@dataclass(frozen=True)
+class Where:
+    """Where one table's cells are: the sheet, each cell's (row, column) from 0, and how it was found."""
+
+    sheet: str
+    positions: dict[str, tuple[int, int]]
+    default_place: bool  # on its own sheet at the template position: the template's addresses hold
+    verified: bool  # every label where the template puts it (else found by label search)
+
+
+def _find_table(sheets: Sheets, layout: Layout, table: TableSpec, summary: bool, out: list[Finding]) -> Where | None:
     """Where the table's cells are: the template position if its labels are there, else by label search.
 
-    The template position of a merge output's totals is on its 汇总 sheet (layout.table_origin).
+    The template position of a merge output's totals is on its 汇总 sheet (Layout.table_origin). What
+    the search notices (typos, L1, subtotal rows) goes to ``out``.
     """
-    sheet, top, left = table_origin(table.key, summary=report.meta.summary)
+    fmt = layout.format
+    sheet, top, left = layout.table_origin(table.key, summary=summary)
     if sheet in sheets.names:
-        ok, typos = verify_layout(sheets.rows(sheet), table, top - 1, left - 1)
+        ok, typos = verify_layout(sheets.rows(sheet), table, top - 1, left - 1, fmt)
         if ok:
-            report.findings.extend(_typo_findings(sheet, typos))
+            out.extend(_typo_findings(sheet, typos))
             positions = {p.cell: (top - 1 + p.row, left - 1 + p.col) for p in table_grid(table) if p.cell}
-            return sheet, positions, sheet == table.sheet
+            return Where(sheet, positions, sheet == table.sheet, True)
     candidates = ([table.sheet] if table.sheet in sheets.names else []) + [
         n for n in sheets.names if n not in (table.sheet, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET)
     ]
     for name in candidates:
-        found = locate_table(sheets.index(name), table)
+        found = locate_table(sheets.index(name, fmt), table)
         if found is None:
             continue
-        report.findings.extend(_typo_findings(name, found.typos))
+        out.extend(_typo_findings(name, found.typos))
         where = "在模板位置" if name == table.sheet else f"不在「{table.sheet}」工作表，在「{name}」"
-        report.findings.append(
+        out.append(
             finding(
                 "L1",
                 f"{table.name}{where}的标签与模板不完全一致（可能插入了行、改动了表样或粘贴到了其他工作表），"
@@ -362,12 +368,13 @@ def _find_table(
                 (CellRef(f"table:{table.key}", f"{name}!A1"),),
             )
         )
-        _subtotal_findings(sheets.rows(name), name, found, report)
-        return name, found.positions, False
+        out.extend(_subtotal_findings(sheets.rows(name), name, found))
+        return Where(name, found.positions, False, False)
     return None
 
 
-def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -> None:
+def _subtotal_findings(grid: Grid, sheet: str, found: Located) -> list[Finding]:
+    out = []
     for group, r in found.subtotals:
         leaves = [n.key for n in group.leaves()]
         for col in ("total",):
@@ -378,7 +385,7 @@ def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -
             total = sum(numeric)
             same = isinstance(value, (int, float)) and value == total
             tail = "，与各项之和一致" if same else f"，但各项之和为{format_number(total)}"
-            report.findings.append(
+            out.append(
                 finding(
                     "T3-SUB",
                     f"表三有国家格式中没有的小计行「{group.label}」（{sheet}!{a1(r + 1, c + 1)}={format_number(value) if isinstance(value, (int, float)) else value}）"
@@ -386,44 +393,46 @@ def _subtotal_findings(grid: Grid, sheet: str, found: Located, report: Report) -
                     (CellRef(f"subtotal:{group.key}", f"{sheet}!{a1(r + 1, c + 1)}"),),
                 )
             )
+    return out
 
 
-def _read_cells(
-    sheets: Sheets, table: TableSpec, sheet: str, positions: dict[str, tuple[int, int]], default_place: bool, report: Report
-) -> None:
+def _read_cells(sheets: Sheets, layout: Layout, table: TableSpec, where: Where, report: Report) -> None:
+    cells = layout.format.cells
+    sheet, positions = where.sheet, where.positions
     grid = sheets.rows(sheet)
     blanks: dict[str, list[str]] = {}
-    cids = table_cells(table.key)
+    cids = layout.format.table_cells(table.key)
     for cid in cids:
         r, c = positions[cid]
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-        address = ADDRESSES[cid] if default_place else f"{sheet}!{a1(r + 1, c + 1)}"
+        address = layout.addresses[cid] if where.default_place else f"{sheet}!{a1(r + 1, c + 1)}"
         report.addresses[cid] = address
-        parsed = parse_cell(value, CELLS[cid])
+        spec = cells[cid]
+        parsed = parse_cell(value, spec)
         if parsed.state is State.BLANK:
             # calamine shows an error value and a formula without a saved result as blank: the XML says which.
             hidden = sheets.hidden_value(sheet, r + 1, c + 1)
             if hidden and hidden[0] == "error":
-                parsed = parse_cell(hidden[1], CELLS[cid])
+                parsed = parse_cell(hidden[1], spec)
             elif hidden:
                 report.values[cid] = None
                 report.states[cid] = State.FORMULA
                 report.findings.append(
                     finding(
-                        "N5", f"{CELLS[cid].label}是公式但没有保存计算结果，无法读取；请在Excel或WPS中打开、确认数字后保存，再校验",
+                        "N5", f"{spec.label}是公式但没有保存计算结果，无法读取；请在Excel或WPS中打开、确认数字后保存，再校验",
                         (CellRef(cid, address),),
                     )
                 )
                 continue
             else:
-                blanks.setdefault(CELLS[cid].row.key or "", []).append(cid)
+                blanks.setdefault(spec.row.key or "", []).append(cid)
         report.values[cid] = parsed.number
         if parsed.state is not State.NUMBER:
             report.states[cid] = parsed.state
         if parsed.raw is not None:
             report.raw[cid] = parsed.raw
         if parsed.issue and not (parsed.state is State.BLANK):
-            report.findings.append(parsed.issue.at(CellRef(cid, address)))
+            report.findings.append(parsed.issue.at(CellRef(cid, address), spec))
     n_blank = sum(len(v) for v in blanks.values())
     if n_blank == len(cids):
         report.findings.append(
@@ -431,16 +440,16 @@ def _read_cells(
         )
         return
     for row_cells in blanks.values():
-        spec = CELLS[row_cells[0]]
-        where = f"{table.name}「{spec.row_path[-1]}」行" if spec.row_path else table.name
+        first = cells[row_cells[0]]
+        where_text = f"{table.name}「{first.row_path[-1]}」行" if first.row_path else table.name
         span = report.addresses[row_cells[0]] + (
             "—" + report.addresses[row_cells[-1]].split("!")[1] if len(row_cells) > 1 else ""
         )
-        report.findings.append(blank_row(where, [report.ref(c) for c in row_cells], span))
+        report.findings.append(blank_row(where_text, [report.ref(c) for c in row_cells], span))
 
 
-def _missing_table(table: TableSpec, report: Report) -> None:
-    for cid in table_cells(table.key):
+def _missing_table(fmt: Format, table: TableSpec, report: Report) -> None:
+    for cid in fmt.table_cells(table.key):
         report.values[cid] = None
         report.states[cid] = State.TEXT  # unknown: no number may be assumed
     report.findings.append(
@@ -485,15 +494,16 @@ def labelled_values(sheets: Sheets, sheet: str, rows: dict[str, int], labels: di
     return {key: value for key, (_, _, value) in labelled_cells(sheets, sheet, rows, labels, col).items()}
 
 
-def _read_meta(sheets: Sheets, report: Report) -> None:
-    labels = {f.key: f.label for f in META_FIELDS}
-    values = labelled_values(sheets, META_SHEET, META_ROWS, labels, META_VALUE_COL)
-    former = {f.key: old for f in META_FIELDS if f.key not in values for old in f.former_labels}
+def _read_meta(sheets: Sheets, layout: Layout, report: Report) -> None:
+    fields, rows = layout.format.meta_fields, layout.meta_rows
+    labels = {f.key: f.label for f in fields}
+    values = labelled_values(sheets, META_SHEET, rows, labels, META_VALUE_COL)
+    former = {f.key: old for f in fields if f.key not in values for old in f.former_labels}
     if former:  # a workbook made from an earlier template
-        values.update(labelled_values(sheets, META_SHEET, META_ROWS, former, META_VALUE_COL))
+        values.update(labelled_values(sheets, META_SHEET, rows, former, META_VALUE_COL))
     meta = report.meta
-    for f in META_FIELDS:
-        report.addresses[f"meta.{f.key}"] = f"{META_SHEET}!{a1(META_ROWS[f.key], META_VALUE_COL)}"
+    for f in fields:
+        report.addresses[f"meta.{f.key}"] = f"{META_SHEET}!{a1(rows[f.key], META_VALUE_COL)}"
     for key in ("name", "level", "region", "contact", "phone"):
         v = values.get(key)
         setattr(meta, key, plain_text(v))
@@ -501,27 +511,27 @@ def _read_meta(sheets: Sheets, report: Report) -> None:
     m = re.search(r"(19|20)\d\d", plain_text(year))
     meta.year = int(m.group(0)) if m else None
     meta.government_own = {"是": True, "否": False}.get(plain_text(values.get("government_own")))
-    missing = [f for f in META_FIELDS if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
+    missing = [f for f in fields if f.key in ("name", "level", "year") and not getattr(meta, f.key)]
     if missing:
         report.findings.append(
             finding(
                 "M1", f"「{META_SHEET}」未填写：{'、'.join(f.label for f in missing)}",
-                tuple(CellRef(f"meta.{f.key}", f"{META_SHEET}!B{META_ROWS[f.key]}") for f in missing),
+                tuple(CellRef(f"meta.{f.key}", f"{META_SHEET}!B{rows[f.key]}") for f in missing),
             )
         )
-    elif meta.level and meta.level not in {c for f in META_FIELDS for c in f.choices}:
+    elif meta.level and meta.level not in {c for f in fields for c in f.choices}:
         report.findings.append(
-            finding("M1", f"机关层级「{meta.level}」不在列表中，请从下拉列表选择", (CellRef("meta.level", f"{META_SHEET}!B{META_ROWS['level']}"),))
+            finding("M1", f"机关层级「{meta.level}」不在列表中，请从下拉列表选择", (CellRef("meta.level", f"{META_SHEET}!B{rows['level']}"),))
         )
 
 
-def _read_text(sheets: Sheets, report: Report) -> None:
+def _read_text(sheets: Sheets, layout: Layout, report: Report) -> None:
     if TEXT_SHEET not in sheets.names:
         return
-    labels = {s.key: s.label for s in TEXT_SLOTS}
-    for key, row in TEXT_ROWS.items():
+    labels = {s.key: s.label for s in layout.format.text_slots}
+    for key, row in layout.text_rows.items():
         report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, TEXT_VALUE_COL)}"
-    for key, (row, col, value) in labelled_cells(sheets, TEXT_SHEET, TEXT_ROWS, labels, TEXT_VALUE_COL).items():
+    for key, (row, col, value) in labelled_cells(sheets, TEXT_SHEET, layout.text_rows, labels, TEXT_VALUE_COL).items():
         # Where the slot is: a workbook of an earlier template has 五 and 六 a row higher.
         report.addresses[f"text.{key}"] = f"{TEXT_SHEET}!{a1(row, col)}"
         text = plain_text(value)
@@ -561,11 +571,40 @@ def _old_format(sheets: Sheets, report: Report) -> bool:
         reasons += [r for r in f2019_reasons(sheets.index(name)) if r not in reasons]
     if not reasons:
         return False
-    report.meta.format = OLD_FORMAT_ID
+    report.meta.format = F2019.id
     report.findings.append(
         old_format_finding(reasons, report.meta.year, "该工作簿", "请改用新模板（nianbao template）重新填报")
     )
     return True
+
+
+TablePlaces = dict[str, "Where | None"]
+
+
+def _recognise(sheets: Sheets, marker: dict[str, str], summary: bool) -> tuple[Layout, TablePlaces, list[Finding]]:
+    """The format the workbook is in, where its tables are, and what finding them noticed.
+
+    The format its hidden marker names, when nianbao knows it; else, of the formats nianbao reads,
+    the first whose tables all sit where its template puts them, else the one whose tables are found
+    most completely by label (the one with more cells on a tie: a format that adds a column to
+    another reads a workbook the other's labels also find).
+    """
+    marked = FORMATS.get(marker.get("format", ""))
+    candidates = [marked] if marked is not None and marked.readable else list(readable())
+    best: tuple[tuple[bool, int, int], Layout, TablePlaces, list[Finding]] | None = None
+    for fmt in candidates:
+        layout = layout_of(fmt)
+        found: list[Finding] = []
+        located = {t.key: _find_table(sheets, layout, t, summary, found) for t in fmt.tables.values()}
+        places = [w for w in located.values() if w is not None]
+        exact = len(places) == len(located) and all(w.verified for w in places)
+        score = (exact, len(places), len(fmt.cell_ids))
+        if best is None or score > best[0]:
+            best = (score, layout, located, found)
+        if exact:
+            break
+    assert best is not None  # the default format is always registered
+    return best[1], best[2], best[3]
 
 
 def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue | None = None) -> Report:
@@ -576,32 +615,32 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue 
     ``grids`` may be lazy (a Mapping that reads a sheet when it is asked for);
     ``hidden(sheet, row, col)`` says what a blank cell holds that the grid does
     not show (an error value, a formula without a saved result), where the
-    grids come from a file that can have them.
+    grids come from a file that can have them. The report is in the format
+    the workbook is recognised as (``_recognise``).
     """
     sheets = Sheets(grids, hidden)
-    report = Report(meta=UnitMeta(source=source))
     marker = _marker(sheets)
-    if marker.get(MERGE_MARKER[0]) == MERGE_MARKER[1]:
+    summary = marker.get(MERGE_MARKER[0]) == MERGE_MARKER[1]
+    layout, located, found = _recognise(sheets, marker, summary)
+    fmt = layout.format
+    report = Report(meta=UnitMeta(source=source, format=fmt.id))
+    if summary:
         _read_summary_meta(marker, report)
     else:
-        _read_meta(sheets, report)
-    located = {}
-    for table in TABLES.values():
-        located[table.key] = _find_table(sheets, table, report)
+        _read_meta(sheets, layout, report)
+    report.findings.extend(found)
     if any(v is None for v in located.values()) and _old_format(sheets, report):
         report.values = {}
-        report.states = dict.fromkeys(CELLS, State.TEXT)
+        report.states = dict.fromkeys(fmt.cells, State.TEXT)
         report.findings = [f for f in report.findings if f.rule in ("Y4", "V1")]
         return report
-    for table in TABLES.values():
+    for table in fmt.tables.values():
         where = located[table.key]
         if where is None:
-            _missing_table(table, report)
+            _missing_table(fmt, table, report)
         else:
-            _read_cells(sheets, table, *where, report)
-    if marker.get("format", FORMAT_ID) != FORMAT_ID:
-        report.meta.format = marker["format"]
-    _read_text(sheets, report)
+            _read_cells(sheets, layout, table, where, report)
+    _read_text(sheets, layout, report)
     _read_acknowledgements(sheets, report)
     return report
 
