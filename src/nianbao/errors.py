@@ -114,6 +114,10 @@ class NotAReport(SourceError):
     """Text that holds no annual report: no title, no section heading, no statutory table."""
 
 
+class NoReportData(NotAReport):
+    """A table none of whose column headers names a statutory cell (a contact list, a roster): no unit's data."""
+
+
 class OutputError(NianbaoError):
     """An output file cannot be written where asked."""
 

@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import ReaderFailed, SourceError, UnsupportedSource, source
 from .report import Report
+
+if TYPE_CHECKING:
+    from .parts import ColumnMap, Parts
+
+T = TypeVar("T")
 
 
 def _workbook(path: Path) -> Report:
@@ -89,13 +95,29 @@ def read_report_isolated(
     reads in this process. ``timeout`` (seconds) and ``memory`` (bytes the reader may add) default to
     isolate.TIMEOUT and isolate.MEMORY.
     """
+    path = Path(path)
+    return _isolated(partial(read_report, last=last) if last is not None else read_report, path, timeout, memory)
+
+
+def read_parts_isolated(
+    path: str | Path, timeout: float | None = None, memory: int | None = None, last: Report | None = None,
+    columns: ColumnMap | None = None,
+) -> Parts:
+    """The units of one file (parts.read_parts: sub-unit sheets, a flat table's rows, or the file as one), read
+    in a child process as ``read_report_isolated`` reads a report. ``last`` helps a published report's importer."""
+    from .parts import read_parts
+
+    return _isolated(partial(read_parts, columns=columns, last=last), Path(path), timeout, memory,
+                     ISOLATED_PRELOAD + ("nianbao.workbook.units", "nianbao.workbook.flat"))
+
+
+def _isolated(read: Callable[[Path], T], path: Path, timeout: float | None, memory: int | None,
+              preload: tuple[str, ...] = ISOLATED_PRELOAD) -> T:
     from .isolate import MEMORY, TIMEOUT, Died, Raised, call_isolated, can_isolate
 
-    path = Path(path)
     if not can_isolate():
-        return read_report(path, last)
-    read = partial(read_report, last=last) if last is not None else read_report
-    result = call_isolated(read, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY, preload=ISOLATED_PRELOAD)
+        return read(path)
+    result = call_isolated(read, path, timeout=timeout or TIMEOUT, memory=memory or MEMORY, preload=preload)
     with source(path):
         if isinstance(result, Died):
             raise ReaderFailed(f"{result.reason}；文件可能已损坏或含有超出合理范围的内容，请在Excel中打开检查后另存再试")

@@ -80,6 +80,8 @@ HiddenValue = Callable[[str, int, int], "tuple[str, str] | None"]
 # The dense block calamine builds from A1 to a sheet's last value (32 bytes a cell, then one Python
 # object each). A report sheet is about 30 × 16; a county merge of 10,000 units has 明细 of 2.2 million.
 MAX_SHEET_CELLS = 5_000_000
+# A workbook of one sheet per unit holds a township's villages or a department's offices: tens, not thousands.
+MAX_SHEETS = 1_000
 
 _CORRUPT = "文件已损坏或没有写完整（可能下载、复制或保存时中断）；请重新获取原文件"
 
@@ -196,6 +198,10 @@ class WorkbookFile(Mapping[str, Grid]):
             raise CorruptWorkbook(f"工作簿内容已损坏，无法读取（{_calamine_failure(e)}）；请在Excel中打开并另存后再试") from e
         # Chart and macro sheets hold no cells; asking calamine for one as a grid fails.
         self.names = [m.name for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        if len(metadata) > MAX_SHEETS:
+            self.close()
+            raise TooLarge(f"工作簿有{len(metadata):,}个工作表，超出年报工作簿的合理范围（上限{MAX_SHEETS:,}个），未读取；"
+                           "请把各单位的报告分成几个工作簿，或每个单位一个文件")
 
     def _close_zip(self) -> None:
         if self.zip is not None:
@@ -317,7 +323,7 @@ def _sheet_part(z: zipfile.ZipFile, name: str) -> str | None:
 # --- tables ---------------------------------------------------------------------
 
 
-def _typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
+def typo_findings(sheet: str, typos: list[Typo]) -> list[Finding]:
     return [
         finding(
             "S4", f"{sheet}!{a1(t.row + 1, t.col + 1)}的标签「{t.found}」与国家格式不一致，应为「{t.official}」",
@@ -348,7 +354,7 @@ def _find_table(sheets: Sheets, layout: Layout, table: TableSpec, summary: bool,
     if sheet in sheets.names:
         ok, typos = verify_layout(sheets.rows(sheet), table, top - 1, left - 1, fmt)
         if ok:
-            out.extend(_typo_findings(sheet, typos))
+            out.extend(typo_findings(sheet, typos))
             positions = {p.cell: (top - 1 + p.row, left - 1 + p.col) for p in table_grid(table) if p.cell}
             return Where(sheet, positions, sheet == table.sheet, True)
     candidates = ([table.sheet] if table.sheet in sheets.names else []) + [
@@ -358,7 +364,7 @@ def _find_table(sheets: Sheets, layout: Layout, table: TableSpec, summary: bool,
         found = locate_table(sheets.index(name, fmt), table)
         if found is None:
             continue
-        out.extend(_typo_findings(name, found.typos))
+        out.extend(typo_findings(name, found.typos))
         where = "在模板位置" if name == table.sheet else f"不在「{table.sheet}」工作表，在「{name}」"
         out.append(
             finding(
@@ -396,12 +402,15 @@ def _subtotal_findings(grid: Grid, sheet: str, found: Located) -> list[Finding]:
     return out
 
 
-def _read_cells(sheets: Sheets, layout: Layout, table: TableSpec, where: Where, report: Report) -> None:
+def read_cells(sheets: Sheets, layout: Layout, table: TableSpec, where: Where, report: Report) -> None:
+    """Read the table's cells at ``where.positions`` (cell id → 0-based row, column) into ``report``,
+    with a finding at each cell that is not a plain number. Cells without a position are left to the
+    caller (a flat table may lack a column)."""
     cells = layout.format.cells
     sheet, positions = where.sheet, where.positions
     grid = sheets.rows(sheet)
     blanks: dict[str, list[str]] = {}
-    cids = layout.format.table_cells(table.key)
+    cids = [cid for cid in layout.format.table_cells(table.key) if cid in positions]
     for cid in cids:
         r, c = positions[cid]
         value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
@@ -639,7 +648,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue 
         if where is None:
             _missing_table(fmt, table, report)
         else:
-            _read_cells(sheets, layout, table, where, report)
+            read_cells(sheets, layout, table, where, report)
     _read_text(sheets, layout, report)
     _read_acknowledgements(sheets, report)
     return report
