@@ -27,6 +27,7 @@ from .report import REPORT_SCHEMA, Finding, Report, Severity, Verdict, count_by_
 if TYPE_CHECKING:
     from .errors import SourceError
     from .merge import MergeResult
+    from .parts import Column
 
 OUTPUT_VERSION = 1
 OUTPUT_SCHEMA = "urn:nianbao:schema:output:1"
@@ -50,10 +51,13 @@ def _status(verdict: Verdict) -> dict[str, str]:
     return {"status": verdict.value, "status_label": verdict.label}
 
 
-def file_result(path: str, report: Report, findings: list[Finding], *, with_report: bool = False) -> dict[str, Any]:
-    """One file that was read: its status, details, counts and findings (and the whole Report, for import)."""
+def file_result(path: str, report: Report, findings: list[Finding], *, with_report: bool = False,
+                part: str = "") -> dict[str, Any]:
+    """One file that was read: its status, details, counts and findings (and the whole Report, for import).
+    ``part`` says which unit of a file that holds several (工作表「办公室」, 第5行)."""
     out: dict[str, Any] = {
         "file": path,
+        **({"part": part} if part else {}),
         **_status(Verdict.of(findings)),
         "meta": {k: v for k, v in asdict(report.meta).items() if k != "source"},
         "counts": counts(findings),
@@ -69,9 +73,14 @@ def unreadable_file(path: str, error: SourceError) -> dict[str, Any]:
     return {"file": path, **_status(Verdict.UNREADABLE), "error": error.message, "error_kind": type(error).__name__}
 
 
-def skipped_file(path: str, reason: str) -> dict[str, Any]:
-    """A file passed over on purpose (Excel's ~$ lock file), with the reason."""
-    return {"file": path, "status": "skipped", "status_label": "已跳过", "reason": reason}
+def unreadable_part(path: str, part: str, error: str) -> dict[str, Any]:
+    """A unit of a file that holds several, which cannot be used (a 明细 row of a unit unreadable there)."""
+    return {"file": path, "part": part, **_status(Verdict.UNREADABLE), "error": error, "error_kind": "UnitUnreadable"}
+
+
+def skipped_file(path: str, reason: str, part: str = "") -> dict[str, Any]:
+    """A file passed over on purpose (Excel's ~$ lock file), or a part of one that holds no unit, with the reason."""
+    return {"file": path, **({"part": part} if part else {}), "status": "skipped", "status_label": "已跳过", "reason": reason}
 
 
 def document(command: str, files: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
@@ -96,6 +105,12 @@ def _outcome(label: str) -> str:
     raise ValueError(f"unknown outcome {label!r}")
 
 
+def columns(cols: list[Column]) -> list[dict[str, Any]]:
+    """A flat table's column matching: each column's header and the cell or unit detail it was read into."""
+    return [{"sheet": c.sheet, "column": c.letter, "header": c.header, "cell": c.cell, "field": c.field, "how": c.how}
+            for c in cols]
+
+
 def merge_document(result: MergeResult) -> dict[str, Any]:
     """``nianbao merge --json``: every input file, every unit with its findings, 报送情况 and the totals."""
     batch = result.batch
@@ -105,14 +120,17 @@ def merge_document(result: MergeResult) -> dict[str, Any]:
         if u.match is not None:
             match = "exact" if u.match.exact else ("fuzzy" if u.match.index is not None else "none")
         units.append({
-            "unit": u.display, "name": u.record.meta.name, "file": u.record.relative, **_status(u.status),
+            "unit": u.display, "name": u.record.meta.name, "file": u.record.relative, "part": u.record.part, **_status(u.status),
             "roster": u.roster.name if u.roster else None, "match": match,
             "counts": counts(u.findings), "findings": [f.to_dict() for f in u.findings], "error": u.record.error,
         })
     files = []
     for r in batch.records:
-        label = batch.outcome.get(r.relative, "")
-        files.append({"file": r.relative, "outcome": _outcome(label), "outcome_label": label, "sha256": r.sha256})
+        label = batch.outcome.get(r.where, "")
+        entry: dict[str, Any] = {"file": r.relative, "part": r.part, "outcome": _outcome(label), "outcome_label": label, "sha256": r.sha256}
+        if r.columns:
+            entry["columns"] = columns(r.columns)
+        files.append(entry)
     return document(
         "merge", files,
         output=str(result.output) if result.output else None,

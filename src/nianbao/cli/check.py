@@ -29,10 +29,10 @@ SUMMARY_ORDER = (*(v.label for v in Verdict), SKIPPED)  # the one line after sev
 def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool, annotate_to: Path | None) -> None:
     """校验年报：找出每个不符合规则的单元格，并说明原因。原文件不会被修改。"""
     from ..check import check
-    from ..json_output import document, dumps, file_result, skipped_file, unreadable_file
+    from ..json_output import document, dumps, file_result, skipped_file, unreadable_file, unreadable_part
     from ..merge.files import LOCK_PREFIX, LOCK_REASON
     from ..render import print_report
-    from ..sources import read_report_isolated
+    from ..sources import read_parts_isolated
 
     if annotate_to is not None and len(files) > 1 and annotate_to.exists() and not annotate_to.is_dir():
         fail(f"{annotate_to} 是一个文件：校验多个文件时，--annotate 应为文件夹（每个文件的标注副本写在其中）", EXIT_UNUSABLE)
@@ -45,29 +45,54 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
                 out.print(f"[dim]跳过 {shown(path)}：{LOCK_REASON}[/dim]\n")
             continue
         try:
-            report = read_report_isolated(path, last=last)  # a native crash in a reader is this file's message, not ours
+            # A file may hold several units (sub-unit sheets, a flat table's rows): each is checked as a file is.
+            parts = read_parts_isolated(path, last=last)  # a native crash in a reader is this file's message, not ours
         except SourceError as e:
             code = max(code, exit_code(Verdict.UNREADABLE))
             results.append(unreadable_file(shown_name(path), e))
             if not as_json:
                 err.print(f"[bold red]{Verdict.UNREADABLE.label}[/bold red] {shown(shown_name(path))}：{shown(e.message)}\n")
             continue
-        findings = check(report, last)
-        code = max(code, exit_code(Verdict.of(findings)))
-        results.append(file_result(shown_name(path), report, findings))
-        if not as_json:
-            print_report(out, shown_name(path), report, findings)
-        if annotate_to is not None:
+        if parts.columns and not as_json:
+            from .merge import print_columns
+
+            print_columns(out, shown_name(path), parts.columns)
+            out.print()
+        for part in parts.parts:
+            name = f"{shown_name(path)}（{part.part}）" if part.part else shown_name(path)
+            if part.report is None or part.error:
+                code = max(code, exit_code(Verdict.UNREADABLE))
+                results.append(unreadable_part(shown_name(path), part.part, part.error or ""))
+                if not as_json:
+                    err.print(f"[bold red]{Verdict.UNREADABLE.label}[/bold red] {shown(name)}：{shown(part.error)}\n")
+                continue
+            report = part.report
+            findings = check(report, last)
+            code = max(code, exit_code(Verdict.of(findings)))
+            results.append(file_result(shown_name(path), report, findings, part=part.part))
+            if not as_json:
+                print_report(out, name, report, findings)
+        for where, why in parts.skipped:
+            results.append(skipped_file(shown_name(path), why, part=where))
+            if not as_json:
+                out.print(f"[dim]跳过 {shown(shown_name(path))}（{shown(where)}）：{shown(why)}[/dim]\n")
+        if annotate_to is not None and len(parts.parts) > 1:
+            err.print(f"  [yellow]未生成标注副本[/yellow]：{shown(shown_name(path))} 中有{len(parts.parts)}个单位的报告，"
+                      "标注副本只能为一个单位的工作簿生成；各单位的问题见上面的位置（工作表!单元格）")
+        elif annotate_to is not None and parts.parts and parts.parts[0].report is not None:
+            report = parts.parts[0].report
             inputs = [*files, *([last_year] if last_year else [])]
-            if not _annotate(path, findings, _folder(annotate_to, len(files)), report.acknowledged, inputs, quiet=as_json):
+            if not _annotate(path, check(report, last), _folder(annotate_to, len(files)), report.acknowledged, inputs,
+                             quiet=as_json):
                 code = EXIT_UNUSABLE
     if as_json:
         click.echo(dumps(document("check", results)))
-    elif len(files) > 1:
+    elif len(results) > 1:
         counts = Counter(r["status_label"] for r in results)
         order = {label: i for i, label in enumerate(SUMMARY_ORDER)}
-        parts = "、".join(f"{label}{n}个" for label, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
-        out.print(f"[bold]共{len(files)}个文件：{shown(parts)}[/bold]")
+        tally = "、".join(f"{label}{n}个" for label, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        units = "" if len(results) == len(files) else f"（{len(results)}项）"
+        out.print(f"[bold]共{len(files)}个文件{units}：{shown(tally)}[/bold]")
     sys.exit(code)
 
 

@@ -24,12 +24,15 @@ SHOW_SUBMISSIONS = 30
               help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3、Y7；有上年单位工作簿时还有Y5、Y6）。可重复。")
 @click.option("--year", type=int, metavar="年份", help="汇总年度；不填时取多数报告填写的年度。")
 @click.option("--workers", type=click.IntRange(min=1), metavar="进程数", help="并行读取的进程数，默认等于CPU核数。")
+@click.option("--columns", type=click.Path(path_type=Path), metavar="对应表.csv",
+              help="一行一个单位的表格（在线表单导出等）的列对应表：每行一个表头和它对应的单元格编号，覆盖按表头自动对应的结果。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用），不显示进度条。")
 def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, last_year: tuple[Path, ...],
-                  year: int | None, workers: int | None, as_json: bool) -> None:
+                  year: int | None, workers: int | None, columns: Path | None, as_json: bool) -> None:
     """汇总：把各单位的年报工作簿汇总成一个工作簿（汇总、明细、问题清单、报送情况、来源）。原文件不会被修改。
 
-    INPUT 为文件夹（递归查找 .xlsx）或文件。
+    INPUT 为文件夹（递归查找 .xlsx、.csv 等）或文件。一个工作簿中每个工作表一个单位、一行一个单位的表格（在线表单导出，
+    CSV 或 .xlsx）都可以汇总，见 docs/merge.md。
     """
     from ..merge import merge
 
@@ -37,7 +40,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, l
     try:
         with _progress(err, quiet=as_json) as progress:
             result = merge(inputs, output, roster=roster, last_year=list(last_year) or None, year=year,
-                           workers=workers, progress=progress)
+                           workers=workers, progress=progress, columns=columns)
     except KeyboardInterrupt:
         err.print("[bold red]已中断[/bold red]：没有写出任何文件，原有输出文件（如有）保持不变。")
         sys.exit(EXIT_INTERRUPTED)
@@ -100,11 +103,24 @@ def _exit_code(result) -> int:
     return code
 
 
+def print_columns(out, name: str, columns) -> None:
+    """A flat table's column matching, in full: a person checks it (and can override it with --columns)."""
+    from ..workbook.flat import column_summary, mapping_lines
+
+    out.print(f"表格「{shown(name)}」的列对应（表头 → 单元格编号）：{shown(column_summary(columns))}", soft_wrap=True)
+    for line in mapping_lines(columns):
+        out.print(f"  {shown(line)}", soft_wrap=True)
+    out.print("  如有不对，用 --columns 对应表.csv 指定（每行：表头,单元格编号；见 docs/merge.md）", soft_wrap=True)
+
+
 def _print(out, result) -> None:
     from collections import Counter
 
     batch = result.batch
     out.print(f"[bold]{shown(batch.headline())}[/bold]")
+    for r in batch.records:
+        if r.columns:
+            print_columns(out, r.relative, r.columns)
     if batch.submissions:
         cats = Counter(s.category for s in batch.submissions)
         out.print("报送情况：" + "、".join(f"{c}{n}项" for c, n in cats.items()))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..parts import ColumnMap
 from ..report import Finding, Report
 from .assemble import Batch, assemble
 from .files import discover
@@ -48,17 +49,28 @@ def gather(
     workers: int | None = None,
     progress: Callable[[int], Progress] | None = None,
     skip: Mapping[str | Path, str] | None = None,
+    columns: ColumnMap | str | Path | None = None,
 ) -> Batch:
     """Read every input and assemble the batch (no output written).
 
     ``progress(total)`` is called once with the number of files and returns a
     callback advanced by one per file read. ``skip`` maps files that are not
-    reports to the reason 报送情况 lists them under 已跳过 with.
+    reports to the reason 报送情况 lists them under 已跳过 with. ``columns``
+    says how flat tables' headers map to cells (a ``--columns`` file, or the
+    mapping flat.read_column_map reads from one).
     """
+    passed = dict(skip or {})
+    if isinstance(roster, (str, Path)):
+        passed.setdefault(roster, "应报送单位名单（--roster），不是单位的报告")
+    if isinstance(columns, (str, Path)):
+        from ..workbook.flat import read_column_map
+
+        passed.setdefault(columns, "列对应表（--columns），不是单位的报告")
+        columns = read_column_map(columns)
     roster = _roster(roster)
-    items, skipped = discover(paths, output, skip)
+    items, skipped = discover(paths, output, passed)
     advance = progress(len(items)) if progress else None
-    records = read_all(items, workers, advance)
+    records = read_all(items, workers, advance, columns=columns)
     last = None
     if last_year is not None:
         from .assemble import merge_year
@@ -92,7 +104,7 @@ def _region(batch: Batch) -> str:
     return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
 
 
-def _target(paths: list[Path], output: str | Path, roster: Any, last_year: Any) -> Path:
+def _target(paths: list[Path], output: str | Path, roster: Any, last_year: Any, columns: Any = None) -> Path:
     """The merge workbook's file: never one the merge reads (an earlier merge output in the inbox may be replaced)."""
     from ..outputs import WORKBOOK, Source, target
     from .worker import is_merge_output
@@ -100,6 +112,8 @@ def _target(paths: list[Path], output: str | Path, roster: Any, last_year: Any) 
     inputs = [Source(p, "输入文件" if p.is_file() else "输入文件夹", replaceable=is_merge_output) for p in paths]
     if isinstance(roster, (str, Path)):
         inputs.append(Source(roster, "应报送单位名单"))
+    if isinstance(columns, (str, Path)):
+        inputs.append(Source(columns, "列对应表"))
     lasts = [] if last_year is None else [last_year] if isinstance(last_year, (str, Path)) else list(last_year)
     inputs += [Source(p, "上年度数据") for p in lasts]
     return target(output, WORKBOOK, inputs, name=MERGE_NAME)
@@ -116,7 +130,7 @@ def merge(
     """
     inputs = [Path(p) for p in paths]
     if output is not None:
-        output = _target(inputs, output, options.get("roster"), options.get("last_year"))
+        output = _target(inputs, output, options.get("roster"), options.get("last_year"), options.get("columns"))
     return _finish(gather(inputs, output=output, **options), output)
 
 

@@ -37,12 +37,14 @@ DUPLICATE = "重复报送"
 UNKNOWN = "名单外单位"
 FUZZY = "名称近似匹配"
 NO_LAST_YEAR = "无上年数据"
+SEVERAL = "多单位文件"  # a unit from a sheet or a row of a file that holds several (which one, how it was named)
 SKIPPED = "已跳过"
-CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, SKIPPED)
+CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, SEVERAL, SKIPPED)
 # The same categories as programs see them (merge --json): English, stable.
 CATEGORY_CODES = {
     MISSING: "missing", UNREADABLE: "unreadable", WRONG_YEAR: "wrong_year", DUPLICATE: "duplicate",
-    UNKNOWN: "not_on_roster", FUZZY: "fuzzy_match", NO_LAST_YEAR: "no_last_year", SKIPPED: "skipped",
+    UNKNOWN: "not_on_roster", FUZZY: "fuzzy_match", NO_LAST_YEAR: "no_last_year", SEVERAL: "multi_unit_file",
+    SKIPPED: "skipped",
 }
 
 # What became of each input file (来源 sheet).
@@ -106,7 +108,7 @@ class Batch:
     frame: Any  # pandas.DataFrame, index = unit key
     records: list[Record]
     submissions: list[Submission]
-    outcome: dict[str, str]  # record.relative -> 已汇总 / 未采用（why）/ 无法读取
+    outcome: dict[str, str]  # record.where -> 已汇总 / 未采用（why）/ 无法读取
     skipped: list[Skipped] = field(default_factory=list)
     roster: Roster | None = None
     last_year: bool = False
@@ -147,7 +149,9 @@ class Batch:
 
 
 def _stem(record: Record) -> str:
-    return PurePosixPath(record.relative).stem
+    """The name a unit goes by when it wrote none: its file's, and the part of the file it is in."""
+    stem = PurePosixPath(record.relative).stem
+    return f"{stem}（{record.part}）" if record.part else stem
 
 
 def unit_name(record: Record) -> str:
@@ -189,17 +193,20 @@ def _when(ts: float, precise: bool = False) -> str:
 
 def _pick(records: list[Record]) -> tuple[Record, list[tuple[Record, str]]]:
     """Of several files for one unit and year, the later-modified one; the others with why not."""
-    ordered = sorted(records, key=lambda r: (r.mtime, r.relative))
+    ordered = sorted(records, key=lambda r: (r.mtime, r.relative, r.index))
     used = ordered[-1]
     rest = []
     for r in ordered[:-1]:
-        if r.sha256 == used.sha256:
-            why = f"与「{used.relative}」内容完全相同，只计一次"
+        if r.relative == used.relative:  # two rows (sheets) of one file: an online form keeps each submission
+            why = f"同一文件中靠后的「{used.part}」（表格中靠后的通常是较晚的提交）"
+            why = f"采用{why}" if r.values != used.values else f"与{why}数字完全相同，只计一次"
+        elif r.sha256 == used.sha256:
+            why = f"与「{used.where}」内容完全相同，只计一次"
         elif r.mtime == used.mtime:
-            why = f"修改时间与「{used.relative}」相同，按文件路径顺序采用后者"
+            why = f"修改时间与「{used.where}」相同，按文件路径顺序采用后者"
         else:
             precise = _when(r.mtime) == _when(used.mtime)  # within one second: show the milliseconds that decided
-            why = f"采用修改时间较晚的「{used.relative}」（{_when(used.mtime, precise)}），本文件修改于{_when(r.mtime, precise)}"
+            why = f"采用修改时间较晚的「{used.where}」（{_when(used.mtime, precise)}），本文件修改于{_when(r.mtime, precise)}"
         rest.append((r, why))
     return used, rest
 
@@ -223,23 +230,28 @@ def assemble(
     unreadable: list[Unit] = []
     wrong_year: list[tuple[Record, Match | None]] = []
     for r in records:
+        submissions += [Submission(SKIPPED, "", f"{r.relative}（{part}）", why) for part, why in r.passed_over]
         if r.merge_output:
-            outcome[r.relative] = f"{NOT_USED}：汇总表"
-            submissions.append(Submission(SKIPPED, "", r.relative, "这是汇总表（nianbao merge 的输出），不是单位报告"))
+            outcome[r.where] = f"{NOT_USED}：汇总表"
+            submissions.append(Submission(SKIPPED, "", r.where, "这是汇总表（nianbao merge 的输出），不是单位报告"))
+            continue
+        if r.error_kind == "NoReportData":  # a CSV in the inbox that is no table of units (a contact list)
+            outcome[r.where] = f"{NOT_USED}：不是年报数据"
+            submissions.append(Submission(SKIPPED, "", r.where, r.error or ""))
             continue
         if not r.readable:
-            outcome[r.relative] = UNREADABLE
-            name = _stem(r)
+            outcome[r.where] = UNREADABLE
+            name = unit_name(r)
             _, match = identity(name, False, "", roster)
-            unit = Unit("file:" + r.relative, r, name, match=match)
+            unit = Unit("file:" + r.where, r, name, match=match)
             if roster is not None and match is not None and match.index is not None:
                 unit.roster = roster.entries[match.index]
             unreadable.append(unit)
             continue
         key, match = identity(unit_name(r), r.meta.government_own, r.meta.level, roster)
-        matches[r.path] = match
+        matches[r.where] = match
         if year is not None and r.meta.year is not None and r.meta.year != year:
-            outcome[r.relative] = f"{NOT_USED}：{r.meta.year}年度"
+            outcome[r.where] = f"{NOT_USED}：{r.meta.year}年度"
             wrong_year.append((r, match))
             continue
         groups.setdefault(key, []).append(r)
@@ -247,22 +259,23 @@ def assemble(
     units: list[Unit] = []
     for key, group in groups.items():
         used, rest = _pick(group)
-        match = matches[used.path]
+        match = matches[used.where]
         if key == GOVERNMENT_KEY and (match is None or match.index is None):
             # The government's own report may come under the office's name; take any file's roster match.
-            match = next((m for r in group if (m := matches[r.path]) is not None and m.index is not None), match)
+            match = next((m for r in group if (m := matches[r.where]) is not None and m.index is not None), match)
         unit = Unit(key, used, unit_name(used), match=match)
         if roster is not None and match is not None and match.index is not None:
             unit.roster = roster.entries[match.index]
         units.append(unit)
-        outcome[used.relative] = USED
+        outcome[used.where] = USED
         for r, why in rest:
-            outcome[r.relative] = f"{NOT_USED}：重复"
+            outcome[r.where] = f"{NOT_USED}：重复"
             what = "均标记为本级人民政府年度报告，只计一次；" if key == GOVERNMENT_KEY else ""
-            submissions.append(Submission(DUPLICATE, unit.display, r.relative, what + why))
+            submissions.append(Submission(DUPLICATE, unit.display, r.where, what + why))
 
     units = _order(units) + _order(unreadable)
-    named = {m.index for g in groups.values() for r in g if (m := matches[r.path]) is not None and m.index is not None}
+    submissions += _parts_submissions(records, units)
+    named = {m.index for g in groups.values() for r in g if (m := matches[r.where]) is not None and m.index is not None}
     states = _roster_states(units, roster, named, wrong_year)
     _roster_submissions(units, roster, records, matches, wrong_year, states, submissions, year)
     frame = _frame(units)
@@ -272,18 +285,33 @@ def assemble(
         have = set(last.frame.index)
         for u in units:
             if u.readable and u.key not in have:
-                submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.relative, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3、Y7）"))
+                submissions.append(Submission(NO_LAST_YEAR, u.display, u.record.where, "上年数据中没有找到本单位，未做跨年度校验（Y1–Y3、Y7）"))
     submissions.sort(key=lambda s: CATEGORIES.index(s.category))
     for r in records:
-        outcome.setdefault(r.relative, USED)
+        outcome.setdefault(r.where, USED)
     return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states, peers)
+
+
+def _parts_submissions(records: list[Record], units: list[Unit]) -> list[Submission]:
+    """报送情况 of the files that hold several units: which unit came from which sheet or row, and how a flat
+    table's columns were read (every column accounted for: matched, or listed as read into nothing)."""
+    from ..workbook.flat import column_summary
+
+    shown = {u.record.where: u.display for u in units}
+    out = []
+    for r in records:
+        if r.columns:
+            out.append(Submission(SEVERAL, "", r.relative, column_summary(r.columns)))
+        if r.part:
+            out.append(Submission(SEVERAL, shown.get(r.where, unit_name(r)), r.where, r.origin))
+    return out
 
 
 def _order(units: list[Unit]) -> list[Unit]:
     """Roster order first, then the rest by name; the file path breaks ties."""
     return sorted(
         units,
-        key=lambda u: (u.roster is None, u.roster.order if u.roster else 0, u.display, u.record.relative),
+        key=lambda u: (u.roster is None, u.roster.order if u.roster else 0, u.display, u.record.relative, u.record.index),
     )
 
 
@@ -322,22 +350,22 @@ def _roster_submissions(
 
     for u in units:
         if not u.readable:
-            out.append(Submission(UNREADABLE, u.display, u.record.relative, u.record.error or ""))
+            out.append(Submission(UNREADABLE, u.display, u.record.where, u.record.error or ""))
     for r, m in wrong_year:
         entry = on_roster(m)
-        out.append(Submission(WRONG_YEAR, entry.name if entry else unit_name(r), r.relative,
+        out.append(Submission(WRONG_YEAR, entry.name if entry else unit_name(r), r.where,
                               f"报告年度为{r.meta.year}年，本次汇总{year}年度，未计入"))
     if roster is None:
         return
     for r in records:
-        m = matches.get(r.path)
+        m = matches.get(r.where)
         if m is not None and m.index is not None and not m.exact:
             out.append(
-                Submission(FUZZY, roster.entries[m.index].name, r.relative, f"报告中的名称「{unit_name(r)}」按名单「{roster.entries[m.index].name}」匹配：{m.how}")
+                Submission(FUZZY, roster.entries[m.index].name, r.where, f"报告中的名称「{unit_name(r)}」按名单「{roster.entries[m.index].name}」匹配：{m.how}")
             )
     for u in units:
         if not u.readable and u.match is not None and u.match.index is not None and not u.match.exact:
-            out.append(Submission(FUZZY, u.display, u.record.relative, f"文件名「{u.name}」按名单「{u.display}」匹配：{u.match.how}"))
+            out.append(Submission(FUZZY, u.display, u.record.where, f"文件名「{u.name}」按名单「{u.display}」匹配：{u.match.how}"))
     for e in roster.entries:
         if states.get(e.order) == MISSING:
             out.append(Submission(MISSING, e.name, "", "名单中的单位没有报送（没有找到该单位的文件）"))
@@ -349,7 +377,7 @@ def _roster_submissions(
                 note = f"名称「{u.name}」与名单中多个单位相近（{maybe}），无法确定；已计入汇总，请核对名称"
             else:
                 note = f"名称「{u.name}」不在名单中；已计入汇总，请核对名单或名称"
-            out.append(Submission(UNKNOWN, u.name, u.record.relative, note))
+            out.append(Submission(UNKNOWN, u.name, u.record.where, note))
     for e in roster.duplicates:
         out.append(Submission(SKIPPED, e.name, roster.source, "名单中重复列出的单位，只计一次"))
 
@@ -374,7 +402,7 @@ def _frame(units: list[Unit]):
         "roster.name": [u.roster.name if u.roster else "" for u in units],
         "roster.code": [u.roster.code if u.roster else "" for u in units],
         "match": [_match_label(u) for u in units],
-        "file": [u.record.relative for u in units],
+        "file": [u.record.where for u in units],
     }
     index = pd.Index([u.key for u in units], name="key")
     head = pd.DataFrame(meta, index=index)

@@ -5,7 +5,9 @@
     '乡镇/峰灵镇.xlsx'
 
 A folder is searched for the Excel family (.xlsx .xlsm, and .xls/.et so that
-an old-format file becomes a row saying how to fix it, not silence); every
+an old-format file becomes a row saying how to fix it, not silence) and CSV
+files (a flat table of one row per unit; one that holds no report data is
+listed as passed over, as is the roster or column map given); every
 other file in it is listed as passed over, with why (a unit that sent a PDF
 or a zip must not look like one that sent nothing). Files named on the
 command line are taken whatever their suffix: the reader says what it cannot
@@ -27,6 +29,8 @@ from pathlib import Path
 from ..errors import FileMissing, shown_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+# Read from a folder: the Excel family, and CSV files (a flat table of one row per unit; parts.py).
+INPUT_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
 # Why a file of another kind in the inbox was not read (the rest: NOT_A_WORKBOOK).
 OTHER_KINDS = {
@@ -39,7 +43,6 @@ OTHER_KINDS = {
     ".doc": "旧版Word文件，汇总只读取单位填报的工作簿",
     ".html": "已发布的年报（网页），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
     ".htm": "已发布的年报（网页），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
-    ".csv": "CSV文件不是年报工作簿（应报送单位名单请用 --roster 指定）",
 }
 NOT_A_WORKBOOK = "不是年报工作簿，未读取"
 LOCK_REASON = "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
@@ -131,7 +134,7 @@ def discover(
                     rel = prefix + shown_name(p.relative_to(given).as_posix())
                     why = _link_reason(p, folder) if p.is_symlink() else None
                     suffix = Path(name).suffix.lower()
-                    if why is None and suffix not in WORKBOOK_SUFFIXES and not name.startswith((".", LOCK_PREFIX)):
+                    if why is None and suffix not in INPUT_SUFFIXES and not name.startswith((".", LOCK_PREFIX)):
                         why = OTHER_KINDS.get(suffix, NOT_A_WORKBOOK)
                     if why:
                         skipped.append(Skipped(rel, why))

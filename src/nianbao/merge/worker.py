@@ -1,4 +1,4 @@
-"""The map step: one input file → one small picklable Record, in a pool of processes.
+"""The map step: one input file → small picklable Records (one a unit it holds), in a pool of processes.
 
 Each worker reads its file with the foundation reader and runs the checks that
 need the report itself (reading findings, text checks). The numeric rules are
@@ -11,6 +11,12 @@ A Record carries only what the reduce needs: the unit's details, the 200
 numbers as floats (NaN = unknown, blank and "/" = 0, as ``Report.number``),
 what non-numbers were typed, addresses that differ from the template's, the
 text, and the file's facts (size, time, SHA-256) for the 来源 sheet.
+
+A file may hold several units (parts.py: sub-unit sheets, a flat table's
+rows): each is a Record of its own, named by the file and its ``part``
+(工作表「办公室」, 第5行), and what the file holds that is no unit rides on its
+first Record. A file that cannot be read is still one Record: one bad file
+is one row, whatever it would have held.
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import os
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..check import report_findings
 from ..errors import SourceError
+from ..parts import Column, ColumnMap, Parts, read_parts
 from ..report import Finding, Number, Report, State, UnitMeta
 from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
-from ..sources import read_report
 from ..workbook.layout import ADDRESSES
 from .files import Input
 
@@ -50,6 +57,16 @@ class Record:
     reading: list[Finding] = field(default_factory=list)  # found while reading
     text_findings: list[Finding] = field(default_factory=list)  # check.REPORT_CHECKS
     acknowledged: dict[str, str] = field(default_factory=dict)
+    part: str = ""  # where in the file the unit is (工作表「办公室」, 第5行); "" for a file that is one unit
+    index: int = 0  # the part's place in its file
+    origin: str = ""  # how the part was found and named (报送情况)
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # (part, why): what the file holds that is no unit
+    columns: list[Column] = field(default_factory=list)  # a flat table's column matching
+
+    @property
+    def where(self) -> str:
+        """The file, and the part of it that holds the unit: 部门.xlsx（工作表「办公室」）."""
+        return f"{self.relative}（{self.part}）" if self.part else self.relative
 
     @property
     def readable(self) -> bool:
@@ -133,27 +150,51 @@ def record_from_report(report: Report, record: Record) -> Record:
     return record
 
 
-def read_one(item: Input) -> Record:
-    """Read one input file. Never raises for a bad file: the reason goes into the Record."""
+NO_UNITS = "表格中没有单位的数据（表头下面没有一行填了单位名称或数字）"
+
+
+def read_one(item: Input, columns: ColumnMap | None = None) -> list[Record]:
+    """Read one input file: a Record per unit it holds. Never raises for a bad file: the reason goes into
+    its one Record. ``columns`` overrides how flat tables' headers are matched (``--columns``)."""
     record = Record(item.relative, str(item.path))
     if _facts(item, record) is None:
         record.error, record.error_kind = "文件无法打开（可能没有读取权限或已被移走）", "FileMissing"
-        return record
+        return [record]
     try:
-        report = read_report(item.path)
+        parts = read_parts(item.path, columns)
     except SourceError as e:
         record.error, record.error_kind = e.message, type(e).__name__
-        return record
+        return [record]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # a reader bug (or a Rust panic, a BaseException) must not stop the batch
         record.error, record.error_kind = f"读取时出现意外错误（{type(e).__name__}: {e}）", type(e).__name__
-        return record
-    if report.meta.summary:  # an earlier merge's output: never one more unit
-        record.merge_output = True
-        record.meta = report.meta
-        return record
-    return record_from_report(report, record)
+        return [record]
+    return records_of(parts, record)
+
+
+def records_of(parts: Parts, facts: Record) -> list[Record]:
+    """The Records of a file's parts, each with the file's facts (``facts``: name, size, time, SHA-256)."""
+    def fresh(**more: object) -> Record:
+        return Record(facts.relative, facts.path, facts.size, facts.mtime, facts.sha256, **more)  # type: ignore[arg-type]
+
+    records = []
+    for i, p in enumerate(parts.parts):
+        record = fresh(part=p.part, index=i, origin=p.note)
+        if p.report is not None and p.report.meta.summary:  # an earlier merge's output: never one more unit
+            record.merge_output = True
+            record.meta = p.report.meta
+        elif p.report is not None and p.error is None:
+            record_from_report(p.report, record)
+        else:
+            record.error, record.error_kind = p.error or NO_UNITS, "UnitUnreadable"
+            if p.report is not None:
+                record.meta = p.report.meta
+        records.append(record)
+    if not records:
+        records = [fresh(error=NO_UNITS, error_kind="NoUnits")]
+    records[0].passed_over, records[0].columns = list(parts.skipped), list(parts.columns)
+    return records
 
 
 def read_all(
@@ -163,8 +204,9 @@ def read_all(
     *,
     timeout: float | None = None,
     memory: int | None = None,
+    columns: ColumnMap | None = None,
 ) -> list[Record]:
-    """Read every input in worker processes; records come back in input order.
+    """Read every input in worker processes; records come back in input order (a file's units in its order).
 
     A worker that dies on a file (a native abort, out of memory, killed) or runs past ``timeout``
     seconds costs only that file: its Record says why (无法读取), a fresh worker takes the files
@@ -174,23 +216,22 @@ def read_all(
     """
     from ..isolate import MEMORY, TIMEOUT, Died, Raised, can_isolate, map_isolated
 
+    read = partial(read_one, columns=columns) if columns else read_one
     if not can_isolate():  # spawning costs a second a worker: read here, bounded before parsing
         records = []
         for item in items:
-            records.append(read_one(item))
+            records += read(item)
             if progress:
                 progress(1)
         return records
-    out: list[Record | None] = [None] * len(items)
-    results = map_isolated(read_one, items, workers=workers or default_workers(),
+    out: list[list[Record]] = [[] for _ in items]
+    results = map_isolated(read, items, workers=workers or default_workers(),
                            timeout=timeout or TIMEOUT, memory=memory or MEMORY)
     for index, result in results:
-        if isinstance(result, Died | Raised):
-            result = _failed(items[index], result)
-        out[index] = result
+        out[index] = [_failed(items[index], result)] if isinstance(result, Died | Raised) else result
         if progress:
             progress(1)
-    return [r for r in out if r is not None]
+    return [r for records in out for r in records]
 
 
 def _failed(item: Input, outcome: object) -> Record:

@@ -504,7 +504,7 @@ def _detail_rows(batch: Batch) -> Iterator[list[Any]]:
         row = [
             unit.display, unit.status.label, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO],
             meta.level, meta.year, meta.government_own_answer, meta.name,
-            unit.roster.code if unit.roster else "", unit.record.relative,
+            unit.roster.code if unit.roster else "", unit.record.where,
         ]
         if unit.readable:
             row += _detail_values(unit, matrix[i])
@@ -657,7 +657,7 @@ def _findings_sheet(wb: Any, fmt: Formats, batch: Batch, summary_findings: list[
     rows = [_finding_row(SUMMARY_UNIT, "", f) for f in summary_findings]
     # What the peer comparison could not compare, where its hints are read (H2).
     rows += [(PEERS_UNIT, "", Severity.INFO.label, "H2", RULES["H2"].title, "", text, "") for text in batch.peers.notes()]
-    rows += [_finding_row(u.display, u.record.relative, f) for u, f in batch.findings()]
+    rows += [_finding_row(u.display, u.record.where, f) for u, f in batch.findings()]
     _table(ws, fmt, ("单位", "文件", "严重程度", "规则", "规则说明", "位置", "说明", "核实说明"), rows, (20, 22, 8, 7, 22, 11, 50, 20))
 
 
@@ -684,12 +684,12 @@ def submission_summary(batch: Batch) -> str:
 
 def _sources_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
     ws = wb.add_worksheet(SOURCES_SHEET)
-    names = {u.record.relative: u.display for u in batch.units}
+    names = {u.record.where: u.display for u in batch.units}
     rows = []
-    for r in sorted(batch.records, key=lambda r: r.relative):
+    for r in sorted(batch.records, key=lambda r: (r.relative, r.index)):
         when = dt.datetime.fromtimestamp(r.mtime).strftime("%Y-%m-%d %H:%M:%S") if r.mtime else ""
         fmt_id = "" if r.error else ("汇总表" if r.merge_output else r.meta.format)
-        rows.append((r.relative, r.size, when, r.sha256, fmt_id, batch.outcome.get(r.relative, ""), names.get(r.relative, r.meta.name)))
+        rows.append((r.where, r.size, when, r.sha256, fmt_id, batch.outcome.get(r.where, ""), names.get(r.where, r.meta.name)))
     _table(ws, fmt, ("文件（相对于输入文件夹）", "大小（字节）", "修改时间", "SHA-256", "格式", "处理结果", "单位"), rows, (40, 12, 20, 36, 8, 14, 24))
 
 
