@@ -18,10 +18,11 @@ REGION = "某省示例县"
 
 
 def unit_report(name: str, numbers: dict | None = None, *, level: str = "县级部门", year: int | None = YEAR,
-                government_own: bool = False, raw: dict | None = None, text: dict | None = None) -> Report:
+                government_own: bool = False, raw: dict | None = None, text: dict | None = None,
+                region: str = REGION) -> Report:
     """A report whose listed cells hold the given numbers and every other cell 0, with the text of
     workbooks.WRITTEN (``text={}`` for none)."""
-    report = Report.from_numbers(numbers or {}, name=name, level=level, year=year, region=REGION,
+    report = Report.from_numbers(numbers or {}, name=name, level=level, year=year, region=region,
                                  government_own=government_own)
     for cid, typed in (raw or {}).items():
         report.values[cid] = None

@@ -130,6 +130,8 @@ def merge_document(result: MergeResult) -> dict[str, Any]:
         entry: dict[str, Any] = {"file": r.relative, "part": r.part, "outcome": _outcome(label), "outcome_label": label, "sha256": r.sha256}
         if r.columns:
             entry["columns"] = columns(r.columns)
+        if r.merge_output and r.readable:
+            entry["units"] = r.units
         files.append(entry)
     return document(
         "merge", files,
@@ -138,7 +140,8 @@ def merge_document(result: MergeResult) -> dict[str, Any]:
         headline=batch.headline(),
         units=units,
         submissions=[
-            {"category": _category(s.category), "category_label": s.category, "unit": s.unit, "file": s.file, "note": s.note}
+            {"category": _category(s.category), "category_label": s.category, "unit": s.unit, "file": s.file, "note": s.note,
+             "via": s.via}
             for s in batch.submissions
         ],
         summary={"values": result.summary.values, "findings": [f.to_dict() for f in result.summary_findings]},

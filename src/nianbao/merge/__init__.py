@@ -98,9 +98,18 @@ class MergeResult:
 
 
 def _region(batch: Batch) -> str:
+    """The area the totals are of: the region most units state; over lower 汇总s (a city's counties), the
+    area they share (重庆市巫溪县 and 重庆市云阳县 → 重庆市)."""
+    import os
+    import re
     from collections import Counter
 
     regions = Counter(u.record.meta.region for u in batch.counted if u.record.meta.region)
+    if any(u.record.merge_output for u in batch.counted) and len(regions) > 1:
+        shared = os.path.commonprefix(list(regions))
+        m = re.match(r"^.*[省市州盟县区旗]", shared)
+        if m:
+            return m.group(0)
     return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
 
 
@@ -166,7 +175,8 @@ def merge_records(
 
 
 def _finish(batch: Batch, output: str | Path | None) -> MergeResult:
-    summary = summarise(batch.frame, year=batch.year, region=_region(batch))
+    summary = summarise(batch.frame, year=batch.year, region=_region(batch), incomplete=batch.incomplete(),
+                        units=sum(u.record.units for u in batch.counted))
     findings = check_summary(summary)
     if output is not None:
         from .write import write_merge

@@ -14,8 +14,9 @@ one rule only a merge can apply: H2, each unit against the others of its level
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -25,9 +26,10 @@ from ..rules import evaluate_frame
 from ..schema import CELL_IDS, LEVELS, may_be_own_report
 from .files import Skipped
 from .lastyear import LastYear
+from .lower import VIA, Covered
 from .peers import Peers, compare
 from .roster import Match, Roster, RosterEntry, name_key
-from .worker import Record
+from .worker import SUMMARY_LEVEL, Record
 
 # 报送情况 categories, in the order the sheet lists them.
 MISSING = "未报送"
@@ -37,15 +39,19 @@ DUPLICATE = "重复报送"
 UNKNOWN = "名单外单位"
 FUZZY = "名称近似匹配"
 NO_LAST_YEAR = "无上年数据"
+LOWER = "下级汇总表"  # the level below's 汇总 counted as one input: how many units it stands for
 SEVERAL = "多单位文件"  # a unit from a sheet or a row of a file that holds several (which one, how it was named)
 SKIPPED = "已跳过"
-CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, SEVERAL, SKIPPED)
+CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, NO_LAST_YEAR, LOWER, SEVERAL, SKIPPED)
 # The same categories as programs see them (merge --json): English, stable.
 CATEGORY_CODES = {
     MISSING: "missing", UNREADABLE: "unreadable", WRONG_YEAR: "wrong_year", DUPLICATE: "duplicate",
-    UNKNOWN: "not_on_roster", FUZZY: "fuzzy_match", NO_LAST_YEAR: "no_last_year", SEVERAL: "multi_unit_file",
-    SKIPPED: "skipped",
+    UNKNOWN: "not_on_roster", FUZZY: "fuzzy_match", NO_LAST_YEAR: "no_last_year", LOWER: "lower_summary",
+    SEVERAL: "multi_unit_file", SKIPPED: "skipped",
 }
+# What a lower 汇总's 报送情况 says that the level above lists too (with the 汇总 it came through): who did
+# not report or could not be read or counted, and how units were matched; not what was skipped in its inbox.
+CARRIED_CATEGORIES = (MISSING, UNREADABLE, WRONG_YEAR, DUPLICATE, UNKNOWN, FUZZY, LOWER)
 
 # What became of each input file (来源 sheet).
 USED, NOT_USED = "已汇总", "未采用"
@@ -70,6 +76,7 @@ class Submission:
     unit: str
     file: str = ""
     note: str = ""
+    via: str = ""  # the lower 汇总(s) a carried row came through: 甲县汇总.xlsx › 某镇汇总.xlsx
 
 
 @dataclass
@@ -132,8 +139,40 @@ class Batch:
         status = Counter(u.status for u in self.counted)
         year = f"{self.year}年度" if self.year else "年度未填写"
         parts = "、".join(f"{s.label}{status[s]}个" for s in Verdict if status[s])
-        text = f"汇总{year}：计入{len(self.counted)}个单位（{parts}）" if self.counted else f"汇总{year}：没有可计入的单位"
+        lower = [u for u in self.counted if u.record.merge_output]
+        if lower:  # the level below's 汇总s stand for their units; the statuses are of the reports read
+            direct = len(self.counted) - len(lower)
+            within = sum(u.record.units for u in lower)
+            text = (f"汇总{year}：计入下级汇总表{len(lower)}个（共含{within}个单位）" + (f"和单位报告{direct}个" if direct else "")
+                    + f"，合计{within + direct}个单位；{len(self.counted)}份报告中{parts}")
+        else:
+            text = f"汇总{year}：计入{len(self.counted)}个单位（{parts}）" if self.counted else f"汇总{year}：没有可计入的单位"
         return text + (f"，另有{len(self.unreadable)}个文件无法读取" if self.unreadable else "")
+
+    def covered(self) -> list[Covered]:
+        """Every unit the totals count, with the lower 汇总s it came through and its unknown cells: what the
+        merge workbook keeps (lower.COVERS_SHEET) for the level above."""
+        out = []
+        cells = self.frame[list(CELL_IDS)].to_numpy(dtype=float) if len(self.frame) else None
+        for i, u in enumerate(self.units):
+            if not u.readable:
+                continue
+            if u.record.merge_output:
+                out += [replace(c, via=u.record.where + (VIA + c.via if c.via else "")) for c in u.record.covers]
+            else:
+                unknown = tuple(cid for cid, v in zip(CELL_IDS, cells[i]) if math.isnan(v)) if cells is not None else ()
+                meta = u.record.meta
+                out.append(Covered(u.display, meta.name, meta.level, meta.government_own, "", unknown))
+        return out
+
+    def incomplete(self) -> dict[str, list[str]]:
+        """Cell id → the units inside lower 汇总s whose cell was unknown there (their totals lack it: H1)."""
+        out: dict[str, list[str]] = {}
+        for u in self.counted:
+            for c in u.record.covers:
+                for cid in c.unknown:
+                    out.setdefault(cid, []).append(f"{u.display}的{c.unit}")
+        return out
 
     def roster_line(self) -> str:
         """"名单20个单位：计入汇总15个、无法读取1个、年度不符1个、未报送3个；名单外单位计入汇总1个": every
@@ -171,6 +210,8 @@ def identity(name: str, government_own: bool | None, level: str, roster: Roster 
         return GOVERNMENT_KEY, match
     if match is not None and match.index is not None:
         return f"roster:{match.index:06d}", match
+    if level == SUMMARY_LEVEL:  # the level below's 汇总, named by its area: never one of the units
+        return "summary:" + name_key(name), match
     return "name:" + name_key(name), match
 
 
@@ -229,11 +270,12 @@ def assemble(
     matches: dict[str, Match | None] = {}
     unreadable: list[Unit] = []
     wrong_year: list[tuple[Record, Match | None]] = []
+    earlier = _earlier_outputs(records)
     for r in records:
         submissions += [Submission(SKIPPED, "", f"{r.relative}（{part}）", why) for part, why in r.passed_over]
-        if r.merge_output:
-            outcome[r.where] = f"{NOT_USED}：汇总表"
-            submissions.append(Submission(SKIPPED, "", r.where, "这是汇总表（nianbao merge 的输出），不是单位报告"))
+        if r.where in earlier:
+            outcome[r.where] = f"{NOT_USED}：以前的汇总结果"
+            submissions.append(Submission(SKIPPED, "", r.where, earlier[r.where]))
             continue
         if r.error_kind == "NoReportData":  # a CSV in the inbox that is no table of units (a contact list)
             outcome[r.where] = f"{NOT_USED}：不是年报数据"
@@ -273,9 +315,12 @@ def assemble(
             what = "均标记为本级人民政府年度报告，只计一次；" if key == GOVERNMENT_KEY else ""
             submissions.append(Submission(DUPLICATE, unit.display, r.where, what + why))
 
-    units = _order(units) + _order(unreadable)
-    submissions += _parts_submissions(records, units)
+    units = _order(_counted_once(units, outcome, submissions)) + _order(unreadable)
+    submissions += _parts_submissions(records, units) + _lower_submissions(units)
     named = {m.index for g in groups.values() for r in g if (m := matches[r.where]) is not None and m.index is not None}
+    if roster is not None:  # a roster unit counted inside a lower 汇总 is counted
+        named |= {m.index for u in units if u.readable for c in u.record.covers
+                  if (m := roster.match(c.unit)).index is not None}
     states = _roster_states(units, roster, named, wrong_year)
     _roster_submissions(units, roster, records, matches, wrong_year, states, submissions, year)
     frame = _frame(units)
@@ -290,6 +335,67 @@ def assemble(
     for r in records:
         outcome.setdefault(r.where, USED)
     return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states, peers)
+
+
+def _earlier_outputs(records: list[Record]) -> dict[str, str]:
+    """The merge workbooks among the inputs that are an earlier merge of these same files (this inbox's last
+    run, left beside the unit files), each with why: not the level below's 汇总, never counted.
+
+    Told apart by what they count: a 汇总 at least half of whose units also came as their own files in this
+    merge was made from them; counting it would count them twice, or let an old run stand for the files
+    as they are now. A county's 汇总 in a city's inbox counts units whose files are not there (one or two
+    that also reported directly are counted once: ``_counted_once``). This run's own output file is passed
+    over before reading (files.discover)."""
+    own = {name_key(unit_name(r)) for r in records if r.readable and not r.merge_output}
+    out = {}
+    for r in records:
+        if not (r.merge_output and r.readable and r.covers):
+            continue
+        hits = sum(1 for c in r.covers if {name_key(c.name), name_key(c.unit)} & own)
+        if 2 * hits >= len(r.covers):
+            out[r.where] = (f"以前汇总本批文件的结果（nianbao merge 的输出）：它计入的{len(r.covers)}个单位中有{hits}个的文件"
+                            "就在本次输入中，不是下级汇总表，未计入")
+    return out
+
+
+def _counted_once(units: list[Unit], outcome: dict[str, str], out: list[Submission]) -> list[Unit]:
+    """A unit a lower 汇总 counts that also came as its own file: counted in the 汇总, its file not again.
+    A unit two lower 汇总s both count is said (neither total can be taken apart without its numbers)."""
+    within: dict[str, Unit] = {}
+    for s in (u for u in units if u.record.merge_output):
+        for c in s.record.covers:
+            keys = {k for k in (name_key(c.name), name_key(c.unit)) if k}
+            other = next((within[k] for k in keys if k in within and within[k] is not s), None)
+            if other is not None:
+                out.append(Submission(DUPLICATE, c.unit, s.record.where,
+                                      f"同时含在下级汇总表「{other.record.where}」和「{s.record.where}」中：两个汇总数都计入了它，"
+                                      "合计中重复计算；请与两地核实，由其中一个去掉后重新汇总"))
+            within.update(dict.fromkeys(keys, s))
+    kept: list[Unit] = []
+    for u in units:
+        lower = None if u.record.merge_output else within.get(name_key(u.name)) or within.get(name_key(u.display))
+        if lower is None:
+            kept.append(u)
+            continue
+        outcome[u.record.where] = f"{NOT_USED}：已含在下级汇总表中"
+        out.append(Submission(DUPLICATE, u.display, u.record.where,
+                              f"已含在下级汇总表「{lower.record.where}」中（{lower.display}的汇总计入了本单位），本文件未计入，只计一次"))
+    return kept
+
+
+def _lower_submissions(units: list[Unit]) -> list[Submission]:
+    """Each lower 汇总 counted: how many units it stands for; then its own 报送情况, marked with where it came from."""
+    out = []
+    for u in units:
+        r = u.record
+        if not (r.merge_output and r.readable):
+            continue
+        levels = Counter(c.level or "层级未填" for c in r.covers)
+        shown = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items()))
+        out.append(Submission(LOWER, u.display, r.where, f"下级汇总表，计入{len(r.covers)}个单位（{shown}）"
+                              + (f"；其报送情况{len(r.carried)}项列在本表（见“来自”）" if r.carried else "")))
+        out += [Submission(c.category, c.unit, c.file, c.note, r.where + (VIA + c.via if c.via else "")) for c in r.carried]
+    return out
 
 
 def _parts_submissions(records: list[Record], units: list[Unit]) -> list[Submission]:

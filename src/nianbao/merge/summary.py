@@ -57,23 +57,31 @@ def _total(values: Any, kind: str) -> int | float:
     return round(total, 6)
 
 
-def summarise(frame: Any, year: int | None = None, name: str | None = None, region: str = "") -> Report:
-    """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns)."""
+def summarise(frame: Any, year: int | None = None, name: str | None = None, region: str = "",
+              incomplete: dict[str, list[str]] | None = None, units: int | None = None) -> Report:
+    """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns).
+
+    ``incomplete`` names, per cell, the units inside lower 汇总s whose cell was unknown there: their totals
+    lack it, so this one does too (H1 carries up). ``units`` is how many units the rows stand for (a lower
+    汇总's row stands for all of its), when not one a row.
+    """
     rows = frame[frame["counted"].astype(bool)] if "counted" in frame else frame
     report = Report(meta=UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year, summary=True))
+    everyone = len(rows) if units is None else units
     for cid in CELL_IDS:
         col = rows[cid].astype(float)
         known = col.notna()
         report.values[cid] = _total(col[known], CELLS[cid].kind)
         report.addresses[cid] = SUMMARY_ADDRESSES[cid]
-        missing = int((~known).sum())
-        if missing:
-            units = "、".join(map(str, rows.loc[~known, "unit"].head(5))) if "unit" in rows else ""
-            more = f"等{missing}个单位" if missing > 5 else ""
+        names = list(map(str, rows.loc[~known, "unit"])) if "unit" in rows else [""] * int((~known).sum())
+        names += (incomplete or {}).get(cid, [])
+        if names:
+            shown = "、".join(n for n in names[:5] if n)
+            more = f"等{len(names)}个单位" if len(names) > 5 else ""
             report.findings.append(
                 finding(
                     "H1",
-                    f"{CELLS[cid].label}的汇总数不完整：{units}{more}的该项无法读取，未计入（已计入{int(known.sum())}个单位）",
+                    f"{CELLS[cid].label}的汇总数不完整：{shown}{more}的该项无法读取，未计入（已计入{everyone - len(names)}个单位）",
                     (CellRef(cid, SUMMARY_ADDRESSES[cid]),),
                     actual=report.values[cid],
                 )
@@ -92,11 +100,16 @@ def coverage(batch: Batch, summary: Report) -> str:
     Every count in it adds up: units by level to the units counted; the roster's states to the roster.
     """
     counted = batch.counted
-    levels = Counter(u.record.meta.level or "层级未填" for u in counted)
+    covered = batch.covered()
+    levels = Counter(c.level or "层级未填" for c in covered)
     order = list(LEVELS)
     by_level = "、".join(f"{lv}{n}个" for lv, n in sorted(levels.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     year = f"{batch.year}年度" if batch.year else "年度未填写的"
-    parts = [f"汇总范围：{year}报告，计入{len(counted)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
+    parts = [f"汇总范围：{year}报告，计入{len(covered)}个单位（{by_level}）" if counted else f"汇总范围：{year}报告，没有可计入的单位"]
+    lower = [u for u in counted if u.record.merge_output]
+    if lower:
+        each = "、".join(f"{u.display}{u.record.units}个" for u in lower[:5]) + ("等" if len(lower) > 5 else "")
+        parts.append(f"其中{len(lower)}个下级汇总表共含{sum(u.record.units for u in lower)}个单位（{each}）")
     gov = [u for u in counted if u.own_report]
     if gov:
         parts.append(f"含本级人民政府年度报告「{gov[0].display}」，只计一次")

@@ -26,9 +26,10 @@ import math
 import os
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check import report_findings
 from ..errors import SourceError
@@ -37,6 +38,9 @@ from ..report import Finding, Number, Report, State, UnitMeta
 from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
 from ..workbook.layout import ADDRESSES
 from .files import Input
+
+if TYPE_CHECKING:
+    from .lower import Carried, Covered
 
 
 @dataclass
@@ -48,7 +52,7 @@ class Record:
     sha256: str = ""
     error: str | None = None  # why the file could not be read (Chinese)
     error_kind: str | None = None  # the SourceError class name
-    merge_output: bool = False  # a nianbao merge output, not a unit's report
+    merge_output: bool = False  # a nianbao merge output (the level below's 汇总), not a unit's report
     meta: UnitMeta = field(default_factory=UnitMeta)
     values: array = field(default_factory=lambda: array("d"))  # in CELL_IDS order
     shown: dict[str, str | None] = field(default_factory=dict)  # cells that were not a plain number: what was typed
@@ -62,6 +66,8 @@ class Record:
     origin: str = ""  # how the part was found and named (报送情况)
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # (part, why): what the file holds that is no unit
     columns: list[Column] = field(default_factory=list)  # a flat table's column matching
+    covers: list[Covered] = field(default_factory=list)  # a 汇总: the units it counts (lower.py)
+    carried: list[Carried] = field(default_factory=list)  # a 汇总: its own 报送情况
 
     @property
     def where(self) -> str:
@@ -70,7 +76,12 @@ class Record:
 
     @property
     def readable(self) -> bool:
-        return self.error is None and not self.merge_output
+        return self.error is None
+
+    @property
+    def units(self) -> int:
+        """How many units the record stands for: a 汇总 its units, a unit's report one."""
+        return len(self.covers) if self.merge_output else 1
 
     def address(self, cid: str) -> str:
         return self.addresses.get(cid, ADDRESSES[cid])
@@ -181,9 +192,8 @@ def records_of(parts: Parts, facts: Record) -> list[Record]:
     records = []
     for i, p in enumerate(parts.parts):
         record = fresh(part=p.part, index=i, origin=p.note)
-        if p.report is not None and p.report.meta.summary:  # an earlier merge's output: never one more unit
-            record.merge_output = True
-            record.meta = p.report.meta
+        if p.report is not None and p.report.meta.summary:  # the level below's 汇总 (or this folder's last run)
+            _lower(p.report, record)
         elif p.report is not None and p.error is None:
             record_from_report(p.report, record)
         else:
@@ -195,6 +205,25 @@ def records_of(parts: Parts, facts: Record) -> list[Record]:
         records = [fresh(error=NO_UNITS, error_kind="NoUnits")]
     records[0].passed_over, records[0].columns = list(parts.skipped), list(parts.columns)
     return records
+
+
+SUMMARY_LEVEL = "汇总表"  # the 机关层级 a 汇总 input goes by in the frame and 明细: it is no body of any level
+
+
+def _lower(report: Report, record: Record) -> None:
+    """A merge workbook as one input: its totals, and what it says of its units (lower.read_lower)."""
+    from .lower import read_lower
+
+    record.merge_output = True
+    try:
+        lower = read_lower(Path(record.path), report)
+    except SourceError as e:
+        record.error, record.error_kind = e.message, type(e).__name__
+    else:
+        record_from_report(report, record)
+        record.covers, record.carried = lower.covers, lower.carried
+    # Named by the area it covers, as a city's roster lists its counties (by its file when it names none).
+    record.meta = replace(report.meta, name=report.meta.region or Path(record.relative).stem, level=SUMMARY_LEVEL)
 
 
 def read_all(

@@ -54,12 +54,12 @@ from ..workbook.layout import (
 )
 from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
+from .lower import COVERS_COLUMNS, COVERS_SHEET, SUBMISSION_HEADER, SUBMISSION_SHEET
 from .peers import BLANK, HIGH, LOW, MIN_FACTOR, MIN_UNITS, ZERO
 from .summary import STOCK_NOTE, coverage
 
 CHART_SHEET = "图表"
 FINDINGS_SHEET = "问题清单"
-SUBMISSION_SHEET = "报送情况"
 SOURCES_SHEET = "来源"
 SUMMARY_UNIT = "（汇总）"
 PEERS_UNIT = "（同级比较）"
@@ -592,30 +592,37 @@ class RowSplice:
             yield "".join(chunk).encode()
 
     def apply(self, path: Path) -> None:
-        """Rewrite the package at ``path`` with the rows in place (same entries, same fixed times)."""
-        import zipfile
+        splice(path, [self])
 
-        from ..workbook.read import _sheet_part
+    def body(self, text: str) -> list[bytes]:
+        """The sheet's XML with the rows in place."""
+        text = re.sub(r'<dimension ref="[^"]*"/>',
+                      f'<dimension ref="A1:{column_letter(self.last_col + 1)}{self.last_row + 1}"/>', text, count=1)
+        head, tail = text.split("</sheetData>", 1)
+        return [head.encode(), *self.xml(), ("</sheetData>" + tail).encode()]
 
-        out = path.with_name(path.name + ".rows")
-        try:
-            with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-                part = _sheet_part(src, self.sheet)
-                for info in src.infolist():
-                    data = src.read(info.filename)
-                    if info.filename != part:
-                        dst.writestr(info, data)
-                        continue
-                    text = data.decode("utf-8")
-                    text = re.sub(r'<dimension ref="[^"]*"/>',
-                                  f'<dimension ref="A1:{column_letter(self.last_col + 1)}{self.last_row + 1}"/>', text, count=1)
-                    head, tail = text.split("</sheetData>", 1)
-                    body = b"".join([head.encode(), *self.xml(), ("</sheetData>" + tail).encode()])
-                    # Level 1: a quarter of the time of the default level for a file about 40% larger.
-                    dst.writestr(info, body, compresslevel=1)
-            os.replace(out, path)
-        finally:
-            out.unlink(missing_ok=True)
+
+def splice(path: Path, splices: list[RowSplice]) -> None:
+    """Rewrite the package at ``path`` once with every splice's rows in place (same entries, same fixed times)."""
+    import zipfile
+
+    from ..workbook.read import _sheet_part
+
+    out = path.with_name(path.name + ".rows")
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            parts = {_sheet_part(src, sp.sheet): sp for sp in splices}
+            for info in src.infolist():
+                data = src.read(info.filename)
+                sp = parts.get(info.filename)
+                if sp is None:
+                    dst.writestr(info, data)
+                    continue
+                # Level 1: a quarter of the time of the default level for a file about 40% larger.
+                dst.writestr(info, b"".join(sp.body(data.decode("utf-8"))), compresslevel=1)
+        os.replace(out, path)
+    finally:
+        out.unlink(missing_ok=True)
 
 
 # --- 问题清单 · 报送情况 · 来源 -----------------------------------------------------------
@@ -663,11 +670,11 @@ def _findings_sheet(wb: Any, fmt: Formats, batch: Batch, summary_findings: list[
 
 def _submission_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
     ws = wb.add_worksheet(SUBMISSION_SHEET)
-    widths = (13, 26, 30, 64)
+    widths = (13, 26, 30, 64, 24)
     ws.merge_range(0, 0, 0, len(widths) - 1, submission_summary(batch), fmt(bold=True, text_wrap=True, valign="top"))
     ws.set_row(0, text_height(submission_summary(batch), sum(widths)))
-    rows = [(s.category, s.unit, s.file, s.note) for s in batch.submissions]
-    _table(ws, fmt, ("类别", "单位", "文件", "说明"), rows, widths, top=2)
+    rows = [(s.category, s.unit, s.file, s.note, s.via) for s in batch.submissions]
+    _table(ws, fmt, SUBMISSION_HEADER, rows, widths, top=2)
 
 
 def submission_summary(batch: Batch) -> str:
@@ -691,6 +698,19 @@ def _sources_sheet(wb: Any, fmt: Formats, batch: Batch) -> None:
         fmt_id = "" if r.error else ("汇总表" if r.merge_output else r.meta.format)
         rows.append((r.where, r.size, when, r.sha256, fmt_id, batch.outcome.get(r.where, ""), names.get(r.where, r.meta.name)))
     _table(ws, fmt, ("文件（相对于输入文件夹）", "大小（字节）", "修改时间", "SHA-256", "格式", "处理结果", "单位"), rows, (40, 12, 20, 36, 8, 14, 24))
+
+
+def _covers_sheet(wb: Any, batch: Batch) -> RowSplice:
+    """The hidden list of every unit the totals count, with the lower 汇总s it came through and its unknown
+    cells: what a merge of this workbook at the level above reads (lower.py). Rows spliced in as 明细's."""
+    ws = wb.add_worksheet(COVERS_SHEET)
+    ws.write_row(0, 0, COVERS_COLUMNS)
+    ws.hide()
+    covered = batch.covered()
+    answer = {True: "是", False: "否", None: ""}
+    rows = ([c.unit, c.name, c.level, answer[c.government_own], c.via, " ".join(c.unknown)]
+            for c in covered)
+    return RowSplice(COVERS_SHEET, 1, max(len(covered), 1), len(COVERS_COLUMNS) - 1, rows)
 
 
 def _marker_sheet(wb: Any, summary: Report) -> None:
@@ -731,8 +751,9 @@ def write_merge(batch: Batch, summary: Report, summary_findings: list[Finding], 
         _submission_sheet(wb, fmt, batch)
         _sources_sheet(wb, fmt, batch)
         _marker_sheet(wb, summary)
+        covers = _covers_sheet(wb, batch)
         wb.worksheets()[0].activate()
         wb.close()
-        rows.apply(tmp)
+        splice(tmp, [rows, covers])
     return path
 

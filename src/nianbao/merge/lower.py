@@ -1,0 +1,166 @@
+"""The level below's 汇总 as an input: its totals, the units it counts, its own 报送情况.
+
+    lower = read_lower(Path("甲县汇总.xlsx"))
+    lower.covers[0].name, lower.carried[0].category     # '示例县甲局', '未报送'
+
+A city merges its counties' merge workbooks (and a province its cities'). Such
+a workbook is one input standing for many units: its totals (the 汇总 sheet,
+read by the reader like any report) are added as one row; what it says of its
+units is read from the sheets nianbao wrote:
+
+* the units it counts (the hidden COVERS_SHEET, which carries the units of the
+  levels below too; a workbook written before it existed: its 明细), each with
+  the cells that were unknown for it, so an incomplete total stays marked as
+  such (H1) at every level above;
+* its 报送情况, whose rows (a county's 未报送 units …) the level above lists too;
+* its 明细, whose counted rows must add up to its totals: a workbook changed by
+  hand after the merge is not used (a clear 无法读取, never a guess which is right).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cells import parse_cell, plain_text
+from ..errors import SourceError
+from ..locate import Grid
+from ..report import Report, Verdict, format_number
+from ..schema import CELL_IDS, CELLS
+from ..workbook.layout import SUMMARY_ADDRESSES
+from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
+
+COVERS_SHEET = "_nianbao_units"  # hidden: every unit a merge counts, with the levels below
+COVERS_COLUMNS = ("unit", "name", "level", "government_own", "via", "unknown")
+SUBMISSION_SHEET = "报送情况"
+SUBMISSION_HEADER = ("类别", "单位", "文件", "说明", "来自")
+VIA = " › "  # joins the files a carried row came through: 某市汇总.xlsx › 甲县汇总.xlsx
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A unit a 汇总 counts: its names, level, whether it is a government's own report, which 汇总s below it
+    came through (``via``), and the cells that were unknown for it (not in the totals)."""
+
+    unit: str  # as the 汇总 shows it (its roster's name)
+    name: str  # as the unit wrote it
+    level: str = ""
+    government_own: bool | None = None
+    via: str = ""
+    unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A row of a 汇总's own 报送情况."""
+
+    category: str
+    unit: str
+    file: str
+    note: str
+    via: str = ""
+
+
+@dataclass
+class Lower:
+    covers: list[Covered] = field(default_factory=list)
+    carried: list[Carried] = field(default_factory=list)
+
+
+def _number(value: object, cid: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)  # what nianbao wrote: no need to parse
+    parsed = parse_cell(value, CELLS[cid])
+    if parsed.number is not None:
+        return float(parsed.number)
+    return 0.0 if parsed.state.counts_as_zero else math.nan
+
+
+def _detail(rows: Grid) -> tuple[dict[str, int], list[Sequence[object]]]:
+    ids = next((r for r in rows[:5] if r and r[0] == KEY_ROW_MARK), None)
+    if ids is None:
+        raise SourceError(f"汇总表的「{DETAIL_SHEET}」工作表中没有列标识行（可能被改动过），无法核对各单位；请用原汇总表或重新汇总")
+    col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
+    missing = [c for c in (KEY_ROW_MARK, "status", *CELL_IDS) if c not in col]
+    if missing:
+        raise SourceError(f"汇总表的「{DETAIL_SHEET}」工作表缺少列（{'、'.join(missing[:3])}），可能被改动过；请用原汇总表或重新汇总")
+    start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
+    counted = [r for r in rows[start:] if len(r) > col["status"] and r[col[KEY_ROW_MARK]]
+               and r[col["status"]] != Verdict.UNREADABLE.label]
+    return col, counted
+
+
+def _check_totals(totals: Report, col: dict[str, int], counted: list[Sequence[object]]) -> None:
+    """Refuse a 汇总 whose 明细 does not add up to its totals: changed by hand after the merge."""
+    diffs = []
+    for cid in CELL_IDS:
+        known = [v for r in counted if not math.isnan(v := _number(r[col[cid]] if col[cid] < len(r) else None, cid))]
+        total = totals.values.get(cid)
+        if total is None:
+            continue
+        s = round(sum(known), 6)
+        if abs(s - float(total)) > 1e-6:
+            diffs.append(f"{SUMMARY_ADDRESSES[cid]}汇总数{format_number(total)}、明细之和{format_number(s)}")
+    if diffs:
+        more = f"等{len(diffs)}处" if len(diffs) > 3 else ""
+        raise SourceError(
+            f"汇总表的汇总数与「{DETAIL_SHEET}」中各单位之和不一致（{'；'.join(diffs[:3])}{more}），可能在汇总后被改动过；"
+            "不知道哪个是对的，未计入。请报送单位重新汇总后再报送"
+        )
+
+
+def _covers_from_detail(col: dict[str, int], counted: list[Sequence[object]]) -> list[Covered]:
+    """The units of a 汇总 written before COVERS_SHEET existed: its 明细's counted rows."""
+    def get(row: Sequence[object], key: str) -> object:
+        return row[col[key]] if key in col and col[key] < len(row) else None
+
+    out = []
+    for r in counted:
+        unknown = tuple(cid for cid in CELL_IDS if math.isnan(_number(get(r, cid), cid)))
+        gov = {"是": True, "否": False}.get(plain_text(get(r, "meta.government_own")))
+        out.append(Covered(plain_text(get(r, KEY_ROW_MARK)), plain_text(get(r, "meta.name")),
+                           plain_text(get(r, "meta.level")), gov, "", unknown))
+    return out
+
+
+def _covers(rows: Grid) -> list[Covered]:
+    out = []
+    for r in rows[1:]:
+        cells = list(r) + [None] * (len(COVERS_COLUMNS) - len(r))
+        unit, name, level, gov, via, unknown = (plain_text(v) for v in cells[: len(COVERS_COLUMNS)])
+        if unit:
+            out.append(Covered(unit, name, level, {"是": True, "否": False}.get(gov), via,
+                               tuple(c for c in unknown.split() if c in CELLS)))
+    return out
+
+
+def _carried(rows: Grid) -> list[Carried]:
+    from .assemble import CARRIED_CATEGORIES
+
+    head = next((i for i, r in enumerate(rows[:10]) if tuple(plain_text(v) for v in r[:4]) == SUBMISSION_HEADER[:4]), None)
+    if head is None:
+        return []
+    out = []
+    for r in rows[head + 1:]:
+        cells = list(r) + [None] * (len(SUBMISSION_HEADER) - len(r))
+        category, unit, file, note, via = (plain_text(v) for v in cells[: len(SUBMISSION_HEADER)])
+        if category in CARRIED_CATEGORIES:
+            out.append(Carried(category, unit, file, note, via))
+    return out
+
+
+def read_lower(path: Path, totals: Report) -> Lower:
+    """What the 汇总 at ``path`` says of its units (see the module docstring); ``totals`` is its report as the
+    reader read it. Raises SourceError when its 明细 is missing, changed, or does not add up to its totals."""
+    from ..workbook.read import open_workbook
+
+    with open_workbook(path) as book:
+        if DETAIL_SHEET not in book.names:
+            raise SourceError(f"汇总表中没有「{DETAIL_SHEET}」工作表（可能被删除），无法核对各单位；请用原汇总表或重新汇总")
+        col, counted = _detail(book[DETAIL_SHEET])
+        _check_totals(totals, col, counted)
+        covers = _covers(book[COVERS_SHEET]) if COVERS_SHEET in book.names else _covers_from_detail(col, counted)
+        carried = _carried(book[SUBMISSION_SHEET]) if SUBMISSION_SHEET in book.names else []
+    return Lower(covers, carried)
