@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 
 from nianbao.report import Report, State
-from nianbao.schema import CELL_IDS, CELLS, TABLES
-from nianbao.workbook.build import build_template, fill_workbook
-from nianbao.workbook.layout import table_bottom, table_right
+from nianbao.schema import CELL_IDS, CELLS
+from nianbao.workbook.build import SHEET_LAYOUTS, write_units_on_sheets
+from nianbao.workbook.flat import flat_header
 
 STYLES = ("dash", "paren", "rows")
 # Columns an online form adds around the statutory ones: listed, read into nothing.
@@ -28,8 +28,8 @@ FORM_COLUMNS = ("序号", "提交时间")
 def header(cid: str, style: str) -> list[str]:
     """The header of one cell's column: one text (dash, paren) or three rows (rows, as the 明细 sheet prints)."""
     spec = CELLS[cid]
-    if style == "dash":  # 表三-（三）不予公开-1.属于国家秘密-自然人
-        return ["-".join([spec.table, *spec.row_path[-2:], *spec.column_path])]
+    if style == "dash":  # 表三-（三）不予公开-1.属于国家秘密-自然人: as nianbao's own flat writer heads it
+        return [flat_header(cid)]
     if style == "paren":  # 一、本年新收政府信息公开申请数量（自然人）; 表四: 行政诉讼未经复议直接起诉（结果维持）
         row = "".join(spec.row_path[-2:]) if spec.row_path else "".join(spec.column_path[:-1])
         return [f"{row}（{spec.column_path[-1]}）"]
@@ -89,52 +89,39 @@ def flat_table(path: Path, reports: list[Report], style: str = "dash", encoding:
 
 # --- sub-unit sheets ------------------------------------------------------------------------------------
 
-LAYOUTS = ("stacked", "side")
-
-
-def _place(report: Report, ws, layout: str, title: str | None) -> None:
-    """The template's three tables, filled with ``report``, onto ``ws``: stacked as the 汇总 sheet prints them
-    (表二, 表三, 表四 one under another) or side by side (表二 | 表三 | 表四)."""
-    book = build_template()
-    fill_workbook(book, report)
-    row, col = (3, 1)
-    if title:
-        ws.cell(1, 1, title)
-    for table in TABLES.values():
-        src = book[table.sheet]
-        height, width = table_bottom(table), table_right(table)
-        for r in range(1, height + 1):
-            for c in range(1, width + 1):
-                v = src.cell(r, c).value
-                if v is not None:
-                    ws.cell(row + r - 1, col + c - 1, v)
-        if layout == "stacked":
-            row += height + 1
-        else:
-            col += width + 1
+LAYOUTS = SHEET_LAYOUTS
 
 
 def sheets_book(path: Path, reports: list[Report], layout: str = "stacked", titled: bool = True,
                 extra: dict[str, list[list[object]]] | None = None) -> Path:
-    """One sheet per unit (named by the unit, a title row over the tables when ``titled``), and ``extra``
-    sheets as given (a 说明 sheet, a 合计 sheet …)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for r in reports:
-        ws = wb.create_sheet(r.meta.name[-8:] if not titled else f"单位{len(wb.sheetnames) + 1}")
-        title = f"{r.meta.name}{r.meta.year}年政府信息公开工作年度报告" if titled else None
-        _place(r, ws, layout, title)
+    """One sheet per unit (workbook/build.write_units_on_sheets); untitled: no title row, each sheet named by
+    its unit instead; ``extra`` sheets as given (a 说明 sheet …)."""
+    write_units_on_sheets(reports, path, layout)
+    wb = openpyxl.load_workbook(path)
+    if not titled:
+        for ws, r in zip(wb.worksheets, reports):
+            ws["A1"] = None
+            ws.title = r.meta.name[-8:]
     for name, rows in (extra or {}).items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
 def total_sheet(wb_path: Path, name: str, report: Report, layout: str = "stacked") -> None:
-    """Add a sheet holding the three tables filled with ``report`` (a workbook's own 合计)."""
-    wb = openpyxl.load_workbook(wb_path)
-    _place(report, wb.create_sheet(name), layout, f"{name}")
-    wb.save(wb_path)
+    """Add a sheet holding the three tables filled with ``report`` (a workbook's own 合计), titled ``name``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one = write_units_on_sheets([report], Path(tmp) / "one.xlsx", layout)
+        src = openpyxl.load_workbook(one).worksheets[0]
+        wb = openpyxl.load_workbook(wb_path)
+        ws = wb.create_sheet(name)
+        for row in src.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    ws.cell(c.row, c.column, c.value)
+        ws["A1"] = name
+        wb.save(wb_path)

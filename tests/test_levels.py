@@ -224,3 +224,45 @@ def test_any_mixture_of_shapes_gives_the_totals_of_the_unit_files(levels, direct
                            + [f"乙县表单.csv（第{n}行）" for n in (4, 5, 6)]
                            + [f"丙县各单位.xlsx（工作表「单位{n}」）" for n in (1, 2, 3)])
     assert sorted({s.file.split("（")[0] for s in mixed.batch.submissions} - {""}) == ["丙县各单位.xlsx", "乙县表单.csv", "甲县汇总.xlsx"]
+
+
+def test_a_summary_changed_inside_its_package_is_caught_too(levels, tmp_path):
+    """Not opened in a spreadsheet program: one total rewritten in the sheet's XML. The seal over the 汇总
+    sheet no longer holds, so its 明细 is read and does not add up."""
+    from hostile import patch_sheet, replace_cell
+
+    cell = SUMMARY_ADDRESSES["t2.licensing.decisions"].split("!")[1]
+    untouched = merge([levels / "city" / "丙县汇总.xlsx"], None)
+    assert untouched.batch.counted[0].record.units == 3
+    patched = patch_sheet(shutil.copy(levels / "city" / "丙县汇总.xlsx", tmp_path / "丙县汇总.xlsx"), "汇总",
+                          replace_cell(cell, f'<c r="{cell}" s="1"><v>99</v></c>'))
+    result = merge([patched], None)
+    assert result.batch.units[0].record.error.startswith(f"汇总表的汇总数与「明细」中各单位之和不一致（汇总!{cell}汇总数99、明细之和6）")
+
+
+def test_the_list_of_units_is_sealed_and_hidden(city, levels):
+    book = openpyxl.load_workbook(levels / "市汇总.xlsx")
+    sheet = book["_nianbao_units"]
+    assert sheet.sheet_state == "hidden"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("unit", "name", "level", "government_own", "via", "unknown")
+    assert rows[1] == (f"{CITY}丙县第1局", f"{CITY}丙县第1局", "县级部门", "否", "丙县汇总.xlsx", None)
+    assert rows[2][5] == "t2.punishment.decisions"  # 第2局 typed 十二: unknown, carried up
+    assert len(rows) == 1 + 12 + 1 and rows[-1][0] == "#sha256" and len(rows[-1][1]) == 64
+
+
+def test_the_demo_merges_one_example_of_each_shape(tmp_path):
+    from nianbao.examples import shape_reports
+    from nianbao.workbook.build import write_report
+
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert ("已汇总：" + str(tmp_path / "demo" / "形状示例汇总.xlsx") + "（汇总2024年度：计入下级汇总表1个（共含2个单位）和单位报告4个，"
+            "合计6个单位；5份报告中通过5个）") in result.output.replace("\n", "")
+    shapes = sorted(p.name for p in (tmp_path / "demo" / "形状示例").iterdir())
+    assert shapes == ["某局各科室.xlsx", "甲县汇总.xlsx", "镇街表单导出.csv"]
+    for r in shape_reports():
+        write_report(r, tmp_path / "units" / f"{r.meta.name}.xlsx")
+    mixed = merge([tmp_path / "demo" / "形状示例"], None)
+    assert mixed.summary.values == merge([tmp_path / "units"], None).summary.values
+    assert mixed.summary.meta.region == "某省示例市"

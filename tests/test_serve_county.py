@@ -240,7 +240,7 @@ def test_summary_is_the_workbook_nianbao_merge_makes_of_the_same_files(client, a
     assert [u.display for u in result.batch.counted] == ["示例县乙局", "示例县丙局"]
     assert [f.rule for u in result.batch.units for f in u.findings if f.rule.startswith("Y")] == ["Y2"]
     report = sheet_rows((tmp_path / "portal.xlsx").read_bytes(), "报送情况")
-    assert ["未报送", "示例县甲镇人民政府", "", "名单中的单位没有报送（没有找到该单位的文件）"] in report
+    assert ["未报送", "示例县甲镇人民政府", "", "名单中的单位没有报送（没有找到该单位的文件）", ""] in report
 
 
 def test_zip_holds_the_original_bytes_of_every_counted_unit(client, admin, tmp_path):

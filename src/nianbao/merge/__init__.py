@@ -98,19 +98,22 @@ class MergeResult:
 
 
 def _region(batch: Batch) -> str:
-    """The area the totals are of: the region most units state; over lower 汇总s (a city's counties), the
-    area they share (重庆市巫溪县 and 重庆市云阳县 → 重庆市)."""
+    """The area the totals are of: the region most units state. Over lower 汇总s (a city's counties) a
+    county's region is the level below: the region of the units reported here directly, else the area
+    the lower 汇总s share (重庆市巫溪县 and 重庆市云阳县 → 重庆市), else none."""
     import os
     import re
     from collections import Counter
 
-    regions = Counter(u.record.meta.region for u in batch.counted if u.record.meta.region)
-    if any(u.record.merge_output for u in batch.counted) and len(regions) > 1:
-        shared = os.path.commonprefix(list(regions))
-        m = re.match(r"^.*[省市州盟县区旗]", shared)
-        if m:
-            return m.group(0)
-    return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
+    def most(regions: Counter[str]) -> str:
+        return max(regions.items(), key=lambda kv: (kv[1], kv[0]))[0] if regions else ""
+
+    direct = Counter(u.record.meta.region for u in batch.counted if u.record.meta.region and not u.record.merge_output)
+    lower = {u.record.meta.region for u in batch.counted if u.record.meta.region and u.record.merge_output}
+    if not lower or direct:
+        return most(direct)
+    m = re.match(r"^.*[省市州盟县区旗]", os.path.commonprefix(sorted(lower))) if len(lower) > 1 else None
+    return m.group(0) if m else ""
 
 
 def _target(paths: list[Path], output: str | Path, roster: Any, last_year: Any, columns: Any = None) -> Path:

@@ -19,21 +19,29 @@ units is read from the sheets nianbao wrote:
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cells import parse_cell, plain_text
 from ..errors import SourceError
 from ..locate import Grid
+
+if TYPE_CHECKING:
+    from ..workbook.read import WorkbookFile
 from ..report import Report, Verdict, format_number
 from ..schema import CELL_IDS, CELLS
-from ..workbook.layout import SUMMARY_ADDRESSES
+from ..workbook.layout import SUMMARY_ADDRESSES, SUMMARY_SHEET
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
 
 COVERS_SHEET = "_nianbao_units"  # hidden: every unit a merge counts, with the levels below
 COVERS_COLUMNS = ("unit", "name", "level", "government_own", "via", "unknown")
+SEAL_MARK = "#sha256"  # the last row of COVERS_SHEET: seal() of the workbook as nianbao wrote it
 SUBMISSION_SHEET = "报送情况"
 SUBMISSION_HEADER = ("类别", "单位", "文件", "说明", "来自")
 VIA = " › "  # joins the files a carried row came through: 某市汇总.xlsx › 甲县汇总.xlsx
@@ -94,13 +102,19 @@ def _detail(rows: Grid) -> tuple[dict[str, int], list[Sequence[object]]]:
 
 def _check_totals(totals: Report, col: dict[str, int], counted: list[Sequence[object]]) -> None:
     """Refuse a 汇总 whose 明细 does not add up to its totals: changed by hand after the merge."""
+    import numpy as np
+
     diffs = []
     for cid in CELL_IDS:
-        known = [v for r in counted if not math.isnan(v := _number(r[col[cid]] if col[cid] < len(r) else None, cid))]
         total = totals.values.get(cid)
         if total is None:
             continue
-        s = round(sum(known), 6)
+        values = [r[col[cid]] if col[cid] < len(r) else None for r in counted]
+        try:  # what nianbao wrote: numbers, and None for a blank (0 in a sum)
+            column = np.array(values, dtype=float)
+        except (TypeError, ValueError):  # text as typed ("/", "十二"): read as the reader reads it
+            column = np.array([_number(v, cid) for v in values], dtype=float)
+        s = round(float(np.nansum(column)), 6)
         if abs(s - float(total)) > 1e-6:
             diffs.append(f"{SUMMARY_ADDRESSES[cid]}汇总数{format_number(total)}、明细之和{format_number(s)}")
     if diffs:
@@ -125,9 +139,33 @@ def _covers_from_detail(col: dict[str, int], counted: list[Sequence[object]]) ->
     return out
 
 
+def seal(totals_sheet: bytes, rows: Iterable[Sequence[object]]) -> str:
+    """A digest of the 汇总 sheet's XML as written and the rows of COVERS_SHEET: any program that saves the
+    workbook again rewrites both, so a workbook whose seal holds is the one nianbao wrote, its totals
+    those of its 明细 (and its 明细 need not be read). Not a signature: it tells an untouched workbook from
+    one opened and changed, not from a forgery."""
+    digest = hashlib.sha256(totals_sheet)
+    for row in rows:
+        digest.update(("\x1f".join("" if v is None else str(v) for v in row) + "\n").encode())
+    return digest.hexdigest()
+
+
+def _sealed(book: WorkbookFile, rows: Grid) -> bool:
+    if not rows or not rows[-1] or rows[-1][0] != SEAL_MARK or book.zip is None or SUMMARY_SHEET not in book.parts:
+        return False
+    try:
+        totals = book.zip.read(book.parts[SUMMARY_SHEET])
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error):
+        return False
+    body = [list(r)[: len(COVERS_COLUMNS)] for r in rows[1:-1]]
+    return len(rows[-1]) > 1 and seal(totals, body) == rows[-1][1]
+
+
 def _covers(rows: Grid) -> list[Covered]:
     out = []
     for r in rows[1:]:
+        if r and r[0] == SEAL_MARK:
+            break
         cells = list(r) + [None] * (len(COVERS_COLUMNS) - len(r))
         unit, name, level, gov, via, unknown = (plain_text(v) for v in cells[: len(COVERS_COLUMNS)])
         if unit:
@@ -157,10 +195,14 @@ def read_lower(path: Path, totals: Report) -> Lower:
     from ..workbook.read import open_workbook
 
     with open_workbook(path) as book:
-        if DETAIL_SHEET not in book.names:
-            raise SourceError(f"汇总表中没有「{DETAIL_SHEET}」工作表（可能被删除），无法核对各单位；请用原汇总表或重新汇总")
-        col, counted = _detail(book[DETAIL_SHEET])
-        _check_totals(totals, col, counted)
-        covers = _covers(book[COVERS_SHEET]) if COVERS_SHEET in book.names else _covers_from_detail(col, counted)
+        listed = book[COVERS_SHEET] if COVERS_SHEET in book.names else None
+        if listed is not None and _sealed(book, listed):  # as nianbao wrote it: the totals are its 明细's
+            covers = _covers(listed)
+        else:  # opened and saved since, or written before the list existed: its 明细 must add up
+            if DETAIL_SHEET not in book.names:
+                raise SourceError(f"汇总表中没有「{DETAIL_SHEET}」工作表（可能被删除），无法核对各单位；请用原汇总表或重新汇总")
+            col, counted = _detail(book[DETAIL_SHEET])
+            _check_totals(totals, col, counted)
+            covers = _covers(listed) if listed is not None else _covers_from_detail(col, counted)
         carried = _carried(book[SUBMISSION_SHEET]) if SUBMISSION_SHEET in book.names else []
     return Lower(covers, carried)

@@ -73,7 +73,8 @@ def summarise(frame: Any, year: int | None = None, name: str | None = None, regi
         known = col.notna()
         report.values[cid] = _total(col[known], CELLS[cid].kind)
         report.addresses[cid] = SUMMARY_ADDRESSES[cid]
-        names = list(map(str, rows.loc[~known, "unit"])) if "unit" in rows else [""] * int((~known).sum())
+        missing = int((~known).sum())
+        names = (list(map(str, rows.loc[~known, "unit"])) if "unit" in rows else [""] * missing) if missing else []
         names += (incomplete or {}).get(cid, [])
         if names:
             shown = "、".join(n for n in names[:5] if n)

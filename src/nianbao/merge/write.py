@@ -54,7 +54,7 @@ from ..workbook.layout import (
 )
 from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
-from .lower import COVERS_COLUMNS, COVERS_SHEET, SUBMISSION_HEADER, SUBMISSION_SHEET
+from .lower import COVERS_COLUMNS, COVERS_SHEET, SEAL_MARK, SUBMISSION_HEADER, SUBMISSION_SHEET, seal
 from .peers import BLANK, HIGH, LOW, MIN_FACTOR, MIN_UNITS, ZERO
 from .summary import STOCK_NOTE, coverage
 
@@ -594,7 +594,7 @@ class RowSplice:
     def apply(self, path: Path) -> None:
         splice(path, [self])
 
-    def body(self, text: str) -> list[bytes]:
+    def body(self, text: str, seen: dict[str, bytes] | None = None) -> list[bytes]:
         """The sheet's XML with the rows in place."""
         text = re.sub(r'<dimension ref="[^"]*"/>',
                       f'<dimension ref="A1:{column_letter(self.last_col + 1)}{self.last_row + 1}"/>', text, count=1)
@@ -603,26 +603,43 @@ class RowSplice:
 
 
 def splice(path: Path, splices: list[RowSplice]) -> None:
-    """Rewrite the package at ``path`` once with every splice's rows in place (same entries, same fixed times)."""
+    """Rewrite the package at ``path`` once with every splice's rows in place (same entries, same fixed times).
+    A splice's ``body`` sees the sheets before it in the package, as they are written (``CoversSplice``)."""
     import zipfile
 
-    from ..workbook.read import _sheet_part
+    from ..workbook.sheetxml import sheet_parts
 
     out = path.with_name(path.name + ".rows")
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            parts = {_sheet_part(src, sp.sheet): sp for sp in splices}
+            sheets = {part: name for name, part in sheet_parts(src).items()}
+            parts = {part: sp for sp in splices for part, name in sheets.items() if name == sp.sheet}
+            seen: dict[str, bytes] = {}
             for info in src.infolist():
                 data = src.read(info.filename)
                 sp = parts.get(info.filename)
-                if sp is None:
+                if sp is not None:
+                    data = b"".join(sp.body(data.decode("utf-8"), seen))
+                    # Level 1: a quarter of the time of the default level for a file about 40% larger.
+                    dst.writestr(info, data, compresslevel=1)
+                else:
                     dst.writestr(info, data)
-                    continue
-                # Level 1: a quarter of the time of the default level for a file about 40% larger.
-                dst.writestr(info, b"".join(sp.body(data.decode("utf-8"))), compresslevel=1)
+                if info.filename in sheets:
+                    seen[sheets[info.filename]] = data
         os.replace(out, path)
     finally:
         out.unlink(missing_ok=True)
+
+
+class CoversSplice(RowSplice):
+    """The hidden list of every unit the totals count, closed by a seal (lower.seal) over the 汇总 sheet as
+    written and the list itself: the level above reads an untouched workbook without reading its 明细."""
+
+    def body(self, text: str, seen: dict[str, bytes] | None = None) -> list[bytes]:
+        rows = [["" if v is None else str(v) for v in row] for row in self.rows]
+        self.rows = [*rows, [SEAL_MARK, seal((seen or {}).get(SUMMARY_SHEET, b""), rows)]]
+        self.last_row = self.first_row + len(self.rows) - 1
+        return super().body(text, seen)
 
 
 # --- 问题清单 · 报送情况 · 来源 -----------------------------------------------------------
@@ -710,7 +727,7 @@ def _covers_sheet(wb: Any, batch: Batch) -> RowSplice:
     answer = {True: "是", False: "否", None: ""}
     rows = ([c.unit, c.name, c.level, answer[c.government_own], c.via, " ".join(c.unknown)]
             for c in covered)
-    return RowSplice(COVERS_SHEET, 1, max(len(covered), 1), len(COVERS_COLUMNS) - 1, rows)
+    return CoversSplice(COVERS_SHEET, 1, len(covered) + 1, len(COVERS_COLUMNS) - 1, rows)
 
 
 def _marker_sheet(wb: Any, summary: Report) -> None:

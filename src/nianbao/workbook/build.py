@@ -343,3 +343,35 @@ def write_report(report: Report, path: str | Path) -> Path:
     wb = build_template(report.format)
     fill_workbook(wb, report)
     return save_workbook(wb, path)
+
+
+SHEET_LAYOUTS = ("stacked", "side")
+
+
+def write_units_on_sheets(reports: list[Report], path: str | Path, layout: str = "stacked") -> Path:
+    """One sheet per unit, each holding the template's three tables filled with its report under a title
+    row: stacked as the merge's 汇总 sheet prints them, or side by side (``layout``). A shape merge reads
+    (workbook/units.py), for the demo and the tests."""
+    from openpyxl import Workbook as Book
+
+    from .layout import table_bottom, table_right
+
+    book = Book()
+    book.remove(book.active)
+    for i, report in enumerate(reports, start=1):
+        ws = book.create_sheet(f"单位{i}")
+        ws.cell(1, 1, report.meta.title)
+        filled = build_template()
+        fill_workbook(filled, report)
+        row, col = 3, 1
+        for table in TABLES.values():
+            src = filled[table.sheet]
+            for r in range(1, table_bottom(table) + 1):
+                for c in range(1, table_right(table) + 1):
+                    if (v := src.cell(r, c).value) is not None:
+                        ws.cell(row + r - 1, col + c - 1, v)
+            if layout == "stacked":
+                row += table_bottom(table) + 1
+            else:
+                col += table_right(table) + 1
+    return save_workbook(book, path)

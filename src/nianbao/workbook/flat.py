@@ -449,3 +449,23 @@ def mapping_lines(cols: list[Column]) -> list[str]:
             to = f"（未读取：{c.how}）"
         lines.append(f"{where}「{c.header}」→ {to}" + (f"（{BY_MAP}）" if c.how == BY_MAP else ""))
     return lines
+
+
+def flat_header(cid: str) -> str:
+    """A cell's column header as a flat table writes it: 表三-（三）不予公开-1.属于国家秘密-自然人."""
+    spec = CELLS[cid]
+    return "-".join([spec.table, *spec.row_path[-2:], *spec.column_path])
+
+
+def write_flat(reports: list[Report], path: Path, encoding: str = "utf-8-sig") -> Path:
+    """A flat table (CSV) of ``reports``, one row each under a header naming every cell (flat_header):
+    the shape of an online form's export, for the demo and the tests."""
+    from ..atomic import atomic_path
+
+    rows: list[list[object]] = [["单位名称", "机关层级", "所属地区", "报告年度", *map(flat_header, CELL_IDS)]]
+    for r in reports:
+        cells = [r.raw.get(cid, r.values.get(cid) if r.state(cid) is State.NUMBER else "") for cid in CELL_IDS]
+        rows.append([r.meta.name, r.meta.level, r.meta.region, r.meta.year or "", *cells])
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows([["" if v is None else v for v in row] for row in rows])
+    return path
