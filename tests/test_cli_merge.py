@@ -45,7 +45,7 @@ def test_errors_or_missing_units_exit_1(tmp_path):
         ("示例县甲局", "errors", "有错误", 3),
     ]
     assert data["submissions"] == [{"category": "missing", "category_label": "未报送", "unit": "示例县乙局", "file": "",
-                                    "note": "名单中的单位没有报送（没有找到该单位的文件）"}]
+                                    "note": "名单中的单位没有报送（没有找到该单位的文件）", "via": ""}]
     assert data["summary"]["values"]["t3.total.total"] == 2
     assert [f["rule"] for f in data["summary"]["findings"]] == ["T3-ID", "T3-V", "T3-H"]
 
