@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from shapebooks import flat_table, sheets_book
-from unitbooks import one_application, unit_book, unit_report
+from unitbooks import one_application, unit_book
 
 from nianbao.cli import main
 from nianbao.merge import merge
@@ -158,8 +158,8 @@ def test_a_summary_changed_by_hand_after_the_merge_is_not_used(levels, tmp_path)
     result = merge([tmp_path], None)
     bad = [(s.category, s.file, s.note) for s in result.batch.submissions if s.category == UNREADABLE]
     assert bad == [(UNREADABLE, "乙县汇总.xlsx",
-                    f"汇总表的汇总数与「明细」中各单位之和不一致（汇总!{cell}汇总数8、明细之和3），可能在汇总后被改动过；"
-                    "不知道哪个是对的，未计入。请报送单位重新汇总后再报送")]
+                    (f"汇总表的汇总数与「明细」中各单位之和不一致（汇总!{cell}汇总数8、明细之和3），可能在汇总后被改动过；"
+                     "不知道哪个是对的，未计入。请报送单位重新汇总后再报送"))]
     assert result.batch.headline().endswith("另有1个文件无法读取")
     assert sum(u.record.units for u in result.batch.counted) == 7
 

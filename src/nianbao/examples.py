@@ -65,8 +65,8 @@ def shape_reports() -> list[Report]:
     """The reports of SHAPE_UNITS (2024)."""
     reports = []
     for i, (name, region, column, outcome) in enumerate(SHAPE_UNITS):
-        one = {f"t3.new.{column}": 1, "t3.new.total": 1, f"t3.{outcome}.{column}": 1, f"t3.{outcome}.total": 1,
-               f"t3.total.{column}": 1, "t3.total.total": 1, "t2.licensing.decisions": 10 * (i + 1)}
+        one: dict[str, int | float] = {f"t3.new.{column}": 1, "t3.new.total": 1, f"t3.{outcome}.{column}": 1, f"t3.{outcome}.total": 1,
+                                       f"t3.total.{column}": 1, "t3.total.total": 1, "t2.licensing.decisions": 10 * (i + 1)}
         level = "乡镇/街道" if name.endswith(("人民政府", "办事处")) else "县级部门"
         reports.append(Report.from_numbers(one, name=name, level=level, region=region, year=2024))
     return reports
