@@ -197,10 +197,11 @@ def test_a_csv_too_large_is_refused_before_it_is_parsed(tmp_path):
     big = tmp_path / "导出.csv"
     with open(big, "wb") as f:
         f.write("单位名称,表三-（一）予以公开-自然人\n".encode())
-        f.truncate(MAX_CSV_BYTES + 1)
+        f.truncate(100 << 20)  # 100 MB (sparse: nothing is written, nothing must be read)
     result = merge([big, flat_table(tmp_path / "表单.csv", REPORTS[:1])], None)
     bad = next(u for u in result.batch.units if not u.readable)
-    assert bad.record.error == "表格文件有50 MB，超出合理大小（上限50 MB），未读取"
+    assert MAX_CSV_BYTES < 100 << 20
+    assert bad.record.error == "表格文件有100 MB，超出合理大小（上限50 MB），未读取"
     assert result.summary.values["t3.new.total"] == 1
 
 
@@ -215,6 +216,18 @@ def test_headers_with_formulas_are_text_or_unread_never_run(tmp_path, direct):
     with zipfile.ZipFile(tmp_path / "汇总.xlsx") as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith(("xl/worksheets/", "xl/sharedStrings")))
     assert "HYPERLINK" in xml and "<f>" not in xml  # the header is written as text, never as a formula
+
+
+def test_header_cells_that_are_formulas_without_a_result_leave_their_column_unread_and_said(tmp_path, direct):
+    rows = flat_rows(REPORTS, "dash")
+    at = 5 + CELL_IDS.index("t2.licensing.decisions")
+    rows[0][at] = '="表二-行政许可-"&"本年处理决定数量"'  # openpyxl saves no result: the header reads as blank
+    path = write_rows(tmp_path / "表单.xlsx", rows)
+    result = merge([path], None)
+    column = next(c for c in result.batch.records[0].columns if c.index == at)
+    assert (column.header, column.cell, column.how) == ("", None, "没有表头（或表头是没有保存计算结果的公式）")
+    h1 = [f.cells[0].id for f in result.summary_findings if f.rule == "H1"]
+    assert h1 == ["t2.licensing.decisions", "t2.punishment.decisions"]  # unread, never taken from its place
 
 
 @pytest.mark.parametrize("content, message", [

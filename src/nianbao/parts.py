@@ -45,6 +45,7 @@ class Part:
     report: Report | None  # with ``error``: only the unit's details
     note: str = ""  # for 报送情况: where the unit came from, how its name was found
     error: str | None = None  # the part holds a unit that cannot be used (a 明细 row of a unit unreadable there)
+    row: int = 0  # a flat table's row (1-based), where the unit's cells are
 
 
 @dataclass

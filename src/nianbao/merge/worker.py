@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from ..check import report_findings
 from ..errors import SourceError
-from ..parts import Column, ColumnMap, Parts, read_parts
+from ..parts import FLAT, Column, ColumnMap, Parts, read_parts
 from ..report import Finding, Number, Report, State, UnitMeta
 from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
 from ..workbook.layout import ADDRESSES
@@ -66,6 +66,8 @@ class Record:
     origin: str = ""  # how the part was found and named (报送情况)
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # (part, why): what the file holds that is no unit
     columns: list[Column] = field(default_factory=list)  # a flat table's column matching
+    row: int = 0  # a flat table's row: with ``cells_at``, where its cells are
+    cells_at: dict[str, str] | None = None  # a flat table's cell id → "sheet!D", shared by its rows' Records
     covers: list[Covered] = field(default_factory=list)  # a 汇总: the units it counts (lower.py)
     carried: list[Carried] = field(default_factory=list)  # a 汇总: its own 报送情况
 
@@ -84,7 +86,12 @@ class Record:
         return len(self.covers) if self.merge_output else 1
 
     def address(self, cid: str) -> str:
-        return self.addresses.get(cid, ADDRESSES[cid])
+        found = self.addresses.get(cid)
+        if found is not None:
+            return found
+        if self.cells_at is not None and cid in self.cells_at:
+            return f"{self.cells_at[cid]}{self.row}"
+        return ADDRESSES[cid]
 
     def report(self) -> Report:
         """The report as far as the record keeps it: details, the numbers the rules see (unknown ones
@@ -201,6 +208,12 @@ def records_of(parts: Parts, facts: Record) -> list[Record]:
             if p.report is not None:
                 record.meta = p.report.meta
         records.append(record)
+    if parts.shape == FLAT:  # 200 addresses a row are its row and the table's columns: kept once, not per row
+        at = {c.cell: f"{c.sheet}!{c.letter}" for c in parts.columns if c.cell}
+        for record, p in zip(records, parts.parts):
+            if p.row and record.addresses:
+                record.row, record.cells_at = p.row, at
+                record.addresses = {k: a for k, a in record.addresses.items() if at.get(k) is None or a != f"{at[k]}{p.row}"}
     if not records:
         records = [fresh(error=NO_UNITS, error_kind="NoUnits")]
     records[0].passed_over, records[0].columns = list(parts.skipped), list(parts.columns)

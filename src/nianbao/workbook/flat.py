@@ -56,10 +56,11 @@ MAX_FLAT_COLUMNS = 1_000  # a flat table of every cell and unit details is about
 # A row that is the table's own total, not a unit.
 _TOTAL_ROW = re.compile(r"^(?:全[省市县区镇乡]?|本[级县市区])?(?:合计|总计|小计|汇总|总数)$")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
-CSV_NAME = "CSV文件"
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?\Z")
 
 # Why a column is (not) read into a cell (Column.how).
 BY_HEADER, BY_MAP, UNMATCHED, AMBIGUOUS, DOUBLE, IGNORED = "按表头", "按对应表", "未对应", "多义", "重复", "忽略"
+NO_HEADER = "没有表头（或表头是没有保存计算结果的公式）"
 DETAIL_ONLY = "status"  # a 明细 column that says what an earlier merge made of the unit
 
 
@@ -98,7 +99,9 @@ def csv_rows(path: Path, what: str = "表格") -> list[list[object]]:
             cells += len(row)
             if cells > MAX_CSV_CELLS:
                 raise TooLarge(f"{what}文件超过{MAX_CSV_CELLS:,}个单元格，超出合理范围，未读取")
-            rows.append(list(row))
+            # A plain number is a number, as a spreadsheet opening the file reads it (parse_cell reads "3" and 3.0
+            # alike; the number takes its quick path). Anything else stays text, for parse_cell to judge.
+            rows.append([float(v) if _PLAIN_NUMBER.match(v) else v for v in row])
     except csv.Error as e:  # a field longer than csv.field_size_limit, a stray NUL
         raise NotAWorkbook(f"{what}文件第{len(rows) + 1}行无法按CSV读取（{e}）；请在Excel中打开后另存为CSV再试") from e
     return rows
@@ -378,7 +381,14 @@ def read_flat(grid: Grid, sheet: str, columns: ColumnMap | None = None, hidden: 
             parts.parts.append(Part(where, Report(meta=meta), f"表格{where}", error="该单位在原汇总中无法读取，表格中没有它的数字"))
             continue
         report = _row_report(sheets, sheet, r, cols, meta)
-        parts.parts.append(Part(where, report, f"表格{where}"))
+        parts.parts.append(Part(where, report, f"表格{where}", row=r + 1))
+    # A column with numbers under no header (a header left blank, or a formula never calculated): said, not read.
+    headed = {c.index for c in cols}
+    data = grid[start:]
+    for i in range(min(max((len(r) for r in data), default=0), MAX_FLAT_COLUMNS)):
+        if i not in headed and any(i < len(r) and _text(r[i]) for r in data):
+            parts.columns.append(Column(i, column_letter(i + 1), "", how=NO_HEADER, sheet=sheet))
+    parts.columns.sort(key=lambda col: col.index)
     units = [p.report for p in parts.parts if p.report is not None]
     for r in totals:
         total = _row_report(sheets, sheet, r, cols, UnitMeta(name="合计"))

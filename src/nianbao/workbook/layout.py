@@ -40,6 +40,7 @@ MERGE_SETTINGS_VALUE_COL = 2
 MERGE_SETTINGS_HEADINGS = ("项目", "填写")
 
 
+@cache  # a flat table's reader asks for the same few hundred columns row after row
 def column_letter(col: int) -> str:
     """1 → A, 27 → AA (openpyxl has this too, but importing it costs ~100 ms on every click)."""
     letters = ""
