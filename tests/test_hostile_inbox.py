@@ -50,7 +50,7 @@ def test_every_file_in_a_hostile_inbox_is_accounted_for(tmp_path):
     # The GBK name is shown escaped wherever it appears; the workbook was written.
     assert "\\xcf\\xe7\\xd5\\xf2.xlsx" in [r.relative for r in result.batch.records]
     rows = list(openpyxl.load_workbook(tmp_path / "汇总.xlsx")[SUBMISSION_SHEET].values)
-    assert ("已跳过", None, "环1.xlsx", "链接无法打开（循环链接或目标不存在），未读取") in rows
+    assert ("已跳过", None, "环1.xlsx", "链接无法打开（循环链接或目标不存在），未读取", None) in rows  # 来自: not from a lower 汇总
     sources = [r[0] for r in openpyxl.load_workbook(tmp_path / "汇总.xlsx")["来源"].values]
     assert "\\xcf\\xe7\\xd5\\xf2.xlsx" in sources
 
