@@ -352,19 +352,15 @@ def write_units_on_sheets(reports: list[Report], path: str | Path, layout: str =
     """One sheet per unit, each holding the template's three tables filled with its report under a title
     row: stacked as the merge's 汇总 sheet prints them, or side by side (``layout``). A shape merge reads
     (workbook/units.py), for the demo and the tests."""
-    from openpyxl import Workbook as Book
-
-    from .layout import table_bottom, table_right
-
-    book = Book()
+    book = Workbook()
     book.remove(book.active)
     for i, report in enumerate(reports, start=1):
         ws = book.create_sheet(f"单位{i}")
         ws.cell(1, 1, report.meta.title)
-        filled = build_template()
+        filled = build_template(report.format)
         fill_workbook(filled, report)
         row, col = 3, 1
-        for table in TABLES.values():
+        for table in report.format.tables.values():
             src = filled[table.sheet]
             for r in range(1, table_bottom(table) + 1):
                 for c in range(1, table_right(table) + 1):

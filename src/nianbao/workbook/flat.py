@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ..cells import plain_text
 from ..errors import EmptyFile, FileMissing, NoReportData, NotAWorkbook, SourceError, TooLarge, source
+from ..formats import DEFAULT
 from ..headers import FIELD_HEADERS, flat, header_text, is_label, match_header
 from ..locate import Grid
 from ..package import megabytes
@@ -44,7 +45,6 @@ from ..parts import FLAT, Column, ColumnMap, Part, Parts
 from ..report import CellRef, Report, Severity, State, UnitMeta, format_number
 from ..rules import finding
 from ..schema import CELL_IDS, CELLS, TABLES, TEXT_KEYS, table_cells
-from ..formats import DEFAULT
 from .layout import column_letter, layout_of
 from .read import HiddenValue, Sheets, Where, read_cells
 

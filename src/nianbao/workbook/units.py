@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import source
+from ..formats import DEFAULT
 from ..headers import flat, is_label
 from ..locate import Grid, Located, locate_table
 from ..parts import FLAT, SHEETS, ColumnMap, Part, Parts
@@ -42,8 +43,8 @@ from ..schema import (
     table_cells,
 )
 from .flat import read_flat, total_note
-from .layout import META_ROWS, META_VALUE_COL
-from .read import HiddenValue, Sheets, labelled_values, open_workbook, read_cells, read_grids, typo_findings
+from .layout import META_ROWS, META_VALUE_COL, layout_of
+from .read import HiddenValue, Sheets, Where, labelled_values, open_workbook, read_cells, read_grids, typo_findings
 
 # Sheets that belong to the template around its tables: never a sub-unit.
 RESERVED = {META_SHEET, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET, *(t.sheet for t in TABLES.values())}
@@ -155,7 +156,7 @@ def _sheet_report(sheets: Sheets, name: str, located: dict[str, Located | None],
                 (CellRef(f"table:{key}", f"{name}!A1"),)))
             continue
         report.findings.extend(typo_findings(name, loc.typos))
-        read_cells(sheets, table, name, loc.positions, False, report)
+        read_cells(sheets, layout_of(DEFAULT), table, Where(name, loc.positions, False, False), report)
     return report
 
 
