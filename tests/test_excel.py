@@ -376,7 +376,7 @@ def test_export_of_a_book_without_text_is_refused_and_suggests_the_text_button(t
     assert message.split("\n") == [
         f"{path}：报告有1个发布前须解决的问题，未导出（改正后再导出；点“校验”可标出出错的单元格）：",
         ("  文字!B3 S12 报告的文字部分还没有写：「一、总体情况」、「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」"
-         "均为空；可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充"),
+         "均为空；可先点“生成文字”（Excel 加载项或网页上的按钮；命令行 nianbao text）按表格数字生成初稿，再修改补充"),
     ]
     assert not path.with_suffix(".docx").exists() and not path.with_suffix(".html").exists()
 

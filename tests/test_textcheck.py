@@ -363,7 +363,7 @@ def test_s12_says_plainly_which_sections_have_no_text():
     assert (finding.rule, finding.severity, finding.cells[0].id) == ("S12", Severity.WARNING, "text.overview.intro")
     assert finding.message == (
         "报告的文字部分还没有写：「一、总体情况」、「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」均为空；"
-        "可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充")
+        "可先点“生成文字”（Excel 加载项或网页上的按钮；命令行 nianbao text）按表格数字生成初稿，再修改补充")
     report.text |= {"overview.platform": "本局网站专栏全年更新信息260条。", "other": "  "}
     [finding] = check_written(report, None)
     assert finding.message.startswith("报告的文字还没有写：「五、存在的主要问题及改进情况」、「六、其他需要报告的事项」均为空；")

@@ -521,7 +521,7 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     whole = len(empty) == len(WRITTEN_SECTIONS)
     yield finding(
         "S12", f"报告的文字{'部分' if whole else ''}还没有写：{names}{'均' if len(empty) > 1 else ''}为空；"
-        "可先运行 nianbao text（Excel中点“生成文字”）按表格数字生成初稿，再修改补充",
+        "可先点“生成文字”（Excel 加载项或网页上的按钮；命令行 nianbao text）按表格数字生成初稿，再修改补充",
         (_slot_ref(report, section_keys(empty[0])[0]),),
     )
 
