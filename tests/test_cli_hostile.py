@@ -177,3 +177,21 @@ def test_control_characters_in_the_text_are_line_breaks_in_word_and_gone_from_th
     page = (tmp_path / "年报.html").read_text(encoding="utf-8")
     assert "<p>第一行</p>" in page and "<p>第二行接着[2J写</p>" in page and "<p>新段</p>" in page
     assert not any(c in page for c in "\x00\x0b\x0c\x1b")
+
+
+def test_a_crash_log_is_a_new_file_never_one_planted_in_the_temp_folder(tmp_path, monkeypatch):
+    from nianbao.errors import save_traceback
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (tmp_path / "nianbao-error.log").symlink_to(victim)  # planted under the name a fixed log would use
+
+    error = ZeroDivisionError("division by zero")
+    first, second = save_traceback(error, "nianbao-error.log"), save_traceback(error, "nianbao-error.log")
+
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert first != second
+    for log in (first, second):
+        assert Path(log).parent == tmp_path and Path(log).name.startswith("nianbao-error-") and log.endswith(".log")
+        assert "ZeroDivisionError: division by zero" in Path(log).read_text(encoding="utf-8")

@@ -154,13 +154,20 @@ def os_reason(error: OSError) -> str:
 
 
 def save_traceback(error: BaseException, name: str) -> str | None:
-    """Keep the details of an unexpected error in a log file in the temp folder; its path, or None if it cannot be written."""
+    """Keep the details of an unexpected error in a new log file in the temp folder ("nianbao-error.log" →
+    nianbao-error-k3j9x.log); its path, or None if it cannot be written.
+
+    A new file each time (created exclusively): a shared temp folder on a server may hold a link planted under a
+    fixed name, and two runs that fail at once keep both their details.
+    """
     import tempfile
     import traceback
 
-    log = Path(tempfile.gettempdir()) / name
+    stem, dot, suffix = name.rpartition(".")
     try:
-        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        fd, log = tempfile.mkstemp(prefix=f"{stem or suffix}-", suffix=f"{dot}{suffix}" if stem else "")
+        with open(fd, "w", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)))
     except OSError:
         return None
-    return str(log)
+    return log
