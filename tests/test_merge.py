@@ -17,7 +17,7 @@ from nianbao.merge import collect, merge, summarise
 from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
 from nianbao.merge.roster import Roster, RosterEntry, read_roster
 from nianbao.merge.summary import STOCK_NOTE
-from nianbao.report import findings_table
+from nianbao.report import Verdict, findings_table
 from nianbao.schema import CELL_IDS
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
@@ -628,3 +628,19 @@ def test_y7_in_a_merge_with_last_year_as_check_gives_it(jumps, tmp_path):
             mine = [f for f in unit.findings if f.rule == "Y7"]
             report = read_report(unit.record.path)
             assert mine == [f for f in check(report, read_report(last / f"{report.meta.name}.xlsx")) if f.rule == "Y7"]
+
+
+def test_two_workers_give_what_one_gives(faulty_folder, tmp_path):
+    """The map step in-process with one worker and with two: the same units, findings, totals and workbook."""
+    import shutil
+
+    this, last = shutil.copytree(faulty_folder[0], tmp_path / "in"), faulty_folder[1]
+    (this / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")  # one file a worker cannot read
+    one = merge([this], tmp_path / "一.xlsx", last_year=[last], workers=1)
+    two = merge([this], tmp_path / "二.xlsx", last_year=[last], workers=2)
+    assert len(one.batch.units) == 8 and [u.status for u in one.batch.units].count(Verdict.UNREADABLE) == 1
+    assert [(u.key, u.status, u.findings) for u in two.batch.units] == [(u.key, u.status, u.findings) for u in one.batch.units]
+    assert two.batch.frame.equals(one.batch.frame)
+    assert (two.summary.values, two.summary_findings, two.batch.submissions) == (
+        one.summary.values, one.summary_findings, one.batch.submissions)
+    assert (tmp_path / "二.xlsx").read_bytes() == (tmp_path / "一.xlsx").read_bytes()

@@ -4,7 +4,8 @@ A table is a list of ``Place``s on a grid: header and label cells with their
 rowspan/colspan, and value cells carrying a cell id. The template, the HTML
 and Word exports and the reader's label check all draw from this one grid.
 
-    >>> [p.text for p in table_grid(TABLES["t4"]) if p.row == 0]
+    >>> from nianbao.formats import F2021
+    >>> [p.text for p in table_grid(F2021.tables["t4"]) if p.row == 0]
     ['行政复议', '行政诉讼']
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .schema import TABLES, Node, Section, TableSpec
+from .schema import Node, Section, TableSpec
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _section_places(table: TableSpec, section: Section, top: int) -> tuple[list[
         x = place_column(node, 0, x)
     y += height
 
-    def place_row(node: Node, depth: int, r: int, row_prefix: str) -> int:
+    def place_row(node: Node, depth: int, r: int) -> int:
         if node.is_leaf:
             if node.label:
                 places.append(Place(r, depth, 1, lw - depth, "label", node.label))
@@ -69,11 +70,11 @@ def _section_places(table: TableSpec, section: Section, top: int) -> tuple[list[
         n = sum(1 for _ in node.leaves())
         places.append(Place(r, depth, n, 1, "label", node.label))
         for child in node.children:
-            r = place_row(child, depth + 1, r, row_prefix)
+            r = place_row(child, depth + 1, r)
         return r
 
     for node in section.rows:
-        y = place_row(node, 0, y, table.key)
+        y = place_row(node, 0, y)
     return places, y
 
 
@@ -91,9 +92,3 @@ def grid_size(table: TableSpec) -> tuple[int, int]:
     grid = table_grid(table)
     return max(p.row + p.rowspan for p in grid), max(p.col + p.colspan for p in grid)
 
-
-def value_places(table: TableSpec) -> dict[str, Place]:
-    return {p.cell: p for p in table_grid(table) if p.cell}
-
-
-GRIDS = {key: table_grid(t) for key, t in TABLES.items()}

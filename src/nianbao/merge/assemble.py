@@ -61,12 +61,6 @@ ROSTER_STATES = (COUNTED, UNREADABLE, WRONG_YEAR, MISSING)
 
 GOVERNMENT_KEY = "gov"  # every report marked 本级人民政府年度报告 is one unit: counted once
 
-META_COLUMNS = (
-    "unit", "meta.name", "meta.level", "meta.region", "meta.year", "meta.government_own",
-    "roster.order", "roster.name", "roster.code", "match", "file",
-    "status", "errors", "warnings", "infos", "unread", "acknowledged", "counted",
-)
-
 
 @dataclass(frozen=True)
 class Submission:
