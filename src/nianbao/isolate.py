@@ -1,6 +1,6 @@
 """Run a function over inputs in child processes, so that no input can take the caller down with it.
 
-    >>> list(map_isolated(abs, [-1, 2], workers=1))   # doctest: +SKIP
+    >>> sorted(map_isolated(abs, [-1, 2], workers=1))
     [(0, 1), (1, 2)]
 
 A reader of untrusted files can die in ways Python cannot catch: a native

@@ -1,7 +1,11 @@
 """Where an output may go: never over a file the job reads, with the suffix of its kind, into a folder when given one.
 
-    >>> target("发布/", DOCX, [Source("单位.xlsx", "原文件")], name="单位.docx")   # doctest: +SKIP
+    >>> Path("发布").mkdir()
+    >>> target("发布/", DOCX, [Source("单位.xlsx", "原文件")], name="单位.docx")
     PosixPath('发布/单位.docx')
+    >>> target("单位.xlsx", WORKBOOK, [Source("单位.xlsx", "原文件")])
+    Traceback (most recent call last):
+    nianbao.errors.OutputError: 单位.xlsx：输出文件不能覆盖原文件（单位.xlsx）：原文件不会被改动，请换一个输出文件名
 
 Every command that writes asks here, with every input it reads (the report, last
 year's report, the roster, the inbox), so ``export x.xlsx --html x.xlsx`` or

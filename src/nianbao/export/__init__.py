@@ -1,6 +1,7 @@
 """nianbao export FILE --docx OUT.docx --html OUT.html [--pdf OUT.pdf]: the publishable report.
 
-    >>> export("单位.xlsx", docx="年报.docx", html="年报.html")   # doctest: +SKIP
+    >>> export("单位.xlsx", docx="年报.docx", html="年报.html").written
+    [PosixPath('年报.docx'), PosixPath('年报.html')]
 
 The text and numbers come from the same Report the checker saw
 (sources.read_report + check.check). Refused unless ``allow_errors``: a report

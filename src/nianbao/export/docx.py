@@ -1,6 +1,9 @@
 """The report as a Word document in 公文 style (GB/T 9704 layout), editable by staff.
 
-    >>> write_docx(report, "年报.docx")   # doctest: +SKIP
+    >>> write_docx(report, "年报.docx")
+    PosixPath('年报.docx')
+    >>> build_docx(report).paragraphs[0].text
+    '巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告'
 
 A4; title 方正小标宋简体 二号 (Word falls back to 宋体 through the font table's
 altName when the font is missing); section headings 黑体 三号; sub-headings

@@ -1,6 +1,9 @@
 """The report as one self-contained web page: semantic tables, print CSS, readable on a phone.
 
-    >>> write_html(report, "年报.html")   # doctest: +SKIP
+    >>> write_html(report, "年报.html")
+    PosixPath('年报.html')
+    >>> "<title>巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告</title>" in render_html(report)
+    True
 
 No external resource of any kind (fonts, styles, scripts, images): the page
 is what a government website publishes and what an archive keeps. Each

@@ -1,8 +1,10 @@
 """DOCX → PDF with LibreOffice headless, when it is installed.
 
-    >>> docx_to_pdf("年报.docx", "年报.pdf")   # doctest: +SKIP
-    >>> font_warnings("年报.pdf")              # doctest: +SKIP
-    ['本机没有公文字体仿宋_GB2312、…，PDF中改用NotoSerifCJKsc-Regular…']
+    >>> from nianbao.export.docx import write_docx
+    >>> docx_to_pdf(write_docx(report, "年报.docx"), "年报.pdf").read_bytes()[:5]
+    b'%PDF-'
+    >>> all(w.startswith("本机没有公文字体") for w in font_warnings("年报.pdf"))  # [] where the 公文 fonts are installed
+    True
 
 The 公文 fonts (仿宋_GB2312, 方正小标宋简体 …) are on few machines outside
 government offices; LibreOffice then draws the text in whatever CJK font it

@@ -1,7 +1,7 @@
 """Published reports (web page, copied text, Word, PDF) → Report, checked like a workbook.
 
-    >>> report = import_report("峰灵镇2023年报.txt")            # doctest: +SKIP
-    >>> report.meta.name, report.meta.year, report.values["t3.new.total"]   # doctest: +SKIP
+    >>> report = import_report("峰灵镇2023年报.txt")
+    >>> report.meta.name, report.meta.year, report.values["t3.new.total"]
     ('巫溪县峰灵镇人民政府', 2023, 0)
 
 ``sources.read_report`` calls this for .txt/.html/.htm/.docx/.pdf, so ``nianbao

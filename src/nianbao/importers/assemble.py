@@ -1,7 +1,9 @@
 """Rows as printed → the Report's cells: numbers, blanks, "/", what was reconstructed, what is unknown.
 
-    >>> fill_table(report, read_text(doc, compact, TABLES["t3"], lo, hi), TABLES["t3"],
-    ...            cut_off=False, heading_found=True)                          # doctest: +SKIP
+    >>> from nianbao.importers import import_report
+    >>> report = import_report("峰灵镇2023年报.txt")   # its tables go through fill_table
+    >>> report.values["t3.new.total"], report.addresses["t3.new.total"]
+    (0, '表三「一、本年新收政府信息公开申请数量」行「总计」列')
 
 Every cell ends in one of three ways: read (a number, a blank, "/", text —
 ``cells.parse_cell`` decides), reconstructed (digits that ran together, split the

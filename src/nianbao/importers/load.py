@@ -1,6 +1,6 @@
 """Open a published report file and reduce it to a Document (text + tables).
 
-    >>> load_document(Path("年报.html")).tables[0].grid[0][0]   # doctest: +SKIP
+    >>> load_document(Path("年报.html")).tables[0].grid[0][0]
     '第二十条第（一）项'
 
 One loader per kind of file; each raises a SourceError with a Chinese message

@@ -1,10 +1,16 @@
 """County aggregation: many unit workbooks → one DataFrame → totals, checks and a merge workbook.
 
     >>> from nianbao.merge import collect, summarise, merge
-    >>> frame = collect(["收件箱/"])                       # doctest: +SKIP
-    >>> frame.loc[:, ["unit", "status", "t3.new.total"]]   # doctest: +SKIP
-    >>> total = summarise(frame, year=2024)                # doctest: +SKIP
-    >>> merge(["收件箱/"], "汇总.xlsx", roster="名单.xlsx") # doctest: +SKIP
+    >>> frame = collect(["收件箱/"])
+    >>> frame["unit"].tolist(), frame["t3.new.total"].tolist()
+    (['巫溪县峰灵镇人民政府', '示例县市场监督管理局'], [0.0, 36.0])
+    >>> frame.loc[frame["status"] == "errors", "unit"].tolist()
+    ['示例县市场监督管理局']
+    >>> summarise(frame, year=2024).values["t3.new.total"]
+    36
+    >>> result = merge(["收件箱/"], "汇总.xlsx", roster="名单.xlsx")
+    >>> result.batch.headline()
+    '汇总2024年度：计入2个单位（有警告1个、有错误1个）'
 
 A map over files (worker.read_all: one process per core, each file read by the
 foundation reader) and a reduce (assemble: who counts, who is missing, the
@@ -156,8 +162,9 @@ def merge_records(
 ) -> MergeResult:
     """``merge`` of reports already read: the same batch, totals, checks and workbook, from Records.
 
-        >>> rec = record_from_report(report, Record("峰灵镇/年报.xlsx", "峰灵镇/年报.xlsx", size, mtime, sha256))  # doctest: +SKIP
-        >>> merge_records([rec], "汇总.xlsx", roster=roster, year=2024)                                         # doctest: +SKIP
+        >>> rec = record_from_report(report, Record("峰灵镇/年报.xlsx", "峰灵镇/年报.xlsx"))
+        >>> merge_records([rec], "汇总.xlsx", year=2023).batch.headline()
+        '汇总2023年度：计入1个单位（有警告1个）'
 
     A portal that stored each unit's Report merges them without re-reading a
     workbook; given the same reports with the same file facts (relative name,

@@ -1,8 +1,8 @@
 """Which files a merge reads: folders searched recursively, lock files and the output skipped.
 
-    >>> inputs = discover([Path("收件箱")], output=Path("收件箱/汇总.xlsx"))   # doctest: +SKIP
-    >>> inputs[0].relative                                                     # doctest: +SKIP
-    '乡镇/峰灵镇.xlsx'
+    >>> inputs, skipped = discover([Path("收件箱")], output=Path("收件箱/汇总.xlsx"))
+    >>> [i.relative for i in inputs], skipped
+    (['峰灵镇.xlsx', '市场监管局.xlsx'], [])
 
 A folder is searched for the Excel family (.xlsx .xlsm, and .xls/.et so that
 an old-format file becomes a row saying how to fix it, not silence) and CSV

@@ -1,8 +1,9 @@
 """summarise(frame) -> Report: the county totals, as a Report in the statutory cells.
 
-    >>> total = summarise(batch.frame, year=2024)       # doctest: +SKIP
-    >>> total.values["t3.new.total"]                    # doctest: +SKIP
-    128
+    >>> from nianbao.merge import gather
+    >>> total = summarise(gather(["收件箱"]).frame, year=2024)
+    >>> total.values["t3.new.total"], total.meta.year
+    (36, 2024)
 
 How a cell aggregates is the schema's ``CellSpec.aggregate``: flows ("sum")
 add up; stock fields ("stock", 现行有效件数) are added too, but they are a

@@ -1,8 +1,8 @@
 """Workbook → Report. Fast by layout (python-calamine), verified by labels; found by labels otherwise.
 
-    >>> report = read_workbook("template/examples/巫溪县峰灵镇人民政府-2023.xlsx")  # doctest: +SKIP
-    >>> report.values["t3.new.total"]                                                   # doctest: +SKIP
-    0
+    >>> report = read_workbook("单位.xlsx")
+    >>> report.values["t3.new.total"], report.addresses["t3.new.total"]
+    (0, '表三!J5')
 
 The reading itself works on grids, ``{sheet name: rows of values from A1}``:
 ``read_grids`` takes any such mapping, so the Excel add-in reads the open book
@@ -153,8 +153,10 @@ def _calamine_failure(e: BaseException) -> str:
 class WorkbookFile(Mapping[str, Grid]):
     """A workbook file's worksheets (.xlsx, .ods, .xls) as ``{sheet name: rows from A1}``, each sheet bounded before calamine reads it.
 
-        >>> with open_workbook(Path("单位.xlsx")) as book:   # doctest: +SKIP
+        >>> with open_workbook(Path("单位.xlsx")) as book:
         ...     rows = book["表三"]
+        >>> rows[4][:2]
+        ['一、本年新收政府信息公开申请数量', '']
 
     A sheet whose values reach further than MAX_SHEET_CELLS from A1 raises
     TooLarge; a damaged sheet (malformed XML, a missing part, a shared string
@@ -619,7 +621,10 @@ def _recognise(sheets: Sheets, marker: dict[str, str], summary: bool) -> tuple[L
 def read_grids(grids: Mapping[str, Grid], source: str = "", hidden: HiddenValue | None = None) -> Report:
     """Read a workbook given as ``{sheet name: rows of values from A1}`` into a Report.
 
-        >>> read_grids({"表三": rows, "单位信息": meta_rows}, "单位.xlsx")   # doctest: +SKIP
+        >>> with open_workbook(Path("单位.xlsx")) as book:
+        ...     grids = {name: book[name] for name in book}
+        >>> read_grids(grids, "单位.xlsx").values == read_workbook("单位.xlsx").values
+        True
 
     ``grids`` may be lazy (a Mapping that reads a sheet when it is asked for);
     ``hidden(sheet, row, col)`` says what a blank cell holds that the grid does
