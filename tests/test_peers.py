@@ -187,3 +187,15 @@ def test_the_chart_sheet_shows_each_levels_range_and_marks_the_outlier(merged):
 
     ws = openpyxl.load_workbook(merged.output)["图表"]
     assert [b.id for b in ws.row_breaks.brk] == [36, start]
+
+
+def test_merge_json_with_h2_is_valid_against_the_output_schema(merged, tmp_path):
+    from test_json_output import run, valid
+
+    inbox = merged.output.parent / "in"
+    code, doc = run("merge", inbox, "-o", tmp_path / "汇总.xlsx", "--json")
+    assert code == 0  # hints and warnings, no error
+    valid(doc)
+    hints = [(u["unit"], f["rule"], f["severity"], f["cells"][0], f["actual"]) for u in doc["units"] for f in u["findings"]
+             if f["rule"] == "H2"]
+    assert hints == [("示例县第12局", "H2", "info", ["t2.licensing.decisions", "表二!B8"], 52000)]
