@@ -19,10 +19,10 @@ from nianbao.narrative import (
     mark,
     plan,
     problems_of,
-    text,
 )
 from nianbao.report import Report, State
 from nianbao.schema import TEXT_KEYS, TEXT_SHEET
+from nianbao.textsheet import text
 from nianbao.workbook.build import write_report
 from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL
 

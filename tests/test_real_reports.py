@@ -55,8 +55,8 @@ FEE_WORDINGS = [
 
 @pytest.mark.parametrize("words", FEE_WORDINGS)
 def test_s7_accepts_the_wordings_real_reports_use(words):
-    from nianbao.check import check_fee_sentence
     from nianbao.report import Report
+    from nianbao.textcheck import check_fee_sentence
 
     report = Report.from_numbers({}, year=2024)
     report.text = {"overview.intro": "……", "other": words}
@@ -65,8 +65,8 @@ def test_s7_accepts_the_wordings_real_reports_use(words):
 
 @pytest.mark.parametrize("words", ["本年度无其他需要报告的事项。", "无。", ""])
 def test_s7_still_asks_for_a_fee_statement(words):
-    from nianbao.check import check_fee_sentence
     from nianbao.report import Report
+    from nianbao.textcheck import check_fee_sentence
 
     report = Report.from_numbers({}, year=2024)
     report.text = {"overview.intro": "……", "other": words}

@@ -12,60 +12,15 @@ the one order every command shows (check, merge, the Excel button, the portal).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate, finding
-from .schema import CELLS, LEVELS, META_FIELDS, OWN_REPORT_LEVELS, TEXT_SLOTS, may_be_own_report
+from .schema import CELLS, LEVELS, META_FIELDS, OWN_REPORT_LEVELS, may_be_own_report
 from .textcheck import CROSS_YEAR_TEXT_CHECKS, TEXT_CHECKS
 
-FEE_NOTICE_WORD = "收费通知"
-# How section 六 of published reports says what was charged under the 信息处理费 rules: any of these is
-# a fee statement for S7 (the wordings seen in real reports, docs/format.md §5.5 S7 and §8).
-FEE_STATEMENTS = tuple(re.compile(p) for p in (
-    r"信息(?:公开)?处理费",  # 未收取信息处理费；收取政府信息公开信息处理费3940元；未收取信息公开处理费
-    r"(?:未|没有|无|不存在)(?:发生|产生)?(?:任何)?(?:收费|收取(?:任何)?费用)",  # 未发生收费情况；无收费；未收取任何费用
-    r"收费(?:情况|事项|通知)",  # 政府信息公开未发生收费事项；发出收费通知2件
-    r"(?:未|没有|无)[^。；;]{0,12}收取[^。；;]{0,12}费",  # 未向申请人收取任何费用
-))
-
 ReportCheck = Callable[[Report, "Report | None"], Iterable[Finding]]
-
-
-def _has_text(report: Report) -> bool:
-    return any(report.text.get(s.key) for s in TEXT_SLOTS)
-
-
-def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]:
-    """S7: section 六 says what was charged under the 信息处理费 rules (docs/format.md §5.5 S7, §8).
-    Not on a text cut off before 六 ends: what is lost may say it."""
-    if not _has_text(report) or not report.text_read("other"):
-        return
-    other = report.text.get("other", "")
-    if not any(p.search(unicodedata.normalize("NFKC", other)) for p in FEE_STATEMENTS):
-        said = "为空" if not other else "没有提到信息处理费"
-        yield finding(
-            "S7",
-            f"“六、其他需要报告的事项”{said}；应说明收取信息处理费的情况，如“本机关{report.meta.year or 'YYYY'}年未收取信息处理费。”",
-            (report.ref("text.other"),),
-        )
-
-
-def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
-    """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (docs/format.md §5.4 P6)."""
-    unpaid = report.known("t3.other_unpaid.total")
-    if not _has_text(report) or not unpaid or not report.text_read("other"):
-        return
-    if FEE_NOTICE_WORD not in report.text.get("other", ""):
-        yield finding(
-            "P6",
-            f"表三「逾期未按收费通知要求缴纳费用」有{unpaid}件，说明发出过收费通知；"
-            "建议在“六、其他需要报告的事项”中说明收费通知件数和实际收费金额",
-            (report.ref("t3.other_unpaid.total"), report.ref("text.other")),
-        )
 
 
 def check_own_report(report: Report, last: Report | None) -> Iterable[Finding]:
@@ -94,9 +49,9 @@ def check_own_report(report: Report, last: Report | None) -> Iterable[Finding]:
     yield finding("M2", why, (report.ref("meta.government_own"), report.ref("meta.level")))
 
 
-# The checks on the narrative (P4, S5, S6, S10, S11, Y5, …) live in textcheck.py. REPORT_CHECKS need the
+# The checks on the narrative (S7, P6, P4, S5, S6, S10, S11, Y5, …) live in textcheck.py. REPORT_CHECKS need the
 # report alone (a merge runs them in its workers); CROSS_YEAR_CHECKS need last year's report too.
-REPORT_CHECKS: list[ReportCheck] = [check_own_report, check_fee_sentence, check_fee_notices, *TEXT_CHECKS]
+REPORT_CHECKS: list[ReportCheck] = [check_own_report, *TEXT_CHECKS]
 CROSS_YEAR_CHECKS: list[ReportCheck] = [*CROSS_YEAR_TEXT_CHECKS]
 
 

@@ -55,7 +55,7 @@ from .workbook.layout import RESULTS_COLUMNS, TEXT_VALUE_COL, cell_position, tex
 if TYPE_CHECKING:
     from .export import ExportResult
     from .merge import MergeResult
-    from .narrative import SheetPlan
+    from .textsheet import SheetPlan
 
 TITLE = "政务公开年报"  # the ribbon tab's label, also the title of every alert
 SHOWN_FINDINGS = 5  # findings listed in the closing alert; the rest are on the 校验结果 sheet
@@ -328,7 +328,8 @@ class TextPlan:
 
 def text_plan(grids: Mapping[str, Grid], source: str) -> TextPlan:
     """Plan 生成文字 for the book given as grids, exactly as ``nianbao text`` plans the saved file."""
-    from .narrative import draft, mark, plan_sheet
+    from .narrative import mark
+    from .textsheet import draft, plan_sheet
 
     report = read_report(grids, source)
     generated, errors = draft(report)

@@ -1,4 +1,4 @@
-"""Narrative text from the numbers: the boilerplate of sections 一、五、六, filled only where staff left it empty.
+"""Narrative text from the numbers: Report → the text of each slot of sections 一、五、六 (pure).
 
     >>> from nianbao.report import Report
     >>> r = Report.from_numbers({}, name="某镇人民政府", level="乡镇/街道", year=2024)
@@ -11,34 +11,32 @@ The sentences come from Jinja2 templates, one file per text slot
 at the folder. A slot the folder lacks falls back to the built-in file.
 
 Generated text is recognisable: the 文字 sheet's hidden column C (生成标记)
-holds a hash of the text nianbao wrote. On a rerun a slot whose text still
-matches its mark was not edited and is regenerated from the current numbers;
-text without a matching mark is the clerk's and is kept unless ``force``.
+holds a hash of the text nianbao wrote (``mark``). On a rerun a slot whose text
+still matches its mark was not edited and is regenerated from the current
+numbers; text without a matching mark is the clerk's and is kept unless
+``force`` (``plan``). Writing the text into a workbook is textsheet.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import NianbaoError, UnsupportedSource, source
-from .locate import Grid
-from .report import Finding, Number, Report, Severity, format_number
+from .errors import NianbaoError
+from .report import Number, Report, format_number
 from .safetext import clean
 from .schema import (
     CELLS,
     LEVELS,
     T4_OUTCOMES,
     TABLES,
-    TEXT_SHEET,
     TEXT_SLOTS,
     find_node,
-    normalise,
 )
 
 MARK_PREFIX = "nianbao:"
@@ -269,18 +267,6 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
     return out
 
 
-def draft(report: Report, last: Report | None = None, templates: str | Path | None = None) -> tuple[dict[str, str], list[Finding]]:
-    """``generate``, and the errors ``nianbao check`` finds in the report: with any, every text opens
-    with ERRORS_NOTE, so a sentence such as "予以公开6件" is not taken for checked."""
-    from .check import check
-
-    generated = generate(report, last, templates)
-    errors = [f for f in check(report, last) if f.severity is Severity.ERROR]
-    if errors:
-        generated = {key: f"{ERRORS_NOTE}\n{body}" for key, body in generated.items()}
-    return generated, errors
-
-
 def copy_templates(folder: str | Path) -> list[Path]:
     """Copy the built-in templates into ``folder`` for a county to edit; existing files are kept."""
     folder = Path(folder)
@@ -348,126 +334,3 @@ def plan(
             action = "kept"
         changes.append(SlotChange(slot.key, slot.label, action, before, before if action in ("kept", "unchanged") else new))
     return changes
-
-
-# --- the workbook ---------------------------------------------------------------------
-
-
-def slot_rows(grid: Grid) -> dict[str, int]:
-    """Sheet row (from 1) of each slot in the 文字 sheet given as rows of values from A1: the
-    template's row when its label is there, else wherever column A has the label."""
-    from .workbook.layout import TEXT_ROWS
-
-    def label(r: int) -> str | None:
-        value = grid[r - 1][0] if r <= len(grid) and grid[r - 1] else None
-        return normalise(value) if isinstance(value, str) else None
-
-    found = {slot.key: TEXT_ROWS[slot.key] for slot in TEXT_SLOTS if label(TEXT_ROWS[slot.key]) == normalise(slot.label)}
-    if len(found) < len(TEXT_SLOTS):
-        labels = {normalise(s.label): s.key for s in TEXT_SLOTS}
-        for r in range(1, len(grid) + 1):
-            found_label = label(r)
-            if found_label in labels:
-                found.setdefault(labels[found_label], r)
-    return found
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("\r\n", "\n").strip()
-
-
-@dataclass
-class SheetPlan:
-    """What generating text does to a 文字 sheet: each found slot's change, where it is, what is missing."""
-
-    rows: dict[str, int]  # slot key -> sheet row
-    changes: list[SlotChange] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # slots that cannot be written, in words
-    errors: list[Finding] = field(default_factory=list)  # the report's errors: the text was written from them
-
-    @property
-    def written(self) -> list[SlotChange]:
-        return [c for c in self.changes if c.written]
-
-
-def plan_sheet(grid: Grid, generated: dict[str, str], force: bool = False) -> SheetPlan:
-    """Plan the 文字 sheet given as rows of values from A1 (an openpyxl sheet, or the open book in Excel)."""
-    from .workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL
-
-    def cell(r: int, c: int) -> str:
-        row = grid[r - 1] if r <= len(grid) else ()
-        return _cell_text(row[c - 1] if c <= len(row) else None)
-
-    rows = slot_rows(grid)
-    current = {key: (cell(r, TEXT_VALUE_COL), cell(r, TEXT_MARK_COL) or None) for key, r in rows.items()}
-    sheet = SheetPlan(rows)
-    for change in plan(current, generated, force):
-        if change.key in rows:
-            sheet.changes.append(change)
-        else:
-            sheet.problems.append(f"「{TEXT_SHEET}」工作表中找不到栏目「{change.label}」，未写入")
-    return sheet
-
-
-@dataclass
-class TextResult(SheetPlan):
-    """What ``text`` did: the sheet's plan, carried out from ``source`` into ``output``."""
-
-    source: Path = field(kw_only=True)
-    output: Path = field(kw_only=True)
-
-
-def text(
-    path: str | Path,
-    output: str | Path,
-    *,
-    last: Report | None = None,
-    force: bool = False,
-    templates: str | Path | None = None,
-) -> TextResult:
-    """nianbao text FILE -o OUT: fill the empty 文字 slots of a workbook from its numbers, into ``output``.
-
-    The input is never changed unless ``output`` is the input itself (the
-    command's --in-place); ``output`` may be a folder (<name>-文字.xlsx inside),
-    never last year's report. The numbers are read as ``nianbao check`` reads
-    them (sources.read_report); when they have errors the text says so (``draft``).
-    """
-    from .atomic import save_workbook
-    from .outputs import Source, target, workbook_like
-    from .sources import read_report
-    from .workbook.edit import open_for_writing, put_text
-    from .workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        with source(path):
-            raise UnsupportedSource("只能为Excel工作簿（.xlsx、.xlsm）生成文字")
-    lasts = [Source(last.meta.source, "上年度报告")] if last is not None and last.meta.source else []
-    output = target(output, workbook_like(path), lasts, name=text_name(path).name)
-    report = read_report(path)
-    generated, errors = draft(report, last, templates)
-    wb = open_for_writing(path, "写入文字", keep_vba=True)
-    if TEXT_SHEET in wb.sheetnames:
-        ws = wb[TEXT_SHEET]
-    else:
-        from .workbook.build import add_text_sheet  # the template's own 文字 sheet, so a later read finds it
-        from .workbook.layout import layout_of
-
-        add_text_sheet(wb, layout_of(report.format))
-        ws = wb[TEXT_SHEET]
-    sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force)
-    for change in sheet.written:
-        row = sheet.rows[change.key]
-        put_text(ws.cell(row, TEXT_VALUE_COL), change.after)
-        ws.cell(row, TEXT_MARK_COL).value = mark(change.after)
-    save_workbook(wb, output)
-    return TextResult(sheet.rows, sheet.changes, sheet.problems, errors, source=path, output=output)
-
-
-def text_name(path: str | Path) -> Path:
-    """单位.xlsx → 单位-文字.xlsx beside it: where ``nianbao text`` writes by default."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}-文字{path.suffix}")

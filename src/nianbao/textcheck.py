@@ -11,6 +11,8 @@ check.REPORT_CHECKS (or check.CROSS_YEAR_CHECKS, Y5 and Y6, which read last
 year's report); except S12, which says that sections have no text, they run
 only when the report has text at all.
 
+* S7  六 says what was charged under the 信息处理费 rules (docs/format.md §5.5, §8)
+* P6  applications dropped for unpaid fees, and 六 silent on fee notices (docs/format.md §5.4)
 * P4  numbers stated in the text that contradict the tables (docs/format.md §5.4)
 * P7–P9 the 信息处理费 amount stated in 六: steps of 10元, 表二(八), few applications (docs/format.md §5.4, §8)
 * S5  the five aspects of 总体情况 (docs/format.md §5.5)
@@ -63,6 +65,48 @@ def _slot_ref(report: Report, key: str) -> CellRef:
 def _quote(s: str, limit: int = 40) -> str:
     s = s.strip()
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+# --- S7, P6: what 六 says of fees ---------------------------------------------------
+
+FEE_NOTICE_WORD = "收费通知"
+# How section 六 of published reports says what was charged under the 信息处理费 rules: any of these is
+# a fee statement for S7 (the wordings seen in real reports, docs/format.md §5.5 S7 and §8).
+FEE_STATEMENTS = tuple(re.compile(p) for p in (
+    r"信息(?:公开)?处理费",  # 未收取信息处理费；收取政府信息公开信息处理费3940元；未收取信息公开处理费
+    r"(?:未|没有|无|不存在)(?:发生|产生)?(?:任何)?(?:收费|收取(?:任何)?费用)",  # 未发生收费情况；无收费；未收取任何费用
+    r"收费(?:情况|事项|通知)",  # 政府信息公开未发生收费事项；发出收费通知2件
+    r"(?:未|没有|无)[^。；;]{0,12}收取[^。；;]{0,12}费",  # 未向申请人收取任何费用
+))
+
+
+def check_fee_sentence(report: Report, last: Report | None) -> Iterable[Finding]:
+    """S7: section 六 says what was charged under the 信息处理费 rules (docs/format.md §5.5 S7, §8).
+    Not on a text cut off before 六 ends: what is lost may say it."""
+    if not has_text(report) or not report.text_read("other"):
+        return
+    other = report.text.get("other", "")
+    if not any(p.search(flat(other)) for p in FEE_STATEMENTS):
+        said = "为空" if not other else "没有提到信息处理费"
+        yield finding(
+            "S7",
+            f"“六、其他需要报告的事项”{said}；应说明收取信息处理费的情况，如“本机关{report.meta.year or 'YYYY'}年未收取信息处理费。”",
+            (report.ref("text.other"),),
+        )
+
+
+def check_fee_notices(report: Report, last: Report | None) -> Iterable[Finding]:
+    """P6: applications dropped for unpaid fees imply fee notices, which 六 should mention (docs/format.md §5.4 P6)."""
+    unpaid = report.known("t3.other_unpaid.total")
+    if not has_text(report) or not unpaid or not report.text_read("other"):
+        return
+    if FEE_NOTICE_WORD not in report.text.get("other", ""):
+        yield finding(
+            "P6",
+            f"表三「逾期未按收费通知要求缴纳费用」有{unpaid}件，说明发出过收费通知；"
+            "建议在“六、其他需要报告的事项”中说明收费通知件数和实际收费金额",
+            (report.ref("t3.other_unpaid.total"), report.ref("text.other")),
+        )
 
 
 # --- P4: numbers in the text against the tables -----------------------------------
@@ -733,6 +777,8 @@ def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
 
 
 TEXT_CHECKS = [
+    check_fee_sentence,
+    check_fee_notices,
     check_written,
     check_numbers,
     check_fee_amount,

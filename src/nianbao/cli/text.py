@@ -1,4 +1,4 @@
-"""nianbao text FILE [-o OUT.xlsx | --in-place] [--force] : narrative.text.
+"""nianbao text FILE [-o OUT.xlsx | --in-place] [--force] : textsheet.text.
 
 Default output is a new file beside the input (<name>-文字.xlsx): the input is
 changed only with --in-place (DESIGN §3: never modify an input unless asked).
@@ -30,8 +30,9 @@ from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_l
 def text_command(file: Path | None, output: Path | None, in_place: bool, force: bool,
                  last_year: Path | None, templates: Path | None, copy_to: Path | None) -> None:
     """按表格数字生成“文字”工作表中的总体情况、问题和改进、其他事项；只填写空白栏目，已写的文字保留。"""
-    from ..narrative import NarrativeError, TemplateError, copy_templates, text, text_name
+    from ..narrative import NarrativeError, TemplateError, copy_templates
     from ..outputs import same_file
+    from ..textsheet import text, text_name
 
     out = console()
     if copy_to is not None:

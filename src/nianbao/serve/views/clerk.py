@@ -265,7 +265,7 @@ def annotated(request, desk: Desk, version: int):
 def text(request, desk: Desk, version: int):
     """生成文字: the uploaded workbook with the empty 文字 slots filled from its numbers (nianbao text)."""
     from ...errors import NianbaoError
-    from ...narrative import text as write_text
+    from ...textsheet import text as write_text
 
     sub = _version(desk, version)
     last = submissions.last_year_report(sub.unit, sub.year) if sub.year else None
