@@ -15,9 +15,9 @@ from nianbao.cli import main
 from nianbao.headers import match_header
 from nianbao.merge import merge
 from nianbao.merge.assemble import DUPLICATE, SEVERAL, SKIPPED
-from nianbao.parts import read_parts
 from nianbao.report import findings_table
 from nianbao.schema import CELL_IDS
+from nianbao.sources import read_parts
 from nianbao.workbook.flat import MAX_CSV_BYTES
 
 # Three units: consistent numbers, one with a cell typed as text, one with a blank and an amount.

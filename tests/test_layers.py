@@ -14,10 +14,6 @@ PACKAGE = ROOT / "src" / "nianbao"
 # Upward imports on their way out, each with what removes it. Keep this short, and empty in the end.
 TRANSITIONAL: dict[tuple[str, str], str] = {
     ("nianbao.schema", "nianbao.formats"): "schema's old names answer for F2021 until every module asks the format",
-    # Issue 13's parts: read_parts goes into sources, beside read_report, once that branch has landed.
-    ("nianbao.parts", "nianbao.sources"): "read_parts into sources",
-    ("nianbao.parts", "nianbao.workbook.flat"): "read_parts into sources",
-    ("nianbao.parts", "nianbao.workbook.units"): "read_parts into sources",
 }
 
 

@@ -14,9 +14,9 @@ from nianbao.check import check
 from nianbao.cli import main
 from nianbao.merge import merge
 from nianbao.merge.assemble import SEVERAL, SKIPPED
-from nianbao.parts import read_parts
 from nianbao.report import Report
 from nianbao.schema import CELL_IDS
+from nianbao.sources import read_parts
 
 OFFICES = [
     unit_report("某县某局办公室", {**one_application(), "t2.licensing.decisions": 3, "t4.review.upheld": 1, "t4.review.total": 1}),

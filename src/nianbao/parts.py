@@ -1,5 +1,6 @@
 """One input file, the units it holds: a template (one), sub-unit sheets (one a sheet), a flat table (one a row).
 
+    >>> from nianbao.sources import read_parts
     >>> parts = read_parts("部门.xlsx")                    # doctest: +SKIP
     >>> [(p.part, p.report.meta.name) for p in parts.parts]  # doctest: +SKIP
     [('工作表「办公室」', '某县某局办公室'), ('工作表「执法大队」', '某县某局执法大队')]
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .report import Report
 
@@ -61,25 +61,3 @@ class Parts:
 
 
 ColumnMap = Mapping[str, str]  # headers.flat(header) -> cell id, unit detail key, or "" (ignore)
-
-
-def read_parts(path: str | Path, columns: ColumnMap | None = None, last: Report | None = None) -> Parts:
-    """The units ``path`` holds (raises errors.SourceError when the file cannot be used at all).
-
-    A workbook is one unit, several (sub-unit sheets; a flat table) or a merge's 汇总; a .csv is a flat
-    table; any other report file is one unit. ``columns`` overrides how a flat table's headers are matched
-    (``--columns``; flat.read_column_map); ``last`` (last year's report) helps a published report's importer.
-    """
-    from .sources import read_report
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from .workbook.flat import read_flat_csv
-
-        return read_flat_csv(path, columns)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
-        from .workbook.units import read_book
-
-        return read_book(path, columns)
-    return Parts.one(read_report(path, last))

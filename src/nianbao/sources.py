@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from .errors import ReaderFailed, SourceError, UnsupportedSource, source
+from .parts import ColumnMap, Parts
 from .report import Report
-
-if TYPE_CHECKING:
-    from .parts import ColumnMap, Parts
 
 T = TypeVar("T")
 
@@ -103,14 +101,32 @@ def read_report_isolated(
     return _isolated(partial(read_report, last=last) if last is not None else read_report, path, timeout, memory)
 
 
+def read_parts(path: str | Path, columns: ColumnMap | None = None, last: Report | None = None) -> Parts:
+    """The units ``path`` holds (raises errors.SourceError when the file cannot be used at all).
+
+    A workbook is one unit, several (sub-unit sheets; a flat table) or a merge's 汇总; a .csv is a flat
+    table; any other report file is one unit. ``columns`` overrides how a flat table's headers are matched
+    (``--columns``; flat.read_column_map); ``last`` (last year's report) helps a published report's importer.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from .workbook.flat import read_flat_csv
+
+        return read_flat_csv(path, columns)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
+        from .workbook.units import read_book
+
+        return read_book(path, columns)
+    return Parts.one(read_report(path, last))
+
+
 def read_parts_isolated(
     path: str | Path, timeout: float | None = None, memory: int | None = None, last: Report | None = None,
     columns: ColumnMap | None = None,
 ) -> Parts:
-    """The units of one file (parts.read_parts: sub-unit sheets, a flat table's rows, or the file as one), read
+    """The units of one file (``read_parts``: sub-unit sheets, a flat table's rows, or the file as one), read
     in a child process as ``read_report_isolated`` reads a report. ``last`` helps a published report's importer."""
-    from .parts import read_parts
-
     return _isolated(partial(read_parts, columns=columns, last=last), Path(path), timeout, memory,
                      ISOLATED_PRELOAD + ("nianbao.workbook.units", "nianbao.workbook.flat"))
 

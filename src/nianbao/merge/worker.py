@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING
 
 from ..check import report_findings
 from ..errors import SourceError
-from ..parts import FLAT, Column, ColumnMap, Parts, read_parts
+from ..parts import FLAT, Column, ColumnMap, Parts
 from ..report import Finding, Number, Report, State, UnitMeta
 from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
+from ..sources import read_parts
 from ..workbook.layout import ADDRESSES
 from .files import Input
 
