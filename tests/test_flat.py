@@ -253,8 +253,9 @@ def test_headers_as_people_write_them():
     assert [match_header(h).cell for h in (
         "表三-（一）予以公开-自然人", "一、本年新收政府信息公开申请数量（自然人）", "3.其他-自然人", "（七）总计（总计）",
         "第12题 行政复议（尚未审结）", "行政事业性收费-本年收费金额", "规范性文件-现行有效件数", "本年新收申请（件）",
+        "12、行政事业性收费—本年收费金额（万元）", "一、本年新收政府信息公开申请数量—自燃人",
     )] == ["t3.disclosed.natural_person", "t3.new.natural_person", "t3.other_other.natural_person", "t3.total.total",
-           "t4.review.pending", "t2.fees.amount", "t2.normative.in_force", None]
+           "t4.review.pending", "t2.fees.amount", "t2.normative.in_force", None, "t2.fees.amount", None]
     assert all(match_header("-".join(header(cid, "rows"))).cell == cid for cid in CELL_IDS)
     assert [len(match_header(h).candidates) for h in ("自然人", "总计", "表四-结果维持", "规章")] == [25, 28, 3, 3]
     assert match_header("提交时间").candidates == () and match_header("提交时间").cell is None

@@ -37,8 +37,8 @@ from .schema import CELL_IDS, CELLS, KNOWN_TYPOS, LABEL_VARIANTS, META_FIELDS, T
 _SEPARATORS = re.compile(r"[\s\-—–_/|·・.,，、;；:：()\[\]【】<>《》“”\"'‘’*#＊]+")
 # A form question's own number before the header ("12.", "第12题", "Q12"): not a label.
 _QUESTION = re.compile(r"^(?:第?\d{1,4}题|[Qq]\d{1,4})")
-# Words a header may add that are no label: the unit of a count.
-FILLERS = ("单位件", "件数", "件")
+# Words a header may add that are no label: the unit of a count, or of the fees (表二's 万元).
+FILLERS = ("单位件", "件数", "件", "单位万元", "万元")
 # Numbering at the start of a row label, which people often leave out: 一、 （一） 1.
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+,|\([一二三四五六七八九十]+\)|\d+\.)")
 # A note in brackets at the end of a label, which people often leave out: （二）部分公开（区分处理的，…）.
