@@ -14,7 +14,7 @@ from unitbooks import one_application, unit_book
 
 from nianbao.cli import main
 from nianbao.merge import merge
-from nianbao.merge.assemble import DUPLICATE, LOWER, MISSING, SKIPPED, UNREADABLE
+from nianbao.merge.assemble import DUPLICATE, FUZZY, LOWER, MISSING, SKIPPED, UNREADABLE
 from nianbao.merge.roster import Roster
 from nianbao.workbook.layout import SUMMARY_ADDRESSES
 
@@ -146,6 +146,61 @@ def test_a_county_summary_beside_one_of_its_units_is_an_input(levels, tmp_path):
     assert [(s.category, s.file) for s in result.batch.submissions if s.category in (SKIPPED, DUPLICATE, LOWER)] == [
         (DUPLICATE, "乙县第2局.xlsx"), (LOWER, "乙县汇总.xlsx")]
     assert [u.record.units for u in result.batch.counted] == [3]
+
+
+def test_a_county_summary_sent_with_all_its_units_files_is_the_level_below_counted_once(levels, direct, tmp_path):
+    """A mistake: 乙县 sends the city its 汇总 and every unit's file too. Beside the other counties' 汇总s and
+    the city's own departments it is not this inbox's last run: the 汇总 is counted, the files said."""
+    inbox = shutil.copytree(levels / "city", tmp_path / "city")
+    for p in sorted((levels / "units" / "乙县").glob("*.xlsx")):
+        shutil.copy(p, inbox / p.name)
+    result = merge([inbox], tmp_path / "市.xlsx")
+    assert result.summary.values == direct.summary.values
+    assert result.summary.meta.region == CITY
+    assert [(s.category, s.file, s.note) for s in result.batch.submissions if s.category == DUPLICATE and s.file.startswith("乙县")] == [
+        (DUPLICATE, f"乙县第{n}局.xlsx", f"已含在下级汇总表「乙县汇总.xlsx」中（{CITY}乙县的汇总计入了本单位），本文件未计入，只计一次")
+        for n in (1, 2, 3)]
+    # 乙县's own 报送情况 still carries up: its unit that did not report.
+    assert (MISSING, f"{CITY}乙县未报送局", "乙县汇总.xlsx") in [(s.category, s.unit, s.via) for s in result.batch.submissions]
+    assert not [s for s in result.batch.submissions if s.category == SKIPPED]
+    # The 汇总's coverage line counts this level's files, not what the counties list.
+    from nianbao.merge.summary import coverage
+
+    assert "未计入的文件：重复报送4个（详见「报送情况」）。" in coverage(result.batch, result.summary)
+
+
+def test_a_county_summary_with_its_units_files_beside_another_countys_is_the_level_below_without_regions(tmp_path):
+    """Counties merged from inputs that state no area (a form's export, sheets): the other county's 汇总,
+    of units the first does not count, says the inbox is a city's."""
+    for county in ("甲县", "乙县"):
+        for i in range(2):
+            unit_book(tmp_path / county / f"{county}第{i + 1}局.xlsx", f"{county}第{i + 1}局", one_application(), region="")
+        merge([tmp_path / county], tmp_path / "city" / f"{county}汇总.xlsx")
+    for p in sorted((tmp_path / "甲县").glob("*.xlsx")):
+        shutil.copy(p, tmp_path / "city" / p.name)
+    result = merge([tmp_path / "city"], None)
+    assert [(s.category, s.file) for s in result.batch.submissions if s.category in (SKIPPED, DUPLICATE, LOWER)] == [
+        (DUPLICATE, "甲县第1局.xlsx"), (DUPLICATE, "甲县第2局.xlsx"), (LOWER, "乙县汇总.xlsx"), (LOWER, "甲县汇总.xlsx")]
+    assert result.summary.values["t3.new.total"] == 4
+
+
+def test_a_county_of_a_form_export_names_its_area_with_region(levels, tmp_path):
+    """A form's export has no 所属地区 column: merge says so, --region names the 汇总's area, and the city's
+    roster then finds the county by it."""
+    from nianbao.sources import read_report
+
+    yi = [read_report(p) for p in sorted((levels / "units" / "乙县").glob("*.xlsx"))]
+    flat_table(tmp_path / "表单.csv", yi, "dash")
+    out = tmp_path / "乙县" / "乙县汇总.xlsx"
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "表单.csv"), "-o", str(out)])
+    assert "汇总表的地区未填写（各单位的报告中没有）：上级汇总本表时按年度和地区对应，请用 --region 地区 指定后重新汇总" in result.output
+    assert merge([out], None).batch.units[0].display == "乙县汇总"  # only its file names it
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "表单.csv"), "-o", str(out), "--region", f"{CITY}乙县"])
+    assert result.exit_code == 0, result.output
+    assert "未填写" not in result.output
+    city = merge([out.parent], None, roster=Roster.from_names(["乙县"]))
+    assert [(s.category, s.unit) for s in city.batch.submissions if s.category in (FUZZY, MISSING)] == [(FUZZY, "乙县")]
+    assert city.batch.units[0].name == f"{CITY}乙县"
 
 
 def test_a_summary_changed_by_hand_after_the_merge_is_not_used(levels, tmp_path):

@@ -23,12 +23,13 @@ SHOW_SUBMISSIONS = 30
 @click.option("--last-year", "last_year", multiple=True, type=click.Path(path_type=Path),
               help="上年度数据：上年的汇总表、单位工作簿文件夹或文件，用于逐单位跨年度校验（Y1–Y3、Y7；有上年单位工作簿时还有Y5、Y6）。可重复。")
 @click.option("--year", type=int, metavar="年份", help="汇总年度；不填时取多数报告填写的年度。")
+@click.option("--region", metavar="地区", help="汇总地区（如“某市甲县”），写在汇总表的标题中，上级汇总时按它对应名单；不填时取多数报告填写的所属地区。")
 @click.option("--workers", type=click.IntRange(min=1), metavar="进程数", help="并行读取的进程数，默认等于CPU核数。")
 @click.option("--columns", type=click.Path(path_type=Path), metavar="对应表.csv",
               help="一行一个单位的表格（在线表单导出等）的列对应表：每行一个表头和它对应的单元格编号，覆盖按表头自动对应的结果。")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出（供程序使用），不显示进度条。")
 def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, last_year: tuple[Path, ...],
-                  year: int | None, workers: int | None, columns: Path | None, as_json: bool) -> None:
+                  year: int | None, region: str | None, workers: int | None, columns: Path | None, as_json: bool) -> None:
     """汇总：把各单位的年报工作簿汇总成一个工作簿（汇总、明细、问题清单、报送情况、来源）。原文件不会被修改。
 
     INPUT 为文件夹（递归查找 .xlsx、.csv 等）或文件。一个工作簿中每个工作表一个单位、一行一个单位的表格（在线表单导出，
@@ -40,7 +41,7 @@ def merge_command(inputs: tuple[Path, ...], output: Path, roster: Path | None, l
     try:
         with _progress(err, quiet=as_json) as progress:
             result = merge(inputs, output, roster=roster, last_year=list(last_year) or None, year=year,
-                           workers=workers, progress=progress, columns=columns)
+                           region=region, workers=workers, progress=progress, columns=columns)
     except KeyboardInterrupt:
         err.print("[bold red]已中断[/bold red]：没有写出任何文件，原有输出文件（如有）保持不变。")
         sys.exit(EXIT_INTERRUPTED)
@@ -136,3 +137,8 @@ def _print(out, result) -> None:
         out.print("[green]汇总数符合全部表内校验规则。[/green]")
     if result.output:
         out.print(f"汇总工作簿：{shown(str(result.output))}")
+        missing = [what for what, value in (("年度", batch.year), ("地区", result.summary.meta.region)) if not value]
+        if missing:  # a form's export often has neither: the 汇总 is then named by its file at the level above
+            out.print(f"[yellow]汇总表的{'和'.join(missing)}未填写[/yellow]（各单位的报告中没有）：上级汇总本表时按年度和地区对应，"
+                      f"请用 {' '.join({'年度': '--year 年份', '地区': '--region 地区'}[m] for m in missing)} 指定后重新汇总",
+                      soft_wrap=True)

@@ -145,11 +145,13 @@ def merge(
     """nianbao merge: gather, summarise, check the totals and write the merge workbook to ``output``.
 
     Refuses (OutputError) to write over one of its inputs; an ``output`` folder gets 汇总.xlsx inside.
+    ``region`` is the area the totals are of (else the one the units state, ``_region``).
     """
     inputs = [Path(p) for p in paths]
+    region = options.pop("region", None)
     if output is not None:
         output = _target(inputs, output, options.get("roster"), options.get("last_year"), options.get("columns"))
-    return _finish(gather(inputs, output=output, **options), output)
+    return _finish(gather(inputs, output=output, **options), output, region)
 
 
 def merge_records(
@@ -159,6 +161,7 @@ def merge_records(
     roster: Roster | str | Path | None = None,
     year: int | None = None,
     last_year: Iterable[Record] | None = None,
+    region: str | None = None,
 ) -> MergeResult:
     """``merge`` of reports already read: the same batch, totals, checks and workbook, from Records.
 
@@ -181,11 +184,12 @@ def merge_records(
         from .assemble import merge_year
 
         last = last_year_from_records(list(last_year), roster, merge_year(records, year))
-    return _finish(assemble(records, roster=roster, year=year, last=last), output)
+    return _finish(assemble(records, roster=roster, year=year, last=last), output, region)
 
 
-def _finish(batch: Batch, output: str | Path | None) -> MergeResult:
-    summary = summarise(batch.frame, year=batch.year, region=_region(batch), incomplete=batch.incomplete(),
+def _finish(batch: Batch, output: str | Path | None, region: str | None = None) -> MergeResult:
+    region = (region or "").strip() or _region(batch)
+    summary = summarise(batch.frame, year=batch.year, region=region, incomplete=batch.incomplete(),
                         units=sum(u.record.units for u in batch.counted))
     findings = check_summary(summary)
     if output is not None:

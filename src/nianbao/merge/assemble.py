@@ -338,18 +338,42 @@ def _earlier_outputs(records: list[Record]) -> dict[str, str]:
     Told apart by what they count: a 汇总 at least half of whose units also came as their own files in this
     merge was made from them; counting it would count them twice, or let an old run stand for the files
     as they are now. A county's 汇总 in a city's inbox counts units whose files are not there (one or two
-    that also reported directly are counted once: ``_counted_once``). This run's own output file is passed
-    over before reading (files.discover)."""
+    that also reported directly are counted once: ``_counted_once``); and where the inbox holds units of
+    another area (the city's own departments) or other 汇总s of units it does not count (the other
+    counties'), even a county 汇总 sent together with all its units' files is the level below's: counted
+    once, its units' files said. This run's own output
+    file is passed over before reading (files.discover)."""
     own = {name_key(unit_name(r)) for r in records if r.readable and not r.merge_output}
     out = {}
     for r in records:
         if not (r.merge_output and r.readable and r.covers):
             continue
+        names = {k for c in r.covers for k in (name_key(c.name), name_key(c.unit))}
         hits = sum(1 for c in r.covers if {name_key(c.name), name_key(c.unit)} & own)
-        if 2 * hits >= len(r.covers):
-            out[r.where] = (f"以前汇总本批文件的结果（nianbao merge 的输出）：它计入的{len(r.covers)}个单位中有{hits}个的文件"
-                            "就在本次输入中，不是下级汇总表，未计入")
+        if 2 * hits < len(r.covers):
+            continue
+        others = [o for o in records if o is not r and o.readable and name_key(unit_name(o)) not in names]
+        if any(_outside(o.meta.region, r.meta.region) or _apart(o, names) for o in others):
+            continue
+        out[r.where] = (f"以前汇总本批文件的结果（nianbao merge 的输出）：它计入的{len(r.covers)}个单位中有{hits}个的文件"
+                        "就在本次输入中，不是下级汇总表，未计入")
     return out
+
+
+def _apart(other: Record, names: set[str]) -> bool:
+    """Whether ``other`` is a 汇总 most of whose units a 汇总 counting ``names`` does not count (another
+    county's; a township's 汇总 in a county inbox is counted by the county's last run)."""
+    if not other.merge_output:
+        return False
+    left = sum(1 for c in other.covers if not {name_key(c.name), name_key(c.unit)} & names)
+    return 2 * left > len(other.covers)
+
+
+def _outside(region: str, area: str) -> bool:
+    """Whether ``region`` is stated and lies outside ``area`` (某省某市 and 某省某市丙县 lie outside 某省某市乙县;
+    某省某市乙县城关镇 and 乙县 lie within it). Unknown either way: not outside."""
+    r, a = name_key(region), name_key(area)
+    return bool(r and a) and a not in r and not a.endswith(r)
 
 
 def _counted_once(units: list[Unit], outcome: dict[str, str], out: list[Submission]) -> list[Unit]:

@@ -115,7 +115,7 @@ def coverage(batch: Batch, summary: Report) -> str:
     gov = [u for u in counted if u.own_report]
     if gov:
         parts.append(f"含本级人民政府年度报告「{gov[0].display}」，只计一次")
-    cats = Counter(s.category for s in batch.submissions)
+    cats = Counter(s.category for s in batch.submissions if not s.via)  # this level's files, not the ones below
     if cats[UNKNOWN]:
         parts.append(f"含名单外单位{cats[UNKNOWN]}个")
     left = [f"{c}{cats[c]}个" for c in (UNREADABLE, WRONG_YEAR, DUPLICATE) if cats[c]]
