@@ -78,6 +78,23 @@ def test_a_total_sheet_is_compared_with_the_sheets_and_not_counted(tmp_path):
     assert openpyxl.load_workbook(book)["全局汇总"]["J23"].value == 3  # the cell the note names
 
 
+def test_a_sheet_whose_table_three_label_is_mistyped_is_a_unit_with_table_three_unread(tmp_path):
+    book = sheets_book(tmp_path / "某局.xlsx", OFFICES, "stacked")
+    wb = openpyxl.load_workbook(book)
+    typo = next(c for row in wb["单位3"].iter_rows() for c in row if c.value == "（一）予以公开")
+    typo.value = "（一）予与公开"
+    wb.save(book)
+    result = merge([book], None)
+    office = next(u for u in result.batch.units if u.record.part == "工作表「单位3」")
+    assert office.display == "某县某局信息中心"  # a unit, never a sheet passed over
+    assert [(f.rule, f.message) for f in office.findings if f.rule == "C1"] == [
+        ("C1", "工作表「单位3」中没有找到表三（三、收到和处理政府信息公开申请情况）：按标签查找不到该表的行和列")]
+    assert result.summary.values["t2.normative.in_force"] == 4  # its 表二 counted
+    h1 = [f for f in result.summary_findings if f.rule == "H1" and f.cells[0].id == "t3.new.total"]
+    assert h1 and "某县某局信息中心的该项无法读取" in h1[0].message
+    assert not [s for s in result.batch.submissions if s.category == SKIPPED]
+
+
 def test_a_workbook_of_one_units_template_stays_one_unit(tmp_path):
     path = unit_book(tmp_path / "甲局.xlsx", "示例县甲局", one_application())
     parts = read_parts(path)

@@ -70,9 +70,14 @@ def book_parts(grids: Mapping[str, Grid], source_name: str = "", hidden: HiddenV
         return Parts.one(read_grids(grids, source_name, hidden))  # the template, or a merge's 汇总
     sheets = Sheets(grids, hidden)
     candidates = [n for n in names if n not in RESERVED]
-    found = {n: located for n in candidates if (located := _tables(sheets, n))["t3"] is not None}
+    located = {n: _tables(sheets, n) for n in candidates}
+    # Sheets of 表三 tell a workbook of sub-units from one unit's tables spread over sheets of other names.
+    found = {n: tables for n, tables in located.items() if tables["t3"] is not None}
     totals = [n for n in found if _is_total(n, _title(sheets.rows(n), found[n]))]
     if len(found) - len(totals) >= 2 or (found and totals and len(found) > len(totals)):
+        # Among them, a sheet whose 表二 or 表四 is found but not its 表三 (a label mistyped) is a unit too:
+        # its 表三 unread, never a report passed over.
+        found |= {n: tables for n, tables in located.items() if any(t is not None for t in tables.values())}
         return _sub_units(sheets, candidates, found, totals)
     if not found:
         flats = _flat_tables(sheets, candidates, columns, hidden)
@@ -164,7 +169,7 @@ def _sub_units(sheets: Sheets, candidates: list[str], found: dict[str, dict[str,
     parts = Parts([], SHEETS)
     for name in candidates:
         if name not in found:
-            parts.skipped.append((f"工作表「{name}」", "没有年报表格（按标签找不到表三），不是单位的报告"))
+            parts.skipped.append((f"工作表「{name}」", "没有年报表格（按标签找不到表二、表三、表四），不是单位的报告"))
             continue
         title = _title(sheets.rows(name), found[name])
         if name in totals:
