@@ -170,6 +170,14 @@ def _page(request, desk: Desk, status: int = 200, **extra):
     return render(request, template, _context(desk, **extra), status=status)
 
 
+def _changed(request, desk: Desk, **extra):
+    """After a change: htmx swaps in the work area (with a message, if any); a plain form post gets
+    redirected to the page, so a reload does not post again."""
+    if request.headers.get("HX-Request"):
+        return _page(request, desk, **extra)
+    return redirect(desk.url("page"))
+
+
 @require_GET
 @clerk_view
 def page(request, desk: Desk):
@@ -210,9 +218,7 @@ def upload(request, desk: Desk):
                             who=desk.who, ip=client_ip(request), max_size=settings.NIANBAO.max_upload)
     except Rejected as e:
         return _page(request, desk, rejected=str(e))
-    if request.headers.get("HX-Request"):
-        return _page(request, desk)
-    return redirect(desk.url("page"))
+    return _changed(request, desk)
 
 
 @require_POST
@@ -228,9 +234,7 @@ def acknowledge(request, desk: Desk, version: int):
                                 who=desk.who, ip=client_ip(request))
     except TransitionRefused as e:
         return _page(request, desk, rejected=str(e))
-    if request.headers.get("HX-Request"):
-        return _page(request, desk)
-    return redirect(desk.url("page"))
+    return _changed(request, desk)
 
 
 @require_POST
@@ -241,10 +245,7 @@ def submit(request, desk: Desk, version: int):
         submissions.submit(sub, who=desk.who, ip=client_ip(request))
     except TransitionRefused as e:
         return _page(request, desk, rejected=str(e))
-    message = "已提交。县（市、区）政务公开工作机构审核后，本页会显示“已确认”或退回意见。"
-    if request.headers.get("HX-Request"):
-        return _page(request, desk, message=message)
-    return redirect(desk.url("page"))
+    return _changed(request, desk, message="已提交。县（市、区）政务公开工作机构审核后，本页会显示“已确认”或退回意见。")
 
 
 @require_GET

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
@@ -206,21 +207,23 @@ def return_version(request, unit_id: int, version: int):
     if not form.is_valid():
         messages.error(request, form.errors["comment"][0])
         return redirect("county-unit", unit_id=unit_id)
-    try:
-        submissions.return_(sub, form.cleaned_data["comment"], by=request.user, ip=client_ip(request))
-        messages.success(request, f"已退回第{version}版，填报单位会在报送页面看到退回意见。")
-    except TransitionRefused as e:
-        messages.error(request, str(e))
-    return redirect("county-unit", unit_id=unit_id)
+    return _decide(request, unit_id, f"已退回第{version}版，填报单位会在报送页面看到退回意见。",
+                   lambda: submissions.return_(sub, form.cleaned_data["comment"], by=request.user, ip=client_ip(request)))
 
 
 @require_POST
 @login_required
 def confirm_version(request, unit_id: int, version: int):
     sub = _unit_version(unit_id, version)
+    return _decide(request, unit_id, f"已确认第{version}版。",
+                   lambda: submissions.confirm(sub, by=request.user, ip=client_ip(request)))
+
+
+def _decide(request, unit_id: int, done: str, transition: Callable[[], object]):
+    """The county's decision on a version: said as done, or why the state machine refused it; back to the unit."""
     try:
-        submissions.confirm(sub, by=request.user, ip=client_ip(request))
-        messages.success(request, f"已确认第{version}版。")
+        transition()
+        messages.success(request, done)
     except TransitionRefused as e:
         messages.error(request, str(e))
     return redirect("county-unit", unit_id=unit_id)
