@@ -12,6 +12,7 @@ import python_calamine
 from unitbooks import YEAR, one_application, unit_book
 
 from nianbao.check import check
+from nianbao.errors import SourceError
 from nianbao.examples import EXAMPLES
 from nianbao.merge import collect, merge, summarise
 from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
@@ -388,6 +389,18 @@ def test_roster_from_gbk_csv_and_workbook_with_title_row(tmp_path):
     ws.append(["示例县丙局", "县级部门"])
     wb.save(tmp_path / "名单.xlsx")
     assert [e.name for e in read_roster(tmp_path / "名单.xlsx").entries] == ["示例县甲局", "示例县丙局"]
+
+
+def test_a_roster_csv_keeps_its_codes_as_written_and_is_bounded_like_any_csv(tmp_path, monkeypatch):
+    csv = tmp_path / "名单.csv"
+    csv.write_text("单位名称,代码\n示例县甲局,007\n示例县乙局,1.50\n", encoding="utf-8-sig")
+    assert [(e.name, e.code) for e in read_roster(csv).entries] == [("示例县甲局", "007"), ("示例县乙局", "1.50")]
+
+    monkeypatch.setattr("nianbao.workbook.flat.MAX_CSV_BYTES", 2048)
+    csv.write_text("单位名称,代码\n" + "示例县甲局,007\n" * 200, encoding="utf-8")
+    with pytest.raises(SourceError) as refused:
+        read_roster(csv)
+    assert str(refused.value) == f"{csv}：名单文件有4 KB，超出合理大小（上限2 KB），未读取"
 
 
 # --- equivalence with the single-file checker --------------------------------------------------------

@@ -26,13 +26,13 @@ several roster units is not matched, and the candidates are named instead.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotAWorkbook, SourceError, UnsupportedSource, source
+from ..errors import SourceError, UnsupportedSource, source
+from ..workbook.flat import csv_rows
 
 NAME_HEADERS = ("单位名称", "机关名称", "名称", "单位", "报送单位")
 LEVEL_HEADERS = ("机关层级", "层级", "单位层级", "级别")
@@ -162,20 +162,6 @@ def _find_header(rows: list[list[object]]) -> tuple[int, int, int | None, int | 
     return -1, 0, None, None
 
 
-def _rows_from_csv(path: Path) -> list[list[object]]:
-    data = path.read_bytes()
-    # Excel and WPS on Chinese Windows save CSV as GB18030 (GBK) unless told otherwise.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise NotAWorkbook("名单CSV文件的编码无法识别；请另存为“CSV UTF-8”后再试")
-    return [list(r) for r in csv.reader(text.splitlines())]
-
-
 def _rows_from_workbook(path: Path) -> list[list[object]]:
     from ..workbook.read import open_workbook
 
@@ -201,11 +187,7 @@ def read_roster(path: str | Path) -> Roster:
     with source(path):
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            if not path.exists():
-                from ..errors import FileMissing
-
-                raise FileMissing("名单文件不存在，请检查路径")
-            rows = _rows_from_csv(path)
+            rows = csv_rows(path, "名单", numbers=False)
         elif suffix in (".xlsx", ".xlsm", ".xls", ".et"):
             rows = _rows_from_workbook(path)
         else:

@@ -67,8 +67,9 @@ DETAIL_ONLY = "status"  # a 明细 column that says what an earlier merge made o
 # --- reading a CSV --------------------------------------------------------------------------------
 
 
-def csv_rows(path: Path, what: str = "表格") -> list[list[object]]:
-    """The rows of a CSV file saved by Excel or WPS (UTF-8 with or without BOM, or GBK), bounded before parsing."""
+def csv_rows(path: Path, what: str = "表格", numbers: bool = True) -> list[list[object]]:
+    """The rows of a CSV file saved by Excel or WPS (UTF-8 with or without BOM, or GBK), bounded before parsing;
+    plain numbers as numbers, unless ``numbers`` is false (a roster's unit code "007" stays "007")."""
     if not path.exists():
         raise FileMissing(f"{what}文件不存在，请检查路径")
     size = path.stat().st_size
@@ -101,7 +102,7 @@ def csv_rows(path: Path, what: str = "表格") -> list[list[object]]:
                 raise TooLarge(f"{what}文件超过{MAX_CSV_CELLS:,}个单元格，超出合理范围，未读取")
             # A plain number is a number, as a spreadsheet opening the file reads it (parse_cell reads "3" and 3.0
             # alike; the number takes its quick path). Anything else stays text, for parse_cell to judge.
-            rows.append([float(v) if _PLAIN_NUMBER.match(v) else v for v in row])
+            rows.append([float(v) if numbers and _PLAIN_NUMBER.match(v) else v for v in row])
     except csv.Error as e:  # a field longer than csv.field_size_limit, a stray NUL
         raise NotAWorkbook(f"{what}文件第{len(rows) + 1}行无法按CSV读取（{e}）；请在Excel中打开后另存为CSV再试") from e
     return rows
