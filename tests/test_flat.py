@@ -120,6 +120,32 @@ def test_column_map_overrides_and_names_what_no_label_says(tmp_path, direct):
     assert {c.how for c in result.batch.records[0].columns if c.cell} == {"按对应表"}
 
 
+def test_a_misspelled_header_is_read_into_nothing_and_the_cell_it_looks_like_is_said(tmp_path, direct):
+    rows = flat_rows(REPORTS, "paren")
+    col = rows[0].index("一、本年新收政府信息公开申请数量（自然人）")
+    rows[0][col] = "一、本年新收政府信息公开申请数量（自燃人）"
+    path = write_rows(tmp_path / "表单.csv", rows, encoding="gbk")
+    result = CliRunner().invoke(main, ["merge", str(path), "-o", str(tmp_path / "汇总.xlsx")])
+    assert result.exit_code == 2  # the cell is unread in every row: never 0, never the neighbour's column
+    letter = read_parts(path).columns[col].letter
+    line = (f"  {letter}「一、本年新收政府信息公开申请数量（自燃人）」→ （未读取：未对应。像是t3.new.natural_person  "
+            "表三「一、本年新收政府信息公开申请数量」「自然人」（表头可能写错了字），如果是，在 --columns 对应表中写一行："
+            "一、本年新收政府信息公开申请数量（自燃人）,t3.new.natural_person）")
+    assert line in result.output.splitlines()
+    first = merge([path], None)
+    assert [p.report.values["t3.new.natural_person"] for p in read_parts(path).parts] == [None, None, None]
+    assert "（未对应，像是表三「一、本年新收政府信息公开申请数量」「自然人」）" in first.batch.submissions[0].note
+    # The line as printed, pasted into a column map, reads the column.
+    mapping = tmp_path / "对应表.csv"
+    mapping.write_text("表头,单元格编号\n" + line.split("写一行：")[1][:-1] + "\n", encoding="utf-8")
+    _same_totals(merge([path], None, columns=mapping), direct)
+    # A header far from every cell's labels, or too short to tell, is near none.
+    from nianbao.headers import nearest
+
+    assert [nearest(h) for h in ("提交答卷时间", "来自IP", "自燃人", "本年新收申请（自然人）", "予以公开—自燃人", "行政复议—结果围持")] == [
+        None, None, None, None, "t3.disclosed.natural_person", "t4.review.upheld"]
+
+
 def test_a_bad_column_map_is_refused_naming_the_row(tmp_path):
     mapping = tmp_path / "对应表.csv"
     mapping.write_text("表头,单元格编号\n新收,t3.new.total\n受理,t9.nothing\n", encoding="utf-8")

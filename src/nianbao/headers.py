@@ -22,10 +22,15 @@ cell by the column's position. Labels compare after ``schema.normalise``
 
 Cell ids themselves ("t3.new.total", the hidden first row of a merge's 明细)
 are headers too, and name their cell exactly.
+
+A header one or two characters off a cell's labels ("…（自燃人）") names nothing
+either; ``nearest`` says which cell it looks like, for the person to confirm
+with ``--columns``.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,3 +221,52 @@ def is_label(text: object) -> bool:
 def header_text(parts: Sequence[object]) -> str:
     """Stacked header rows of one column as one header: the non-empty parts, joined by "-"."""
     return "-".join(str(p).strip() for p in parts if p is not None and str(p).strip())
+
+
+# How near a header must come to one cell's labels (difflib ratio), and how far ahead of the next cell,
+# to be shown as what it may mean: one or two characters off, never a choice between look-alikes.
+NEAR, NEAR_MARGIN = 0.85, 0.05
+
+
+@cache
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """Each cell's labels as one text, the ways a header strings them: the row's last one or two labels
+    (or all) then the column's, with and without their numbering."""
+    out = {}
+    for cid, spec in CELLS.items():
+        rows, cols = spec.row_path, spec.column_path
+        forms = set()
+        for r in {rows[-1:], rows[-2:], rows}:
+            for c in {cols[-1:], cols[-2:], cols}:
+                forms.add(flat("".join((*r, *c))))
+                forms.add(flat("".join(_NUMBERING.sub("", normalise(x)) for x in (*r, *c))))
+        out[cid] = tuple(forms)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def nearest(header: object) -> str | None:
+    """The one cell a header that names none nearly spells (a character mistyped), or None.
+
+        >>> nearest("一、本年新收政府信息公开申请数量（自燃人）")
+        't3.new.natural_person'
+
+    Only ever shown to a person (flat.mapping_lines); a column is never read by it."""
+    key = flat(header)
+    m = _QUESTION.match(key) or re.match(r"^\d{1,4}(?=\D)", key)
+    key = key[m.end():] if m else key
+    if len(key) < 4 or match_header(header).matched:
+        return None
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(key)
+    scores = []
+    for cid, forms in _spellings().items():
+        best = 0.0
+        for form in forms:
+            matcher.set_seq1(form)
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
+        scores.append((best, cid))
+    scores.sort(reverse=True)
+    (first, cid), (second, _) = scores[0], scores[1]
+    return cid if first >= NEAR and first - second >= NEAR_MARGIN else None

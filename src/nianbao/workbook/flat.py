@@ -430,7 +430,8 @@ def column_summary(cols: list[Column]) -> str:
              f"单元格{len(cells)}列、单位信息{len(fields)}列" + (f"（其中按对应表{by_map}列）" if by_map else "")]
     left = unmatched(cols)
     if left:
-        shown = "、".join(f"{c.letter}「{c.header}」（{c.how}）" for c in left[:10])
+        shown = "、".join(f"{c.letter}「{c.header}」（{c.how}" + (f"，像是{CELLS[near].label}" if (near := _near(c, cols)) else "")
+                         + "）" for c in left[:10])
         parts.append(f"{len(left)}列没有读取：{shown}" + (f"等{len(left)}列" if len(left) > 10 else ""))
     ignored = [c for c in cols if c.how == IGNORED]
     if ignored:
@@ -440,6 +441,25 @@ def column_summary(cols: list[Column]) -> str:
         shown = "、".join(CELLS[c].label for c in missing[:5])
         parts.append(f"{len(missing)}个单元格没有对应的列（各单位的该项未读取）：{shown}" + (f"等{len(missing)}个" if len(missing) > 5 else ""))
     return "；".join(parts)
+
+
+NEAREST_SHOWN = 30  # unmatched columns looked up by spelling (a form's own columns are many, and none is near)
+
+
+def _near(col: Column, cols: list[Column]) -> str | None:
+    """The cell an unmatched column's header nearly spells (headers.nearest), if no other column names it."""
+    from ..headers import nearest
+
+    if col.how != UNMATCHED or col not in unmatched(cols)[:NEAREST_SHOWN]:
+        return None
+    cell = nearest(col.header)
+    return cell if cell and not any(c.cell == cell for c in cols) else None
+
+
+def _csv_line(*values: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(values)
+    return out.getvalue()
 
 
 def mapping_lines(cols: list[Column]) -> list[str]:
@@ -456,6 +476,9 @@ def mapping_lines(cols: list[Column]) -> list[str]:
             to = FIELD_LABELS.get(c.field, c.field)
         elif c.candidates and c.how == AMBIGUOUS:
             to = f"（未读取：可能是{len(c.candidates)}个单元格之一，如{CELLS[c.candidates[0]].label}；请写全表、行、列）"
+        elif c.how == UNMATCHED and (near := _near(c, cols)):
+            to = (f"（未读取：未对应。像是{near}  {CELLS[near].label}（表头可能写错了字），"
+                  f"如果是，在 --columns 对应表中写一行：{_csv_line(c.header, near)}）")
         else:
             to = f"（未读取：{c.how}）"
         lines.append(f"{where}「{c.header}」→ {to}" + (f"（{BY_MAP}）" if c.how == BY_MAP else ""))
