@@ -99,11 +99,12 @@ def example_paths(folder: Path) -> tuple[Path, Path]:
 
 def without_text(grids: dict) -> dict:
     """The grids with every slot of the 文字 sheet emptied: 生成文字 fills all nine."""
+    from nianbao.formats import F2021
     from nianbao.schema import TEXT_SHEET
-    from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL
+    from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL, layout_of
 
     rows = [list(r) for r in grids[TEXT_SHEET]]
-    for r in TEXT_ROWS.values():
+    for r in layout_of(F2021).text_rows.values():
         rows[r - 1][TEXT_VALUE_COL - 1:TEXT_MARK_COL] = [None] * (TEXT_MARK_COL - TEXT_VALUE_COL + 1)
     return {**grids, TEXT_SHEET: rows}
 

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import CORPUS, FIXTURES, corpus_expected
 
+from nianbao.formats import F2021
 from nianbao.importers import import_report, missing_tables
 from nianbao.report import format_number
-from nianbao.schema import CELL_IDS
 
 
 def header(path: Path) -> dict[str, str]:
@@ -40,7 +40,7 @@ def accuracy(path: Path, expected: dict[str, float | int | None]) -> tuple[int, 
     report = import_report(path)
     correct = unread = 0
     wrong: list[str] = []
-    for cid in CELL_IDS:
+    for cid in F2021.cell_ids:
         want, got = expected.get(cid), report.values.get(cid)
         if got is None:
             unread += 1
@@ -54,14 +54,14 @@ def accuracy(path: Path, expected: dict[str, float | int | None]) -> tuple[int, 
 def main() -> None:
     print("== reports with transcribed numbers")
     total_correct = total_expected = 0
-    complete = {"seed-fengling-2023": dict.fromkeys(CELL_IDS, 0)}
+    complete = {"seed-fengling-2023": dict.fromkeys(F2021.cell_ids, 0)}
     complete.update({name: corpus_expected(name) for name in ("001", "004", "005")})
     for name, expected in complete.items():
         path = CORPUS / f"{name}.txt"
         correct, unread, n_wrong, wrong = accuracy(path, expected)
         total_correct += correct
-        total_expected += len(CELL_IDS)
-        print(f"{name:<20} correct {correct}/{len(CELL_IDS)}  unread {unread}  wrong {n_wrong}")
+        total_expected += len(F2021.cell_ids)
+        print(f"{name:<20} correct {correct}/{len(F2021.cell_ids)}  unread {unread}  wrong {n_wrong}")
         for w in wrong:
             print("    WRONG", w)
         for f in import_report(path).findings:

@@ -38,15 +38,16 @@ import time
 import zipfile
 from pathlib import Path
 
+from nianbao.formats import F2021
 from nianbao.report import Report
-from nianbao.schema import CELL_IDS, TABLES, find_node
+from nianbao.schema import find_node
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import ADDRESSES, META_ROWS, META_VALUE_COL, a1
+from nianbao.workbook.layout import META_VALUE_COL, a1, layout_of
 from nianbao.workbook.read import _sheet_part
 
 FAULTS = ("arith", "text", "empty", "truncated", "xls", "duplicate", "year", "lock")
-T3_COLUMNS = [c.key for c in TABLES["t3"].sections[0].column_leaves if c.key != "total"]
-T3_RESULTS = [n.key for n in find_node(TABLES["t3"].sections[0].rows, "results").leaves() if n.key != "total"]
+T3_COLUMNS = [c.key for c in F2021.tables["t3"].sections[0].column_leaves if c.key != "total"]
+T3_RESULTS = [n.key for n in find_node(F2021.tables["t3"].sections[0].rows, "results").leaves() if n.key != "total"]
 YEAR = 2024
 
 
@@ -55,7 +56,7 @@ YEAR = 2024
 
 def consistent_numbers(rng: random.Random, makes_rules: bool = False) -> dict[str, float]:
     """Random numbers that pass every table rule (T3-ID/V/H/NEG, T4-S, P2)."""
-    v = dict.fromkeys(CELL_IDS, 0)
+    v = dict.fromkeys(F2021.cell_ids, 0)
     for c in T3_COLUMNS:
         busy = rng.random() < (0.6 if c == "natural_person" else 0.15)
         new = rng.randint(1, 30) if busy else 0
@@ -67,7 +68,7 @@ def consistent_numbers(rng: random.Random, makes_rules: bool = False) -> dict[st
         for _ in range(done):
             key = rng.choice(T3_RESULTS[:3] + T3_RESULTS)  # disclosure more often than any refusal
             v[f"t3.{key}.{c}"] += 1
-    for row in [n.key for n in TABLES["t3"].sections[0].row_leaves]:
+    for row in [n.key for n in F2021.tables["t3"].sections[0].row_leaves]:
         v[f"t3.{row}.total"] = sum(v[f"t3.{row}.{c}"] for c in T3_COLUMNS)
     for g in ("review", "direct", "after_review"):
         parts = [rng.choice((0, 0, 0, 1, 2)) for _ in range(4)]
@@ -97,10 +98,10 @@ class Generator:
         write_report(Report.from_numbers({}, name="BASE", level="乡镇/街道", year=YEAR, region="某省示例县"), base)
         with zipfile.ZipFile(base) as z:
             self.members = [(i, z.read(i.filename)) for i in z.infolist()]
-            self.parts = {t.sheet: _sheet_part(z, t.sheet) for t in TABLES.values()}
+            self.parts = {t.sheet: _sheet_part(z, t.sheet) for t in F2021.tables.values()}
             self.meta_part = _sheet_part(z, "单位信息")
         self.by_part: dict[str, dict[str, str]] = {}
-        for cid, address in ADDRESSES.items():
+        for cid, address in layout_of(F2021).addresses.items():
             sheet, cell = address.split("!")
             self.by_part.setdefault(self.parts[sheet], {})[cell] = cid
 
@@ -128,7 +129,7 @@ class Generator:
 
     @staticmethod
     def _replace_meta(xml: str, key: str, value: str) -> str:
-        address = a1(META_ROWS[key], META_VALUE_COL)
+        address = a1(layout_of(F2021).meta_rows[key], META_VALUE_COL)
         return re.sub(rf'(<c r="{address}"[^>]*><is><t>)[^<]*(</t>)', lambda m: m.group(1) + value + m.group(2), xml, count=1)
 
 
@@ -243,7 +244,7 @@ def baseline(paths: list[Path]) -> float:
     import openpyxl
     import pandas as pd
 
-    where = {cid: ADDRESSES[cid].split("!") for cid in CELL_IDS}
+    where = {cid: layout_of(F2021).addresses[cid].split("!") for cid in F2021.cell_ids}
     start = time.perf_counter()
     rows = []
     for p in paths:

@@ -82,7 +82,7 @@ def corpus_expected(name: str) -> dict[str, float | int | None]:
     """The transcribed numbers of a corpus report (``001``), keyed by cell id (corpus/README.md layout)."""
     import json
 
-    from nianbao.schema import TABLES, table_cells
+    from nianbao.formats import F2021
 
     data = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
     out: dict[str, float | int | None] = {}
@@ -91,11 +91,11 @@ def corpus_expected(name: str) -> dict[str, float | int | None]:
             out[f"t2.{cols}.{key}"] = data["t2"][row][col]
     for key, cid in _T2_SINGLE.items():
         out[cid] = data["t2"][key]
-    t3 = TABLES["t3"].sections[0]
+    t3 = F2021.tables["t3"].sections[0]
     for row, values in zip(t3.row_leaves, data["t3"]):
         for col, value in zip(t3.column_leaves, values):
             out[f"t3.{row.key}.{col.key}"] = value
-    out.update(zip(table_cells("t4"), data["t4"]))
+    out.update(zip(F2021.table_cells("t4"), data["t4"]))
     return out
 
 

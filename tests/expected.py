@@ -53,19 +53,19 @@ class Expected:
 
 
 def _base_cells(spec: dict[str, Any], folder: Path) -> dict[str, Any]:
-    from nianbao.schema import CELL_IDS
+    from nianbao.formats import F2021
 
     if "transcribed" in spec:
         return _transcribed(folder / spec["transcribed"])
     if "example" in spec:
         return _example(int(spec["example"]))
     if spec.get("zero"):
-        return dict.fromkeys(CELL_IDS, 0)
-    return dict.fromkeys(CELL_IDS)
+        return dict.fromkeys(F2021.cell_ids, 0)
+    return dict.fromkeys(F2021.cell_ids)
 
 
 def _transcribed(path: Path) -> dict[str, Any]:
-    from nianbao.schema import TABLES, table_cells
+    from nianbao.formats import F2021
 
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, Any] = {}
@@ -75,22 +75,22 @@ def _transcribed(path: Path) -> dict[str, Any]:
     for src, cid in (("licensing", "t2.licensing.decisions"), ("punishment", "t2.punishment.decisions"),
                      ("coercion", "t2.coercion.decisions"), ("fees_wan_yuan", "t2.fees.amount")):
         out[cid] = data["t2"][src]
-    t3 = TABLES["t3"].sections[0]
+    t3 = F2021.tables["t3"].sections[0]
     for row, values in zip(t3.row_leaves, data["t3"]):
         for col, v in zip(t3.column_leaves, values):
             out[f"t3.{row.key}.{col.key}"] = v
-    out.update(zip(table_cells("t4"), data["t4"]))
+    out.update(zip(F2021.table_cells("t4"), data["t4"]))
     return out
 
 
 def _example(index: int) -> dict[str, Any]:
     from nianbao.examples import EXAMPLES
+    from nianbao.formats import F2021
     from nianbao.report import State
-    from nianbao.schema import CELL_IDS
 
     report = EXAMPLES[index].report
     out: dict[str, Any] = {}
-    for cid in CELL_IDS:
+    for cid in F2021.cell_ids:
         state = report.state(cid)
         if state is State.BLANK:
             out[cid] = ""

@@ -32,10 +32,10 @@ from unitbooks import one_application, unit_report
 
 from nianbao.cli import main
 from nianbao.errors import SourceError, shown_name
-from nianbao.schema import CELL_IDS, CELLS
+from nianbao.formats import F2021
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import POSITIONS
+from nianbao.workbook.layout import layout_of
 
 NUMBERS = ["0", "7", "-3", "2.5", "1e308", "-1e308", "INF", "NaN", "9" * 400, "190.457379", "1e15"]
 TEXTS = ["12件", "十二", "无", "/", "—", "１２", "251000元", "9" * 400 + "元", "#REF!", "#N/A", "1,234", " ", "inf"]
@@ -76,7 +76,7 @@ class Hostile:
         parts = {i.filename: src.read(i.filename) for i in src.infolist()}
         index = {sheet: f"xl/worksheets/sheet{i}.xml" for i, sheet in enumerate(SHEETS, start=1)}
         for cid, attrs, body in self.cells:
-            pos = POSITIONS[cid]
+            pos = layout_of(F2021).positions[cid]
             part = index[pos.sheet]
             parts[part] = replace_cell(pos.a1, f'<c r="{pos.a1}"{attrs}>{body}</c>')(parts[part])
         for sheet, row in self.far:
@@ -112,7 +112,7 @@ def _cell(draw) -> tuple[str, str]:
 @st.composite
 def hostile_books(draw, name: str | None = None) -> Hostile:
     cells = tuple(
-        (cid, *_cell(draw)) for cid in draw(st.lists(st.sampled_from(CELL_IDS), max_size=6, unique=True))
+        (cid, *_cell(draw)) for cid in draw(st.lists(st.sampled_from(F2021.cell_ids), max_size=6, unique=True))
     )
     far = tuple(draw(st.lists(st.tuples(st.sampled_from(SHEETS), st.sampled_from(FAR)), max_size=1)))
     damage = draw(st.sampled_from([None] * 6 + ["cut", "drop", "sst", "garbage", "empty"]))
@@ -180,10 +180,10 @@ def assert_merge_holds(books: list[Hostile], folder: Path, out: Path) -> None:
         with contextlib.suppress(SourceError):
             reports.append(read_report(path))
     assert len(reports) == sum(1 for u in data["units"] if u["status"] != "unreadable")
-    for cid in CELL_IDS:
+    for cid in F2021.cell_ids:
         known = sum(r.number(cid) for r in reports if r.number(cid) is not None)
         # counts total to whole numbers, amounts to 6 places (merge.summary._total)
-        expected = round(known) if CELLS[cid].kind == "count" else round(known, 6)
+        expected = round(known) if F2021.cells[cid].kind == "count" else round(known, 6)
         total = data["summary"]["values"][cid]
         assert total is not None and math.isfinite(total)
         assert math.isclose(total, expected, rel_tol=1e-12, abs_tol=1e-6), (cid, total, expected)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import openpyxl
 
+from nianbao.formats import F2021
 from nianbao.report import Report, State
-from nianbao.schema import CELL_IDS, CELLS
 from nianbao.workbook.build import SHEET_LAYOUTS, write_units_on_sheets
 from nianbao.workbook.flat import flat_header
 
@@ -27,7 +27,7 @@ FORM_COLUMNS = ("序号", "提交时间")
 
 def header(cid: str, style: str) -> list[str]:
     """The header of one cell's column: one text (dash, paren) or three rows (rows, as the 明细 sheet prints)."""
-    spec = CELLS[cid]
+    spec = F2021.cells[cid]
     if style == "dash":  # 表三-（三）不予公开-1.属于国家秘密-自然人: as nianbao's own flat writer heads it
         return [flat_header(cid)]
     if style == "paren":  # 一、本年新收政府信息公开申请数量（自然人）; 表四: 行政诉讼未经复议直接起诉（结果维持）
@@ -49,7 +49,7 @@ def flat_rows(reports: list[Report], style: str, order: list[str] | None = None,
               extra: bool = True) -> list[list[object]]:
     """A flat table: header row(s), then one row per unit. ``order`` is the cells' column order; the unit's
     details (and, with ``extra``, a form's own 序号 and 提交时间) come first, headed in the top header row."""
-    cids = order or list(CELL_IDS)
+    cids = order or list(F2021.cell_ids)
     heads = [header(cid, style) for cid in cids]
     lead = [*(FORM_COLUMNS if extra else ()), "单位名称", "机关层级", "报告年度"]
     rows: list[list[object]] = [[title]] if title else []

@@ -8,10 +8,11 @@ import openpyxl
 from click.testing import CliRunner
 
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.report import Report
 from nianbao.schema import TEXT_SHEET
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import TEXT_ROWS, TEXT_VALUE_COL
+from nianbao.workbook.layout import TEXT_VALUE_COL, layout_of
 
 
 def _workbook(tmp_path):
@@ -22,7 +23,7 @@ def _workbook(tmp_path):
 
 
 def _on_request(path):
-    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(TEXT_ROWS["overview.on_request"], TEXT_VALUE_COL).value
+    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(layout_of(F2021).text_rows["overview.on_request"], TEXT_VALUE_COL).value
 
 
 def test_default_output_is_a_new_file_beside_the_input(tmp_path):
@@ -80,8 +81,8 @@ def test_templates_and_last_year_options(tmp_path):
     result = CliRunner().invoke(main, ["text", str(src), "-o", str(out), "--templates", str(folder), "--last-year", str(last)])
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out)[TEXT_SHEET]
-    assert ws.cell(TEXT_ROWS["other"], TEXT_VALUE_COL).value == "某镇人民政府2024年未收取信息处理费（本县口径）。"
-    improvements = ws.cell(TEXT_ROWS["problems.improvements"], TEXT_VALUE_COL).value
+    assert ws.cell(layout_of(F2021).text_rows["other"], TEXT_VALUE_COL).value == "某镇人民政府2024年未收取信息处理费（本县口径）。"
+    improvements = ws.cell(layout_of(F2021).text_rows["problems.improvements"], TEXT_VALUE_COL).value
     assert improvements.startswith("针对2023年度报告提出的问题，整改情况如下：\n一是关于“部分信息公开不够及时”的问题")
 
 

@@ -9,14 +9,14 @@ from conftest import FIXTURES
 from workbooks import workbook
 
 from nianbao.check import check
+from nianbao.formats import F2021
 from nianbao.report import Report, findings_table
-from nianbao.schema import TABLES
 from nianbao.workbook.read import read_workbook
 
 CORPUS = FIXTURES / "corpus"
 LEVELS = {"city": "市级政府", "county": "县级政府", "township": "乡镇/街道", "department": "县级部门"}
-T3 = TABLES["t3"].sections[0]
-T4 = TABLES["t4"].sections[0]
+T3 = F2021.tables["t3"].sections[0]
+T4 = F2021.tables["t4"].sections[0]
 
 
 def transcribed(name: str) -> Report:

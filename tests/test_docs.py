@@ -5,17 +5,10 @@ import re
 from conftest import REPO
 
 from nianbao.cli import main
+from nianbao.formats import F2021
+from nianbao.formats.f2021 import T3_NOTE
 from nianbao.rules import RULES
-from nianbao.schema import (
-    CELL_IDS,
-    KNOWN_TYPOS,
-    LEVELS,
-    SECTION_HEADING_VARIANTS,
-    SECTION_HEADINGS,
-    T3_NOTE,
-    TABLES,
-    TEXT_SLOTS,
-)
+from nianbao.schema import LEVELS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -70,11 +63,11 @@ def test_every_cell_id_and_printed_label_is_in_the_format_doc():
             return all(f"`{key}`" in FORMAT_DOC for key in rest)
         return f"`{cid}`" in FORMAT_DOC
 
-    assert [cid for cid in CELL_IDS if not documented(cid)] == []
-    labels = {n.label for t in TABLES.values() for s in t.sections for top in s.columns + s.rows for n in _nodes(top)}
-    labels |= {s.title for t in TABLES.values() for s in t.sections if s.title}
-    labels |= set(SECTION_HEADINGS) | {v for vs in SECTION_HEADING_VARIANTS for v in vs} | {T3_NOTE}
-    labels |= set(KNOWN_TYPOS) | set(KNOWN_TYPOS.values()) | set(LEVELS) | {s.label for s in TEXT_SLOTS}
+    assert [cid for cid in F2021.cell_ids if not documented(cid)] == []
+    labels = {n.label for t in F2021.tables.values() for s in t.sections for top in s.columns + s.rows for n in _nodes(top)}
+    labels |= {s.title for t in F2021.tables.values() for s in t.sections if s.title}
+    labels |= set(F2021.section_headings) | {v for vs in F2021.heading_variants for v in vs} | {T3_NOTE}
+    labels |= set(F2021.known_typos) | set(F2021.known_typos.values()) | set(LEVELS) | {s.label for s in F2021.text_slots}
     missing = sorted(label for label in labels if label and label not in FORMAT_DOC)
     assert missing == []
 

@@ -20,19 +20,13 @@ from workbooks import insert_rows
 from nianbao import __version__, excel
 from nianbao.check import check
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.narrative import ERRORS_NOTE, mark
 from nianbao.report import Report, findings_table
-from nianbao.schema import MERGE_SETTINGS_SHEET, RESULTS_SHEET, TEXT_SHEET, TEXT_SLOTS
+from nianbao.schema import MERGE_SETTINGS_SHEET, RESULTS_SHEET, TEXT_SHEET
 from nianbao.workbook.annotate import RESULTS_NOTE
 from nianbao.workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR
-from nianbao.workbook.layout import (
-    RESULTS_COLUMNS,
-    TEXT_MARK_COL,
-    TEXT_ROWS,
-    TEXT_VALUE_COL,
-    merge_settings_values,
-    text_sheet_values,
-)
+from nianbao.workbook.layout import RESULTS_COLUMNS, TEXT_MARK_COL, TEXT_VALUE_COL, layout_of, merge_settings_values
 from nianbao.workbook.read import read_workbook
 
 MISTAKES = "示例县市场监督管理局-2024.xlsx"
@@ -203,7 +197,7 @@ def blanked(examples_dir, tmp_path) -> Path:
     Its tables have errors: each text the button writes opens with ERRORS_NOTE."""
     wb = openpyxl.load_workbook(examples_dir / MISTAKES)
     for key in BLANKED:
-        wb[TEXT_SHEET].cell(TEXT_ROWS[key], TEXT_VALUE_COL).value = None
+        wb[TEXT_SHEET].cell(layout_of(F2021).text_rows[key], TEXT_VALUE_COL).value = None
     path = tmp_path / "部分文字.xlsx"
     wb.save(path)
     return path
@@ -215,19 +209,19 @@ def test_text_fills_the_empty_slots_with_what_nianbao_text_writes(blanked, tmp_p
     result = press(blanked, out, "text")
     after = text_sheet(out)
     assert after == text_sheet(nianbao_text(blanked, tmp_path / "cli.xlsx"))
-    rows = {TEXT_ROWS[key] - 1 for key in BLANKED}
+    rows = {layout_of(F2021).text_rows[key] - 1 for key in BLANKED}
     for i, (row_before, row_after) in enumerate(zip(before, after)):
         if i in rows:  # filled, and marked as nianbao's
             assert row_before[1] is None and row_after[1] and row_after[2] == mark(row_after[1])
         else:  # the clerk's text and everything else untouched
             assert row_after == row_before
-    assert after[TEXT_ROWS["overview.on_request"] - 1][1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
+    assert after[layout_of(F2021).text_rows["overview.on_request"] - 1][1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert result["actions"] == ["setValues", "activateSheet", "alert"]  # three adjacent slots: one write
     assert result["active"] == TEXT_SHEET
     lines = result["alerts"][0]["prompt"].split("\n")
     assert lines[0] == "「文字」工作表：3个栏目写入生成的文字，6个栏目保留原有文字。"
     assert lines[2:11] == [
-        f"{slot.label}：{'已填写（原为空）' if slot.key in BLANKED else '保留原文（非本工具生成或已修改）'}" for slot in TEXT_SLOTS
+        f"{slot.label}：{'已填写（原为空）' if slot.key in BLANKED else '保留原文（非本工具生成或已修改）'}" for slot in F2021.text_slots
     ]
     assert result["alerts"][0]["mode"] == "info"
 
@@ -237,7 +231,7 @@ def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(b
     press(blanked, first, "text")
     wb = openpyxl.load_workbook(first)
     text = wb[TEXT_SHEET]
-    text.cell(TEXT_ROWS["overview.management"], TEXT_VALUE_COL).value = "本局落实保密审查，全年清理过时信息23条。"  # edited
+    text.cell(layout_of(F2021).text_rows["overview.management"], TEXT_VALUE_COL).value = "本局落实保密审查，全年清理过时信息23条。"  # edited
     wb["表三"]["J5"] = 40  # 本年新收 total, was 36
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
@@ -246,10 +240,10 @@ def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(b
     result = press(edited, second, "text")
     after = text_sheet(second)
     assert after == text_sheet(nianbao_text(edited, tmp_path / "cli.xlsx"))
-    on_request = after[TEXT_ROWS["overview.on_request"] - 1]
+    on_request = after[layout_of(F2021).text_rows["overview.on_request"] - 1]
     assert on_request[1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请40件") and on_request[2] == mark(on_request[1])
-    assert after[TEXT_ROWS["overview.management"] - 1][1:] == ("本局落实保密审查，全年清理过时信息23条。", mark_of(first, "overview.management"))
-    assert after[TEXT_ROWS["overview.proactive"] - 1] == text_sheet(first)[TEXT_ROWS["overview.proactive"] - 1]
+    assert after[layout_of(F2021).text_rows["overview.management"] - 1][1:] == ("本局落实保密审查，全年清理过时信息23条。", mark_of(first, "overview.management"))
+    assert after[layout_of(F2021).text_rows["overview.proactive"] - 1] == text_sheet(first)[layout_of(F2021).text_rows["overview.proactive"] - 1]
     assert result["actions"] == ["setValues", "activateSheet", "alert"]  # only the updated slot is written
     lines = result["alerts"][0]["prompt"].split("\n")
     assert lines[0] == "「文字」工作表：1个栏目写入生成的文字，8个栏目保留原有文字。"
@@ -261,7 +255,7 @@ def test_text_updates_its_own_text_after_a_number_changes_and_keeps_the_clerks(b
 
 
 def mark_of(path: Path, key: str) -> str:
-    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(TEXT_ROWS[key], TEXT_MARK_COL).value
+    return openpyxl.load_workbook(path)[TEXT_SHEET].cell(layout_of(F2021).text_rows[key], TEXT_MARK_COL).value
 
 
 def test_text_finds_moved_slots_by_their_labels(blanked, tmp_path):
@@ -272,7 +266,7 @@ def test_text_finds_moved_slots_by_their_labels(blanked, tmp_path):
     out = tmp_path / "after.xlsx"
     press(moved, out, "text")
     assert text_sheet(out) == text_sheet(nianbao_text(moved, tmp_path / "cli.xlsx"))
-    row = TEXT_ROWS["overview.on_request"] + 2
+    row = layout_of(F2021).text_rows["overview.on_request"] + 2
     assert text_sheet(out)[row - 1][0] == "（二）依申请公开"
     assert text_sheet(out)[row - 1][1].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
 
@@ -287,7 +281,7 @@ def test_text_adds_the_templates_text_sheet_to_a_book_without_one(examples_dir, 
     after = openpyxl.load_workbook(out)
     assert after.sheetnames.index(TEXT_SHEET) == after.sheetnames.index("表四") + 1
     rows = text_sheet(out)
-    assert [r[0] for r in rows] == [r[0] for r in text_sheet_values()]
+    assert [r[0] for r in rows] == [r[0] for r in layout_of(F2021).text_sheet_values()]
     assert rows == text_sheet(nianbao_text(src, tmp_path / "cli.xlsx"))
     assert read_workbook(out).text["overview.on_request"].startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert result["alerts"][0]["prompt"].startswith("「文字」工作表：9个栏目写入生成的文字，0个栏目保留原有文字。")

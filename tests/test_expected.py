@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from expected import Expected, compare, load_all
 
+from nianbao.formats import F2021
 from nianbao.rules import RULES
-from nianbao.schema import CELL_IDS
 
 ALL = load_all()
 
@@ -17,7 +17,7 @@ def test_every_declaration_names_known_rules_and_cells():
     for e in ALL:
         assert e.path.exists(), e.name
         assert e.kind in ("real", "derived", "made-up"), e.name
-        assert set(e.cells) == set(CELL_IDS), e.name
+        assert set(e.cells) == set(F2021.cell_ids), e.name
         assert all(rule in RULES and why for rule, _, why in e.findings), e.name
 
 

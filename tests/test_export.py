@@ -12,12 +12,12 @@ from nianbao.examples import EXAMPLES
 from nianbao.export import ExportRefused, export
 from nianbao.export.document import blocks, shown_value, starts_with_own_heading
 from nianbao.export.docx import build_docx, write_docx
+from nianbao.formats import F2021
 from nianbao.grid import table_grid
 from nianbao.report import Report, State
-from nianbao.schema import SECTION_HEADINGS, TABLES, TEXT_SLOTS
 
 FENGLING, MISTAKES = (e.report for e in EXAMPLES)
-SLOT = {s.key: s for s in TEXT_SLOTS}
+SLOT = {s.key: s for s in F2021.text_slots}
 
 
 def test_blocks_follow_the_format_order():
@@ -96,7 +96,7 @@ def docx_places(table) -> list[tuple[int, int, int, int, str]]:
 def schema_places(key: str, report: Report) -> list[tuple[int, int, int, int, str]]:
     return sorted(
         (p.row, p.col, p.rowspan, p.colspan, shown_value(report, p.cell) if p.cell else p.text)
-        for p in table_grid(TABLES[key])
+        for p in table_grid(F2021.tables[key])
     )
 
 
@@ -113,7 +113,7 @@ def test_docx_headings_in_order(word):
     _, doc = word
     styled = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name in ("Title", "Heading 1", "Heading 2")]
     assert styled[0] == ("Title", "某县某局2024年政府信息公开工作年度报告")
-    assert [t for s, t in styled if s == "Heading 1"] == list(SECTION_HEADINGS)
+    assert [t for s, t in styled if s == "Heading 1"] == list(F2021.section_headings)
     assert [t for s, t in styled if s == "Heading 2"] == ["（一）存在的主要问题", "（二）改进情况"]
     assert doc.paragraphs[0].style.name == "Title"
 
@@ -205,12 +205,13 @@ def test_a_refusal_can_list_only_the_first_errors_and_name_another_remedy(exampl
 def test_export_refuses_a_count_that_is_not_a_number_and_a_report_without_text(tmp_path):
     from workbooks import report, workbook
 
-    from nianbao.workbook.layout import ADDRESSES
+    from nianbao.formats import F2021
+    from nianbao.workbook.layout import layout_of
 
     twelve = workbook(tmp_path / "十二.xlsx", cells={"t3.new.research": "十二"})
     with pytest.raises(ExportRefused) as refused:
         export(twelve, html=tmp_path / "十二.html")
-    assert [(f.rule, f.address) for f in refused.value.errors] == [("N4", ADDRESSES["t3.new.research"])]
+    assert [(f.rule, f.address) for f in refused.value.errors] == [("N4", layout_of(F2021).addresses["t3.new.research"])]
     assert "报告有1个发布前须解决的问题，未导出" in str(refused.value)
     assert not (tmp_path / "十二.html").exists()
     draft = export(twelve, html=tmp_path / "十二.html", allow_errors=True)

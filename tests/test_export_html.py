@@ -14,9 +14,9 @@ import pytest
 from nianbao.examples import EXAMPLES
 from nianbao.export.document import shown_value
 from nianbao.export.html import render_html, write_html
+from nianbao.formats import F2021
 from nianbao.grid import table_grid
 from nianbao.report import Report
-from nianbao.schema import SECTION_HEADINGS, TABLES
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_FLAGS = [
@@ -71,7 +71,7 @@ def _expected(key: str, report: Report) -> list[tuple]:
     return sorted(
         (p.row, p.col, p.rowspan, p.colspan, shown_value(report, p.cell) if p.cell else p.text,
          "td" if p.cell else "th", p.cell)
-        for p in table_grid(TABLES[key])
+        for p in table_grid(F2021.tables[key])
     )
 
 
@@ -86,7 +86,7 @@ def test_page_in_chromium_tables_requests_and_screenshots(browser, page_file):
     assert requests == [path.as_uri()]  # nothing else: no font, style, script or image from anywhere
 
     assert page.title() == "巫溪县峰灵镇人民政府2023年政府信息公开工作年度报告"
-    assert page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)") == list(SECTION_HEADINGS)
+    assert page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)") == list(F2021.section_headings)
     tables = page.evaluate(READ_TABLES)
     assert [t["key"] for t in tables] == ["t2", "t3", "t4"]
     for t in tables:

@@ -12,11 +12,11 @@ from shapebooks import FORM_COLUMNS, STYLES, flat_rows, flat_table, header, writ
 from unitbooks import one_application, unit_book, unit_report
 
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.headers import match_header
 from nianbao.merge import merge
 from nianbao.merge.assemble import DUPLICATE, SEVERAL, SKIPPED
 from nianbao.report import findings_table
-from nianbao.schema import CELL_IDS
 from nianbao.sources import read_parts
 from nianbao.workbook.flat import MAX_CSV_BYTES
 
@@ -54,14 +54,14 @@ def test_every_header_style_and_encoding_gives_the_totals_of_the_unit_files(styl
     result = merge([path], tmp_path / "汇总.xlsx")
     _same_totals(result, direct)
     first = result.batch.records[0]
-    assert [c.cell for c in first.columns if c.cell] == list(CELL_IDS)
+    assert [c.cell for c in first.columns if c.cell] == list(F2021.cell_ids)
     assert {c.header: c.how for c in first.columns if c.header in FORM_COLUMNS} == dict.fromkeys(FORM_COLUMNS, "未对应")
     # Each unit is a row of the file, and the findings point at its cells.
     town = next(u for u in result.batch.units if u.display == "示例县乙镇人民政府")
     sheet = "表单" if kind == "csv" else "单位数据"
     top = 3 if style != "rows" else 5  # title, header row(s), then 甲局
     assert town.record.part == f"第{top + 1}行"
-    assert [(f.rule, f.address) for f in town.findings if f.rule == "N4"] == [("N4", f"{sheet}!{_letter(6 + CELL_IDS.index('t2.punishment.decisions'))}{top + 1}")]
+    assert [(f.rule, f.address) for f in town.findings if f.rule == "N4"] == [("N4", f"{sheet}!{_letter(6 + F2021.cell_ids.index('t2.punishment.decisions'))}{top + 1}")]
 
 
 def _letter(n: int) -> str:
@@ -71,7 +71,7 @@ def _letter(n: int) -> str:
 
 
 def test_columns_in_any_order_are_read_by_header_not_position(tmp_path, direct):
-    order = list(CELL_IDS)
+    order = list(F2021.cell_ids)
     random.Random(13).shuffle(order)
     result = merge([flat_table(tmp_path / "乱序.csv", REPORTS, "dash", order=order)], None)
     _same_totals(result, direct)
@@ -79,7 +79,7 @@ def test_columns_in_any_order_are_read_by_header_not_position(tmp_path, direct):
 
 def test_a_header_naming_several_cells_is_listed_never_guessed(tmp_path):
     rows = flat_rows(REPORTS, "dash")
-    at = 5 + CELL_IDS.index("t3.new.natural_person")  # 序号, 提交时间, 名称, 层级, 年度 come first
+    at = 5 + F2021.cell_ids.index("t3.new.natural_person")  # 序号, 提交时间, 名称, 层级, 年度 come first
     rows[0][at] = "自然人"  # fits the 自然人 column of all 25 rows of 表三
     path = write_rows(tmp_path / "表单.csv", rows)
     parts = read_parts(path)
@@ -99,7 +99,7 @@ def test_a_header_naming_several_cells_is_listed_never_guessed(tmp_path):
 def test_two_columns_naming_one_cell_are_neither_read(tmp_path):
     rows = flat_rows(REPORTS, "dash")
     for row in rows:
-        row.append(row[5 + CELL_IDS.index("t2.licensing.decisions")])
+        row.append(row[5 + F2021.cell_ids.index("t2.licensing.decisions")])
     rows[0][-1] = "行政许可"  # names the same cell as 表二-行政许可-本年处理决定数量
     parts = read_parts(write_rows(tmp_path / "表单.csv", rows))
     doubled = [c for c in parts.columns if c.how.startswith("重复")]
@@ -109,7 +109,7 @@ def test_two_columns_naming_one_cell_are_neither_read(tmp_path):
 
 def test_column_map_overrides_and_names_what_no_label_says(tmp_path, direct):
     rows = flat_rows(REPORTS, "dash", extra=False)
-    own = {cid: f"问题{i}" for i, cid in enumerate(CELL_IDS, start=1)}  # a form's own question texts
+    own = {cid: f"问题{i}" for i, cid in enumerate(F2021.cell_ids, start=1)}  # a form's own question texts
     rows[0] = ["填报单位", "机关层级", "报告年度", *own.values()]
     path = write_rows(tmp_path / "表单.csv", rows, encoding="gbk")
     assert merge([path], None).batch.counted == []  # nothing is guessed from positions
@@ -156,13 +156,13 @@ def test_a_bad_column_map_is_refused_naming_the_row(tmp_path):
 
 def test_a_total_row_is_compared_and_not_counted(tmp_path, direct):
     rows = flat_rows(REPORTS, "dash", extra=False)
-    total = ["合计", "", 2024] + [sum(r.values.get(cid) or 0 for r in REPORTS) for cid in CELL_IDS]
-    total[3 + CELL_IDS.index("t3.new.total")] += 1  # one off: said, and still not counted
+    total = ["合计", "", 2024] + [sum(r.values.get(cid) or 0 for r in REPORTS) for cid in F2021.cell_ids]
+    total[3 + F2021.cell_ids.index("t3.new.total")] += 1  # one off: said, and still not counted
     rows.append(total)
     result = merge([write_rows(tmp_path / "表单.xlsx", rows)], None)
     _same_totals(result, direct)
     skipped = [(s.file, s.note) for s in result.batch.submissions if s.category == SKIPPED]
-    at = _letter(4 + CELL_IDS.index("t3.new.total"))
+    at = _letter(4 + F2021.cell_ids.index("t3.new.total"))
     assert skipped == [("表单.xlsx（第5行）", f"合计行，不是单位，未计入；与各单位之和不一致（单位数据!{at}5合计4、各单位之和3），请核对")]
 
 
@@ -246,7 +246,7 @@ def test_headers_with_formulas_are_text_or_unread_never_run(tmp_path, direct):
 
 def test_header_cells_that_are_formulas_without_a_result_leave_their_column_unread_and_said(tmp_path, direct):
     rows = flat_rows(REPORTS, "dash")
-    at = 5 + CELL_IDS.index("t2.licensing.decisions")
+    at = 5 + F2021.cell_ids.index("t2.licensing.decisions")
     rows[0][at] = '="表二-行政许可-"&"本年处理决定数量"'  # openpyxl saves no result: the header reads as blank
     path = write_rows(tmp_path / "表单.xlsx", rows)
     result = merge([path], None)
@@ -282,7 +282,7 @@ def test_headers_as_people_write_them():
         "12、行政事业性收费—本年收费金额（万元）", "一、本年新收政府信息公开申请数量—自燃人",
     )] == ["t3.disclosed.natural_person", "t3.new.natural_person", "t3.other_other.natural_person", "t3.total.total",
            "t4.review.pending", "t2.fees.amount", "t2.normative.in_force", None, "t2.fees.amount", None]
-    assert all(match_header("-".join(header(cid, "rows"))).cell == cid for cid in CELL_IDS)
+    assert all(match_header("-".join(header(cid, "rows"))).cell == cid for cid in F2021.cell_ids)
     assert [len(match_header(h).candidates) for h in ("自然人", "总计", "表四-结果维持", "规章")] == [25, 28, 3, 3]
     assert match_header("提交时间").candidates == () and match_header("提交时间").cell is None
 

@@ -19,12 +19,13 @@ from python_calamine import CalamineWorkbook
 from workbooks import report as unit_report
 
 from nianbao.check import check
+from nianbao.formats import F2021
 from nianbao.report import Finding, Report
 from nianbao.rules import RULES
-from nianbao.schema import CELL_IDS, META_SHEET, TEXT_SHEET
+from nianbao.schema import META_SHEET, TEXT_SHEET
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import ADDRESSES, META_ROWS, META_VALUE_COL, POSITIONS, TEXT_ROWS, TEXT_VALUE_COL, a1, cell_position
+from nianbao.workbook.layout import META_VALUE_COL, TEXT_VALUE_COL, a1, cell_position, layout_of
 from nianbao.workbook.read import read_grids
 
 DOC = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
@@ -89,18 +90,18 @@ class Book:
     def cells(self, values: dict[str, object]) -> Book:
         """Type ``values`` (cell id → value; None clears the cell) into the tables."""
         for cid, value in values.items():
-            pos = POSITIONS[cid]
+            pos = layout_of(F2021).positions[cid]
             self.grids[pos.sheet][pos.row - 1][pos.col - 1] = "" if value is None else value
         return self
 
     def text(self, slots: dict[str, str]) -> Book:
         for key, body in slots.items():
-            self.grids[TEXT_SHEET][TEXT_ROWS[key] - 1][TEXT_VALUE_COL - 1] = body
+            self.grids[TEXT_SHEET][layout_of(F2021).text_rows[key] - 1][TEXT_VALUE_COL - 1] = body
         return self
 
     def meta(self, **fields: object) -> Book:
         for key, value in fields.items():
-            self.grids[META_SHEET][META_ROWS[key] - 1][META_VALUE_COL - 1] = value
+            self.grids[META_SHEET][layout_of(F2021).meta_rows[key] - 1][META_VALUE_COL - 1] = value
         return self
 
     def at(self, sheet: str, ref: str, value: object) -> Book:
@@ -109,7 +110,7 @@ class Book:
         return self
 
     def formula_without_result(self, cid: str) -> Book:
-        pos = POSITIONS[cid]
+        pos = layout_of(F2021).positions[cid]
         self.grids[pos.sheet][pos.row - 1][pos.col - 1] = ""
         self.unsaved.add((pos.sheet, pos.a1))
         return self
@@ -214,7 +215,7 @@ Builder = Callable[[Grids, Path], Checked]
 
 
 def _t3_zero() -> dict[str, object]:
-    return {c: 0 for c in CELL_IDS if c.startswith("t3.")}
+    return {c: 0 for c in F2021.cell_ids if c.startswith("t3.")}
 
 
 def _insert_subtotal(b: Book) -> Book:
@@ -277,7 +278,7 @@ BUILDERS: dict[str, Builder] = {
         }).read(), None),
     ],
     "N5": lambda g, _: [(Book(g).formula_without_result("t2.licensing.decisions").read(), None)],
-    "C1": lambda g, _: [(Book(g).cells({c: None for c in CELL_IDS if c.startswith("t4.")}).read(), None)],
+    "C1": lambda g, _: [(Book(g).cells({c: None for c in F2021.cell_ids if c.startswith("t4.")}).read(), None)],
     "L1": lambda g, _: [(_insert_subtotal(Book(g)).read(), None)],
     "T3-SUB": lambda g, _: [(_insert_subtotal(Book(g)).read(), None)],
     "M1": lambda g, _: [(Book(g).meta(name="", year="").read(), None)],
@@ -360,12 +361,12 @@ def _peer_findings() -> list[Finding]:
     licensing = [120, 80, 150, 200, 95, 60, 300, 110, 140, 175, 90, 52000]
     punishment = [40, 35, 60, 25, 50, 45, 30, 55, 38, 42, 0, 33]
     units = [f"示例县{c}局" for c in "甲乙丙丁戊己庚辛壬癸子丑"]
-    rows = [{**dict.fromkeys(CELL_IDS, 0.0), "t2.licensing.decisions": a, "t2.punishment.decisions": b, "meta.level": "县级部门"}
+    rows = [{**dict.fromkeys(F2021.cell_ids, 0.0), "t2.licensing.decisions": a, "t2.punishment.decisions": b, "meta.level": "县级部门"}
             for a, b in zip(licensing, punishment)]
     frame = pd.DataFrame(rows, index=units)
-    blanks = pd.DataFrame(False, index=frame.index, columns=list(CELL_IDS))
+    blanks = pd.DataFrame(False, index=frame.index, columns=list(F2021.cell_ids))
     blanks.loc["示例县丑局", "t2.punishment.decisions"] = True
-    return [f for _, f in compare(frame, blanks, lambda unit, cid: ADDRESSES[cid]).findings]
+    return [f for _, f in compare(frame, blanks, lambda unit, cid: layout_of(F2021).addresses[cid]).findings]
 
 
 MERGE_FINDINGS: dict[str, Callable[[], list[Finding]]] = {"H1": _merge_findings, "H2": _peer_findings}

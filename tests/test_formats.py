@@ -14,9 +14,11 @@ from workbooks import consistent_numbers, report, workbook
 from nianbao.check import check
 from nianbao.export.html import render_html
 from nianbao.formats import DEFAULT, F2019, F2021, cell_map, get_format, held, register, unregister
+from nianbao.merge import merge
 from nianbao.report import Report, State, findings_table
 from nianbao.rules import evaluate, format_checks
 from nianbao.workbook.build import build_template
+from nianbao.workbook.layout import layout_of
 from nianbao.workbook.read import read_workbook
 
 
@@ -121,3 +123,62 @@ def test_y1_compares_last_year_in_the_2021_format_with_this_year_in_the_new_one(
         ("Y1", "error", "表三「总计」列：本年「二、上年结转」=2，上年报告「四、结转下年度继续办理」=1，差1"),
     ]
     assert [f.rule for f in check(this, last) if f.rule == "Y1"] == ["Y1", "Y1"]
+
+
+def _sole_traders(n: int, **meta) -> Report:
+    """A consistent T2099 report with ``n`` applications from 个体工商户, all disclosed."""
+    numbers = consistent_numbers()
+    for row in ("new", "disclosed", "total"):
+        numbers[f"t3.{row}.sole_trader"] = n
+        numbers[f"t3.{row}.total"] += n
+    return report(numbers, format="T2099", **meta)
+
+
+def test_merge_sums_the_new_column_and_reads_its_own_output_back(t2099, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    workbook(inbox / "甲镇.xlsx", _sole_traders(2, name="甲镇人民政府"))
+    workbook(inbox / "乙镇.xlsx", _sole_traders(3, name="乙镇人民政府"))
+    result = merge([inbox], tmp_path / "汇总.xlsx")
+    assert result.batch.format is T2099 and list(result.batch.frame.columns).count("t3.new.sole_trader") == 1
+    assert result.summary.values["t3.new.sole_trader"] == 5 and result.summary.values["t3.new.total"] == 21
+    assert result.summary_findings == []
+    assert [u.findings for u in result.batch.units] == [[], []]
+    book = openpyxl.load_workbook(tmp_path / "汇总.xlsx")
+    where = layout_of(T2099).summary_addresses["t3.new.sole_trader"]  # 汇总!I9: the template's column I, shifted down
+    sheet, ref = where.split("!")
+    assert book[sheet][ref].value == 5 and book[sheet][f"I{int(ref[1:]) - 1}"].value == "个体工商户"
+    assert "t3.new.sole_trader" in [c.value for c in book["明细"][1]]
+    again = read_workbook(tmp_path / "汇总.xlsx")
+    assert again.meta.summary and again.meta.format == "T2099" and again.values["t3.new.sole_trader"] == 5
+
+
+def test_a_unit_in_the_old_format_is_merged_with_what_its_cells_can_say(t2099, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    workbook(inbox / "甲镇.xlsx", _sole_traders(2, name="甲镇人民政府"))
+    workbook(inbox / "乙镇.xlsx", _sole_traders(3, name="乙镇人民政府"))
+    workbook(inbox / "丙镇.xlsx", report(name="丙镇人民政府"))  # still on the 2021 template
+    result = merge([inbox], None)
+    assert result.batch.format is T2099
+    assert result.summary.values["t3.new.natural_person"] == 15 and result.summary.values["t3.new.sole_trader"] == 5
+    incomplete = {f.cells[0].id for f in result.summary_findings if f.rule == "H1"}
+    assert incomplete == {c for c in T2099.cell_ids if c.endswith(".sole_trader")}  # 丙镇 has no such column
+
+
+def test_merge_last_year_compares_a_2021_format_year_with_the_new_format(t2099, tmp_path):
+    last, now = tmp_path / "2024", tmp_path / "2025"
+    last.mkdir()
+    now.mkdir()
+    workbook(last / "甲镇.xlsx", report(name="甲镇人民政府", year=2024))  # 结转下年度 1
+    this = _sole_traders(1, name="甲镇人民政府", year=2025)
+    this.values |= {"t3.carried_over.natural_person": 2, "t3.carried_over.total": 2}
+    workbook(now / "甲镇.xlsx", this)
+    (unit,) = merge([now], None, last_year=[last]).batch.units
+    merged = [(f.rule, f.message) for f in unit.findings if f.rule == "Y1"]
+    checked = [(f.rule, f.message) for f in check(read_workbook(now / "甲镇.xlsx"), read_workbook(last / "甲镇.xlsx"))
+               if f.rule == "Y1"]
+    assert merged == checked and [m for _, m in merged] == [
+        "表三「总计」列：本年「二、上年结转」=2，上年报告「四、结转下年度继续办理」=1，差1",
+        "表三「自然人」列：本年「二、上年结转」=2，上年报告「四、结转下年度继续办理」=1，差1",
+    ]

@@ -10,9 +10,9 @@ from conftest import CORPUS, FIXTURES, REPO, corpus_expected
 from nianbao.check import check
 from nianbao.errors import EmptyFile, FileMissing, NotADocument, NotAReport, NoTextLayer, SourceError
 from nianbao.examples import EXAMPLES
+from nianbao.formats import F2019, F2021
 from nianbao.importers import UNREAD_MARK, for_template, import_report, missing_tables
 from nianbao.report import Report, State, findings_table
-from nianbao.schema import CELL_IDS, OLD_FORMAT_ID, table_cells
 from nianbao.sources import read_report
 
 IMPORT = FIXTURES / "import"
@@ -33,7 +33,7 @@ def test_seed_is_the_all_zero_2023_report_of_fengling_with_its_text():
     report = import_report(CORPUS / "seed-fengling-2023.txt")
     example = EXAMPLES[0].report
     assert (report.meta.name, report.meta.year, report.meta.level) == ("巫溪县峰灵镇人民政府", 2023, "乡镇/街道")
-    assert report.values == dict.fromkeys(CELL_IDS, 0)
+    assert report.values == dict.fromkeys(F2021.cell_ids, 0)
     assert report.states == {}
     assert report.text == example.text  # the six sections, split into the template's slots
     assert report.findings == []
@@ -73,7 +73,7 @@ def test_corpus_001_pdf_text_reads_every_cell():
 def test_corpus_004_run_together_digits_split_only_where_unique():
     report = import_report(CORPUS / "004.txt")
     expected = corpus_expected("004")
-    unknown = list(table_cells("t2")[3:6])  # 行政规范性文件 693665: ten splits, no identity to choose
+    unknown = list(F2021.table_cells("t2")[3:6])  # 行政规范性文件 693665: ten splits, no identity to choose
     assert [c for c in wrong_cells(report, expected) if c not in unknown] == []
     assert [report.values[c] for c in unknown] == [None, None, None]
     assert all(report.state(c) is State.TEXT for c in unknown)
@@ -110,14 +110,14 @@ def test_cut_off_corpus_reports_are_incomplete_never_zeros(name):
     for table in ("t2", "t3", "t4"):
         name_cn = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
         if name_cn in c1_tables:
-            assert any(report.values[c] is None for c in table_cells(table))
-    assert all(report.values[c] is None for c in table_cells("t4"))
+            assert any(report.values[c] is None for c in F2021.table_cells(table))
+    assert all(report.values[c] is None for c in F2021.table_cells("t4"))
     assert any(f.rule == "S1" and "截断" in f.message for f in report.findings)
 
 
 def test_cut_off_table_keeps_the_rows_before_the_cut():
     report = import_report(CORPUS / "011.txt")
-    assert [report.values[c] for c in table_cells("t2")[:6]] == [0] * 6
+    assert [report.values[c] for c in F2021.table_cells("t2")[:6]] == [0] * 6
     assert report.values["t2.licensing.decisions"] is None
     c1 = [f for f in report.findings if f.rule == "C1"]
     assert "表二在中途截断" in c1[0].message and "「行政许可」" in c1[0].message
@@ -163,7 +163,7 @@ def test_amounts_and_counts_with_units_typed_in():
 
 def test_missing_total_cells_are_blank_not_guessed():
     report = import_report(IMPORT / "missing-totals.txt")
-    totals = [c for c in table_cells("t3") if c.endswith(".total")]
+    totals = [c for c in F2021.table_cells("t3") if c.endswith(".total")]
     assert all(report.values[c] is None and report.state(c) is State.BLANK for c in totals)
     expected = {c: v for c, v in corpus_expected("001").items() if c not in totals}
     assert wrong_cells(report, expected) == []
@@ -210,12 +210,12 @@ def test_a_blank_cell_is_worded_alike_by_the_importer_and_the_workbook_reader(tm
 
 def test_2019_format_is_named_and_its_common_rows_read():
     report = import_report(IMPORT / "format-2019.txt")
-    assert report.meta.format == OLD_FORMAT_ID and report.meta.year == 2020
+    assert report.meta.format == F2019.id and report.meta.year == 2020
     v1 = [f for f in report.findings if f.rule == "V1"]
     assert len(v1) == 1 and "第二十条第（九）项" in v1[0].message and "（六）其他处理" in v1[0].message
-    assert all(report.values[c] is None for c in table_cells("t2"))
+    assert all(report.values[c] is None for c in F2021.table_cells("t2"))
     expected = corpus_expected("001")
-    six = [c for c in table_cells("t3") if c.split(".")[1].startswith("other_")]
+    six = [c for c in F2021.table_cells("t3") if c.split(".")[1].startswith("other_")]
     assert all(report.values[c] is None for c in six)
     assert wrong_cells(report, {c: v for c, v in expected.items() if c.startswith(("t3", "t4")) and c not in six}) == []
     assert "C1" not in rules(report)
@@ -237,7 +237,7 @@ def test_table_cut_off_part_way():
 
 def test_run_together_digits_with_two_consistent_splits_stay_unread():
     report = import_report(IMPORT / "digits-ambiguous.txt")
-    assert all(report.values[c] is None for c in table_cells("t4"))
+    assert all(report.values[c] is None for c in F2021.table_cells("t4"))
     d2 = [f for f in report.findings if f.rule == "D2"]
     assert len(d2) == 1 and "11000110000000000" in d2[0].message and "2种" in d2[0].message
 
@@ -360,7 +360,7 @@ def test_printed_examples_read_back_to_the_same_report(example, stem, suffix):
     expected = EXAMPLES[example].report
     report = import_report(IMPORT / f"{stem}.{suffix}")
     assert (report.meta.name, report.meta.year) == (expected.meta.name, expected.meta.year)
-    assert {c: (report.values[c], report.state(c)) for c in CELL_IDS} == {
-        c: (expected.values[c], expected.state(c)) for c in CELL_IDS
+    assert {c: (report.values[c], report.state(c)) for c in F2021.cell_ids} == {
+        c: (expected.values[c], expected.state(c)) for c in F2021.cell_ids
     }
     assert report.text == expected.text

@@ -6,26 +6,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nianbao.formats import F2019, F2021
 from nianbao.importers.compact import Compact
 from nianbao.importers.sections import find_headings, level_from_name, title_meta
 from nianbao.importers.split import digit_splits, resolve, row_splits
 from nianbao.importers.stated import stated_values
 from nianbao.importers.tables import value_tokens
-from nianbao.schema import (
-    F2019_FINGERPRINTS,
-    KNOWN_TYPOS,
-    SECTION_HEADING_VARIANTS,
-    SECTION_HEADINGS,
-    TABLES,
-    Node,
-    normalise,
-    table_cells,
-)
+from nianbao.schema import Node, normalise
 
 
 def _labels() -> list[str]:
-    out: list[str] = list(SECTION_HEADINGS) + [v for vs in SECTION_HEADING_VARIANTS for v in vs]
-    out += list(KNOWN_TYPOS) + [t for t, _ in F2019_FINGERPRINTS]
+    out: list[str] = list(F2021.section_headings) + [v for vs in F2021.heading_variants for v in vs]
+    out += list(F2021.known_typos) + [t for t, _ in F2019.fingerprints]
 
     def walk(nodes: tuple[Node, ...]) -> None:
         for n in nodes:
@@ -33,7 +25,7 @@ def _labels() -> list[str]:
                 out.append(n.label)
             walk(n.children)
 
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         for s in table.sections:
             out += [x for x in (s.title, s.corner) if x]
             walk(s.columns)
@@ -66,7 +58,7 @@ def test_row_splits_across_tokens():
 
 
 def test_resolve_keeps_only_the_split_all_identities_allow():
-    cells = table_cells("t4")
+    cells = F2021.table_cells("t4")
     unique = resolve({"t4": row_splits(["10203120001200000"], 15)}, {"t4": cells}, {}, int)
     assert unique.chosen["t4"] == ("1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0")
     two = resolve({"t4": row_splits(["11000110000000000"], 15)}, {"t4": cells}, {}, int)

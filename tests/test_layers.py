@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "nianbao"
 
 # Upward imports on their way out, each with what removes it. Keep this short, and empty in the end.
-TRANSITIONAL: dict[tuple[str, str], str] = {
-    ("nianbao.schema", "nianbao.formats"): "schema's old names answer for F2021 until every module asks the format",
-}
+TRANSITIONAL: dict[tuple[str, str], str] = {}
 
 
 def declared_layers() -> list[tuple[str, tuple[str, ...]]]:

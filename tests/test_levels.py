@@ -13,10 +13,11 @@ from shapebooks import flat_table, sheets_book
 from unitbooks import one_application, unit_book
 
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.merge import merge
 from nianbao.merge.assemble import DUPLICATE, FUZZY, LOWER, MISSING, SKIPPED, UNREADABLE
 from nianbao.merge.roster import Roster
-from nianbao.workbook.layout import SUMMARY_ADDRESSES
+from nianbao.workbook.layout import layout_of
 
 CITY = "某省某市"
 COUNTIES = {"甲县": 4, "乙县": 3, "丙县": 3}
@@ -70,7 +71,7 @@ def test_city_totals_equal_the_sum_over_all_units_merged_directly(city, direct):
     assert city.summary.meta.title == f"{CITY}2024年政府信息公开工作年度报告汇总"
     # The unknown cells of the counties' units carry up: the city's total is marked incomplete, naming them.
     h1 = [f for f in city.summary_findings if f.rule == "H1"]
-    assert [(f.cells[0].id, f.address) for f in h1] == [("t2.punishment.decisions", SUMMARY_ADDRESSES["t2.punishment.decisions"])]
+    assert [(f.cells[0].id, f.address) for f in h1] == [("t2.punishment.decisions", layout_of(F2021).summary_addresses["t2.punishment.decisions"])]
     assert h1[0].message == (
         "表二「行政处罚」「本年处理决定数量」的汇总数不完整：某省某市丙县的某省某市丙县第2局、某省某市乙县的某省某市乙县第2局、"
         "某省某市甲县的某省某市甲县第2局的该项无法读取，未计入（已计入9个单位）")
@@ -207,7 +208,7 @@ def test_a_summary_changed_by_hand_after_the_merge_is_not_used(levels, tmp_path)
     for county in COUNTIES:
         shutil.copy(levels / "city" / f"{county}汇总.xlsx", tmp_path)
     book = openpyxl.load_workbook(tmp_path / "乙县汇总.xlsx")
-    cell = SUMMARY_ADDRESSES["t3.new.total"].split("!")[1]
+    cell = layout_of(F2021).summary_addresses["t3.new.total"].split("!")[1]
     book["汇总"][cell] = book["汇总"][cell].value + 5  # the 明细 says otherwise
     book.save(tmp_path / "乙县汇总.xlsx")
     result = merge([tmp_path], None)
@@ -250,8 +251,8 @@ def test_last_year_works_across_levels(levels, tmp_path):
     from_counties = merge([levels / "city"], None, last_year=[last / "city"])
     for result in (from_city, from_counties):
         y1 = [(u.display, f.rule, f.address) for u in result.batch.units for f in u.findings if f.rule == "Y1"]
-        assert y1 == [(f"{CITY}乙县", "Y1", SUMMARY_ADDRESSES["t3.carried_over.total"]),
-                      (f"{CITY}乙县", "Y1", SUMMARY_ADDRESSES["t3.carried_over.natural_person"])], y1
+        assert y1 == [(f"{CITY}乙县", "Y1", layout_of(F2021).summary_addresses["t3.carried_over.total"]),
+                      (f"{CITY}乙县", "Y1", layout_of(F2021).summary_addresses["t3.carried_over.natural_person"])], y1
         # Last year's counties line up with this year's; the 市直 departments had no data last year.
         assert [s.unit for s in result.batch.submissions if s.category == "无上年数据"] == [f"{CITY}市教育局", f"{CITY}市财政局"]
 
@@ -286,7 +287,7 @@ def test_a_summary_changed_inside_its_package_is_caught_too(levels, tmp_path):
     sheet no longer holds, so its 明细 is read and does not add up."""
     from hostile import patch_sheet, replace_cell
 
-    cell = SUMMARY_ADDRESSES["t2.licensing.decisions"].split("!")[1]
+    cell = layout_of(F2021).summary_addresses["t2.licensing.decisions"].split("!")[1]
     untouched = merge([levels / "city" / "丙县汇总.xlsx"], None)
     assert untouched.batch.counted[0].record.units == 3
     patched = patch_sheet(shutil.copy(levels / "city" / "丙县汇总.xlsx", tmp_path / "丙县汇总.xlsx"), "汇总",

@@ -14,15 +14,15 @@ from unitbooks import YEAR, one_application, unit_book
 from nianbao.check import check
 from nianbao.errors import SourceError
 from nianbao.examples import EXAMPLES
+from nianbao.formats import F2021
 from nianbao.merge import collect, merge, summarise
 from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
 from nianbao.merge.roster import Roster, RosterEntry, read_roster
-from nianbao.merge.summary import STOCK_NOTE
+from nianbao.merge.summary import stock_note
 from nianbao.report import Verdict, findings_table
-from nianbao.schema import CELL_IDS
 from nianbao.sources import read_report
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import SUMMARY_ADDRESSES
+from nianbao.workbook.layout import layout_of
 from nianbao.workbook.read import read_workbook
 
 # Four units with hand-picked, consistent numbers (each passes every rule on its own).
@@ -90,7 +90,7 @@ def four_merged(four_units, tmp_path_factory):
 
 
 def test_totals_equal_the_hand_sum_cell_by_cell(four_merged):
-    expected = {cid: HAND_TOTALS.get(cid, 0) for cid in CELL_IDS}
+    expected = {cid: HAND_TOTALS.get(cid, 0) for cid in F2021.cell_ids}
     assert four_merged.summary.values == expected
     assert four_merged.summary.meta.year == YEAR
     assert four_merged.summary_findings == []
@@ -104,8 +104,8 @@ def test_summary_sheet_reread_by_the_reader_equals_the_summary(four_merged):
     assert reread.findings == []
     assert (reread.meta.summary, reread.meta.title) == (True, "某省示例县2024年政府信息公开工作年度报告汇总")
     # Found by labels on the 汇总 sheet, exactly where the summary says its totals are.
-    assert {cid: reread.addresses[cid] for cid in CELL_IDS} == SUMMARY_ADDRESSES
-    assert SUMMARY_ADDRESSES["t3.new.total"] == "汇总!J26"
+    assert {cid: reread.addresses[cid] for cid in F2021.cell_ids} == layout_of(F2021).summary_addresses
+    assert layout_of(F2021).summary_addresses["t3.new.total"] == "汇总!J26"
 
 
 def test_summary_sheet_says_what_the_totals_cover(four_merged):
@@ -113,14 +113,14 @@ def test_summary_sheet_says_what_the_totals_cover(four_merged):
     texts = [v for row in rows[:5] for v in row if isinstance(v, str) and v]
     assert texts[0] == "某省示例县2024年政府信息公开工作年度报告汇总"
     assert texts[1] == "汇总范围：2024年度报告，计入4个单位（乡镇/街道2个、县级部门2个）；名单4个单位：计入汇总4个（详见「报送情况」）。"
-    assert texts[2] == STOCK_NOTE
+    assert texts[2] == stock_note(F2021)
     assert any(v == "汇总数校验：汇总数符合表二、表三、表四的全部表内校验规则。" for row in rows for v in row)
 
 
 def test_detail_sheet_one_row_per_unit_in_roster_order(four_merged):
     rows = _sheet(four_merged.output, "明细")
     ids = rows[0]
-    assert ids[:2] == ["unit", "status"] and ids[11:] == list(CELL_IDS)
+    assert ids[:2] == ["unit", "status"] and ids[11:] == list(F2021.cell_ids)
     assert rows[1][0] == "单位" and rows[1][11] == "表二" and rows[3][11] == "本年制发件数"
     data = rows[4:]
     assert [r[0] for r in data] == list(NAMES)
@@ -146,7 +146,7 @@ def test_collect_returns_one_row_per_unit(four_units):
     assert list(frame["unit"]) == list(NAMES)
     assert list(frame["status"]) == ["passed"] * 4  # Verdict values: English for programs
     assert list(frame["t3.new.total"]) == [3.0, 4.0, 1.0, 0.0]
-    assert {"meta.level", "errors", "warnings", "counted", *CELL_IDS} <= set(frame.columns)
+    assert {"meta.level", "errors", "warnings", "counted", *F2021.cell_ids} <= set(frame.columns)
     assert summarise(frame, year=YEAR).values["t3.total.total"] == 7
 
 
@@ -490,7 +490,7 @@ def test_unknown_cells_make_an_incomplete_total(faulty_folder, tmp_path):
     this, _ = faulty_folder
     result = merge([this], tmp_path / "汇总.xlsx")
     h1 = [f for f in result.summary_findings if f.rule == "H1"]
-    assert [(f.cells[0].id, f.address) for f in h1] == [("t3.new.natural_person", SUMMARY_ADDRESSES["t3.new.natural_person"])]
+    assert [(f.cells[0].id, f.address) for f in h1] == [("t3.new.natural_person", layout_of(F2021).summary_addresses["t3.new.natural_person"])]
     assert "示例县文字局的该项无法读取" in h1[0].message
 
 
@@ -604,10 +604,11 @@ def test_every_sheet_prints_on_a4_landscape_with_page_numbers(four_merged):
 
 
 def _blank(path: Path, cid: str) -> None:
-    from nianbao.workbook.layout import POSITIONS
+    from nianbao.formats import F2021
+    from nianbao.workbook.layout import layout_of
 
     wb = openpyxl.load_workbook(path)
-    pos = POSITIONS[cid]
+    pos = layout_of(F2021).positions[cid]
     wb[pos.sheet].cell(pos.row, pos.col).value = None
     wb.save(path)
 

@@ -10,6 +10,7 @@ import pytest
 from workbooks import insert_rows
 
 from nianbao.examples import EXAMPLES
+from nianbao.formats import F2021
 from nianbao.narrative import (
     ERRORS_NOTE,
     NarrativeError,
@@ -21,10 +22,10 @@ from nianbao.narrative import (
     problems_of,
 )
 from nianbao.report import Report, State
-from nianbao.schema import TEXT_KEYS, TEXT_SHEET
+from nianbao.schema import TEXT_SHEET
 from nianbao.textsheet import text
 from nianbao.workbook.build import write_report
-from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_ROWS, TEXT_VALUE_COL
+from nianbao.workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL, layout_of
 
 ON_REQUEST = {
     "t3.new.natural_person": 30, "t3.new.business": 5, "t3.new.legal_services": 1, "t3.new.total": 36,
@@ -124,7 +125,7 @@ def test_unknown_numbers_are_refused_not_guessed():
 
 
 def test_plan_fills_empty_updates_generated_and_keeps_clerk_text():
-    generated = {k: f"新{k}" for k in TEXT_KEYS}
+    generated = {k: f"新{k}" for k in F2021.text_keys}
     current = {
         "overview.intro": ("", None),
         "overview.proactive": ("旧的生成文字", mark("旧的生成文字")),
@@ -143,7 +144,7 @@ def test_plan_fills_empty_updates_generated_and_keeps_clerk_text():
 
 def _sheet_text(path: Path) -> dict[str, tuple[str | None, str | None]]:
     ws = openpyxl.load_workbook(path)[TEXT_SHEET]
-    return {k: (ws.cell(r, TEXT_VALUE_COL).value, ws.cell(r, TEXT_MARK_COL).value) for k, r in TEXT_ROWS.items()}
+    return {k: (ws.cell(r, TEXT_VALUE_COL).value, ws.cell(r, TEXT_MARK_COL).value) for k, r in layout_of(F2021).text_rows.items()}
 
 
 def _digest(path: Path) -> str:
@@ -169,7 +170,7 @@ def test_fills_empty_slots_and_marks_them_and_leaves_the_input_alone(workbook, t
     assert body.startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert slot_mark == mark(body)
     assert {c.key: c.action for c in result.changes}["overview.platform"] == "kept"
-    assert len(result.written) == len(TEXT_KEYS) - 1
+    assert len(result.written) == len(F2021.text_keys) - 1
 
 
 def test_rerun_updates_generated_text_after_numbers_change_and_keeps_edits(workbook, tmp_path):
@@ -178,7 +179,7 @@ def test_rerun_updates_generated_text_after_numbers_change_and_keeps_edits(workb
     wb = openpyxl.load_workbook(first)
     # The clerk edits one generated paragraph and corrects a number in 表三.
     ws = wb[TEXT_SHEET]
-    ws.cell(TEXT_ROWS["overview.management"], TEXT_VALUE_COL).value = "本局落实保密审查，全年清理过时信息23条。"
+    ws.cell(layout_of(F2021).text_rows["overview.management"], TEXT_VALUE_COL).value = "本局落实保密审查，全年清理过时信息23条。"
     wb["表三"]["J5"].value = 40
     wb["表三"]["D5"].value = 34
     wb.save(first)
@@ -205,7 +206,7 @@ def test_force_replaces_the_clerks_text(workbook, tmp_path):
 def test_a_county_template_folder_overrides_one_slot(workbook, tmp_path):
     folder = tmp_path / "模板"
     copied = copy_templates(folder)
-    assert sorted(p.name for p in copied) == sorted(k + ".j2" for k in TEXT_KEYS)
+    assert sorted(p.name for p in copied) == sorted(k + ".j2" for k in F2021.text_keys)
     (folder / "other.j2").write_text("{{ name }}{{ this_year }}未收取信息处理费。本县统一口径。\n", encoding="utf-8")
     (folder / "overview.intro.j2").unlink()  # a missing file falls back to the built-in one
     out = generate(unit(), templates=folder)
@@ -242,7 +243,7 @@ def test_rows_moved_in_the_text_sheet_are_found_by_their_labels(tmp_path):
     out = tmp_path / "结果.xlsx"
     text(src, out)
     ws = openpyxl.load_workbook(out)[TEXT_SHEET]
-    row = TEXT_ROWS["overview.on_request"] + 2
+    row = layout_of(F2021).text_rows["overview.on_request"] + 2
     assert ws.cell(row, 1).value == "（二）依申请公开"
     assert ws.cell(row, TEXT_VALUE_COL).value.startswith(ERRORS_NOTE + "\n本年度共新收政府信息公开申请36件")
     assert ws.cell(row, TEXT_MARK_COL).value == mark(ws.cell(row, TEXT_VALUE_COL).value)

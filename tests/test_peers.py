@@ -9,10 +9,10 @@ import pytest
 import python_calamine
 from unitbooks import unit_book
 
+from nianbao.formats import F2021
 from nianbao.merge import merge
 from nianbao.merge.peers import CLEAR, MIN_UNITS, ZERO_SHARE, compare
-from nianbao.schema import CELL_IDS
-from nianbao.workbook.layout import ADDRESSES
+from nianbao.workbook.layout import layout_of
 
 pd = pytest.importorskip("pandas")
 
@@ -25,8 +25,8 @@ def county(level: str, **columns: list) -> tuple[object, object]:
     n = len(next(iter(columns.values())))
     rows, blank = [], []
     for i in range(n):
-        row = {**dict.fromkeys(CELL_IDS, 0.0), "meta.level": level}
-        gaps = dict.fromkeys(CELL_IDS, False)
+        row = {**dict.fromkeys(F2021.cell_ids, 0.0), "meta.level": level}
+        gaps = dict.fromkeys(F2021.cell_ids, False)
         for name, values in columns.items():
             cid, v = name.replace("__", "."), values[i]
             row[cid] = 0.0 if v is None else float(v)
@@ -40,7 +40,7 @@ def county(level: str, **columns: list) -> tuple[object, object]:
 def h2(frame, blanks) -> list[tuple[str, str, str, float | None, float | None]]:
     """(unit, first cell, message's first words, expected, actual) of every H2."""
     out = []
-    for unit, f in compare(frame, blanks, lambda u, cid: ADDRESSES[cid]).findings:
+    for unit, f in compare(frame, blanks, lambda u, cid: layout_of(F2021).addresses[cid]).findings:
         assert (f.rule, f.severity.value) == ("H2", "info")
         out.append((unit, f.cells[0].id, f.message.split("，")[0], f.expected, f.actual))
     return out
@@ -52,7 +52,7 @@ TYPICAL = [120, 80, 150, 200, 95, 60, 300, 110, 140, 175, 90]
 def test_a_value_an_order_of_magnitude_above_its_level():
     frame, blanks = county("县级部门", t2__licensing__decisions=TYPICAL + [52000])
     assert h2(frame, blanks) == [("单位12", LICENSING, "表二「行政许可」「本年处理决定数量」为52000件", 130, 52000)]
-    (f,) = (f for _, f in compare(frame, blanks, lambda u, c: ADDRESSES[c]).findings)
+    (f,) = (f for _, f in compare(frame, blanks, lambda u, c: layout_of(F2021).addresses[c]).findings)
     assert f.address == "表二!B8"
     assert f.message.endswith("（本级可比的12个单位中位数为130件，通常在13至1305件之间）；请核实是否多写了数位或填入了其他口径的数字")
 
@@ -84,7 +84,7 @@ def test_low_only_where_the_usual_range_starts_clearly_above_zero():
 
 def test_zero_or_blank_where_most_of_the_level_report_clearly_non_zero():
     frame, blanks = county("县级部门", t2__punishment__decisions=[40, 35, 60, 25, 50, 45, 30, 55, 38, 42, 0, None])
-    found = compare(frame, blanks, lambda u, c: ADDRESSES[c]).findings
+    found = compare(frame, blanks, lambda u, c: layout_of(F2021).addresses[c]).findings
     assert [(u, f.message.split("（")[0], f.actual) for u, f in found] == [
         ("单位11", "表二「行政处罚」「本年处理决定数量」为0，而同为「县级部门」的其他10个单位中有10个不少于3件", 0),
         ("单位12", "表二「行政处罚」「本年处理决定数量」空白，而同为「县级部门」的其他11个单位中有10个不少于3件", None),

@@ -11,9 +11,9 @@ import pytest
 from workbooks import report, workbook
 
 from nianbao.errors import CorruptWorkbook, EmptyFile, EncryptedWorkbook, FileMissing, LegacyXls, NotAWorkbook
+from nianbao.formats import F2021
 from nianbao.grid import table_grid
 from nianbao.report import Severity, State
-from nianbao.schema import TABLES
 from nianbao.workbook.read import read_workbook
 
 # cell id → (typed value, expected number, expected state, expected (rule, severity) or None)
@@ -111,7 +111,7 @@ def test_rows_inserted_are_found_by_label_and_said(tmp_path):
 def _paste_tables(ws, origin_row, origin_col, numbers, overrides=None):
     """Write the three tables the way a county's own form might: one sheet, other positions."""
     row = origin_row
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         for p in table_grid(table):
             text = (overrides or {}).get(p.text, p.text)
             ws.cell(row + p.row, origin_col + p.col, text if p.text else numbers.get(p.cell, 0))

@@ -8,8 +8,8 @@ from conftest import FIXTURES
 
 from nianbao.cells import parse_cell
 from nianbao.check import check
+from nianbao.formats import F2021
 from nianbao.importers import import_report
-from nianbao.schema import CELLS
 
 SHAPES = FIXTURES / "shapes"
 
@@ -29,7 +29,7 @@ def test_a_fee_with_six_decimals_is_read_exactly_and_not_flagged():
 
 @pytest.mark.parametrize("amount, decimals", [(5949.088667, None), (0.000001, None), (12.0886671, 7), (1.2345678, 7)])
 def test_n2_warns_only_past_six_decimals(amount, decimals):
-    issue = parse_cell(amount, CELLS["t2.fees.amount"]).issue
+    issue = parse_cell(amount, F2021.cells["t2.fees.amount"]).issue
     if decimals is None:
         assert issue is None
     else:
@@ -214,15 +214,15 @@ def test_text_rules_read_numbers_the_same_way():
 def test_both_evaluators_skip_plausibility_on_a_blank():
     import pandas as pd
 
+    from nianbao.formats import F2021
     from nianbao.report import Report, State
     from nianbao.rules import evaluate, evaluate_frame
-    from nianbao.schema import CELL_IDS
 
     report = Report.from_numbers({"t2.normative.issued": 3, "t4.review.upheld": 1, "t4.review.total": 1})
     report.values["t2.normative.in_force"] = report.values["t3.new.total"] = None
     report.states["t2.normative.in_force"] = report.states["t3.new.total"] = State.BLANK
-    frame = pd.DataFrame([{c: float(report.number(c)) for c in CELL_IDS} | {"meta.level": ""}])
-    blanks = pd.DataFrame([{c: report.state(c) is State.BLANK for c in CELL_IDS}])
+    frame = pd.DataFrame([{c: float(report.number(c)) for c in F2021.cell_ids} | {"meta.level": ""}])
+    blanks = pd.DataFrame([{c: report.state(c) is State.BLANK for c in F2021.cell_ids}])
     assert [f.rule for f in evaluate(report)] == [f.rule for _, f in evaluate_frame(frame, blanks=blanks)] == []
     # Without the mask the frame takes blanks for 0, as the sums within a table do.
     assert sorted(f.rule for _, f in evaluate_frame(frame)) == ["P2", "P5"]

@@ -7,9 +7,9 @@ from conftest import REPO, require_tool
 
 from nianbao.examples import EXAMPLES
 from nianbao.export import export
+from nianbao.formats import F2021
 from nianbao.importers import import_report
 from nianbao.report import State
-from nianbao.schema import CELL_IDS
 from nianbao.workbook.read import read_workbook
 
 EXAMPLES_DIR = REPO / "template" / "examples"
@@ -17,7 +17,7 @@ EXAMPLES_DIR = REPO / "template" / "examples"
 
 def same_report(imported, original):
     """Every number, every not-a-number state and every text slot agree."""
-    assert {c: imported.values[c] for c in CELL_IDS} == {c: original.values[c] for c in CELL_IDS}
+    assert {c: imported.values[c] for c in F2021.cell_ids} == {c: original.values[c] for c in F2021.cell_ids}
     blank_or_na = (State.BLANK, State.NOT_APPLICABLE)
     assert {c: s for c, s in imported.states.items() if s in blank_or_na} == {
         c: s for c, s in original.states.items() if s in blank_or_na

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from workbooks import consistent_numbers, report, workbook
 
 from nianbao.check import check
+from nianbao.formats import F2021
 from nianbao.report import Report, Severity, State
 from nianbao.rules import evaluate, evaluate_frame
-from nianbao.schema import CELL_IDS, LEVELS, TABLES
+from nianbao.schema import LEVELS
 from nianbao.workbook.read import read_workbook
 
 
@@ -139,7 +140,7 @@ def test_a_workbook_of_the_earlier_template_keeps_its_own_report_answer(tmp_path
 def frame_of(reports):
     import pandas as pd
 
-    rows = {i: {cid: (float("nan") if r.number(cid) is None else r.number(cid)) for cid in CELL_IDS} | {"meta.level": r.meta.level}
+    rows = {i: {cid: (float("nan") if r.number(cid) is None else r.number(cid)) for cid in F2021.cell_ids} | {"meta.level": r.meta.level}
             for i, r in enumerate(reports)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -163,7 +164,7 @@ def test_unknown_values_skip_a_check_in_both_evaluators():
 
 # --- property: consistent reports are clean; one cell off by one is caught ----------
 
-T3 = TABLES["t3"].sections[0]
+T3 = F2021.tables["t3"].sections[0]
 APPLICANTS = [c.key for c in T3.column_leaves][:-1]
 RESULTS = [n.key for n in T3.row_leaves if n.key not in ("new", "carried_over", "total", "carried_forward")]
 
@@ -201,7 +202,7 @@ def test_consistent_reports_produce_no_error(r):
     assert [f for f in evaluate(r) if f.severity is Severity.ERROR] == []
 
 
-TABLE_CELLS = [cid for cid in CELL_IDS if cid.startswith(("t3.", "t4."))]
+TABLE_CELLS = [cid for cid in F2021.cell_ids if cid.startswith(("t3.", "t4."))]
 
 
 @settings(max_examples=300, deadline=None)
@@ -295,8 +296,8 @@ def test_y7_frame_evaluator_agrees_and_reads_blanks_of_both_years():
         reports.append(this)
         lasts.append(last)
     per_report = [(i, f.message) for i, (r, l) in enumerate(zip(reports, lasts)) for f in evaluate(r, l) if f.rule == "Y7"]
-    blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in CELL_IDS} for r in reports])
-    last_blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in CELL_IDS} for r in lasts])
+    blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in F2021.cell_ids} for r in reports])
+    last_blanks = pd.DataFrame([{c: r.state(c) is State.BLANK for c in F2021.cell_ids} for r in lasts])
     framed = [(i, f.message) for i, f in evaluate_frame(frame_of(reports), frame_of(lasts), blanks=blanks, last_blanks=last_blanks)
               if f.rule == "Y7"]
     assert framed == per_report

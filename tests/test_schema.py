@@ -1,7 +1,8 @@
 """The schema's labels and structure equal the national format (docs/format.md §3.2–§3.4), written out here by hand."""
 
+from nianbao.formats import F2021
 from nianbao.grid import grid_size, table_grid
-from nianbao.schema import CELL_IDS, CELLS, SECTION_HEADINGS, TABLES, normalise
+from nianbao.schema import normalise
 
 # docs/format.md §3.2: 表二, four blocks (title, header row, data rows)
 T2_LABELS = [
@@ -73,7 +74,7 @@ T4_MERGES = {
 
 
 def labels(key):
-    return [p.text for p in table_grid(TABLES[key]) if p.text]
+    return [p.text for p in table_grid(F2021.tables[key]) if p.text]
 
 
 def test_table_two_labels_equal_the_format():
@@ -85,44 +86,44 @@ def test_table_three_labels_equal_the_format():
 
 
 def test_table_four_labels_equal_the_format():
-    got = sorted((p.row, p.col, p.text) for p in table_grid(TABLES["t4"]) if p.text)
+    got = sorted((p.row, p.col, p.text) for p in table_grid(F2021.tables["t4"]) if p.text)
     assert [t for _, _, t in got] == T4_LABELS
 
 
 def test_table_three_merged_headers_equal_the_format():
-    places = {p.text: (p.row, p.col, p.rowspan, p.colspan) for p in table_grid(TABLES["t3"]) if p.text}
+    places = {p.text: (p.row, p.col, p.rowspan, p.colspan) for p in table_grid(F2021.tables["t3"]) if p.text}
     for text, span in T3_MERGES.items():
         assert places[text] == span, text
-    assert grid_size(TABLES["t3"]) == (28, 10)
+    assert grid_size(F2021.tables["t3"]) == (28, 10)
 
 
 def test_table_four_merged_headers_equal_the_format():
-    places = {(p.row, p.col): (p.text, p.rowspan, p.colspan) for p in table_grid(TABLES["t4"]) if p.text}
+    places = {(p.row, p.col): (p.text, p.rowspan, p.colspan) for p in table_grid(F2021.tables["t4"]) if p.text}
     for at, expected in T4_MERGES.items():
         assert places[at] == expected
-    assert grid_size(TABLES["t4"]) == (4, 15)
+    assert grid_size(F2021.tables["t4"]) == (4, 15)
 
 
 def test_single_value_blocks_of_table_two_span_three_columns():
-    values = {p.cell: (p.col, p.colspan) for p in table_grid(TABLES["t2"]) if p.cell}
+    values = {p.cell: (p.col, p.colspan) for p in table_grid(F2021.tables["t2"]) if p.cell}
     assert values["t2.licensing.decisions"] == (1, 3)
     assert values["t2.fees.amount"] == (1, 3)
     assert values["t2.rules.in_force"] == (3, 1)
 
 
 def test_cell_ids_are_stable_and_complete():
-    assert len(CELL_IDS) == 10 + 175 + 15
-    assert CELL_IDS[:3] == ("t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force")
-    assert "t3.new.natural_person" in CELLS and "t3.total.total" in CELLS and "t4.review.upheld" in CELLS
-    assert CELLS["t2.fees.amount"].kind == "amount"
-    assert [c for c in CELL_IDS if CELLS[c].aggregate == "stock"] == ["t2.rules.in_force", "t2.normative.in_force"]
-    assert CELLS["t3.other_unpaid.total"].label == (
+    assert len(F2021.cell_ids) == 10 + 175 + 15
+    assert F2021.cell_ids[:3] == ("t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force")
+    assert "t3.new.natural_person" in F2021.cells and "t3.total.total" in F2021.cells and "t4.review.upheld" in F2021.cells
+    assert F2021.cells["t2.fees.amount"].kind == "amount"
+    assert [c for c in F2021.cell_ids if F2021.cells[c].aggregate == "stock"] == ["t2.rules.in_force", "t2.normative.in_force"]
+    assert F2021.cells["t3.other_unpaid.total"].label == (
         "表三「2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请」「总计」"
     )
 
 
 def test_section_headings_are_the_six_of_the_format():
-    assert SECTION_HEADINGS == (
+    assert F2021.section_headings == (
         "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
     )

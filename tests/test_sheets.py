@@ -12,10 +12,10 @@ from unitbooks import one_application, unit_book, unit_report
 
 from nianbao.check import check
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.merge import merge
 from nianbao.merge.assemble import SEVERAL, SKIPPED
 from nianbao.report import Report
-from nianbao.schema import CELL_IDS
 from nianbao.sources import read_parts
 
 OFFICES = [
@@ -63,7 +63,7 @@ def _report(tmp_path, i: int) -> Report:
 
 def test_a_total_sheet_is_compared_with_the_sheets_and_not_counted(tmp_path):
     book = sheets_book(tmp_path / "某局.xlsx", OFFICES[:2])
-    summed = {cid: sum(o.number(cid) or 0 for o in OFFICES[:2]) for cid in CELL_IDS}
+    summed = {cid: sum(o.number(cid) or 0 for o in OFFICES[:2]) for cid in F2021.cell_ids}
     summed["t2.coercion.decisions"] = 5  # 执法大队 typed "5件": read as 5
     total_sheet(book, "合计", Report.from_numbers(summed, name="合计", year=2024))
     wrong = dict(summed, **{"t3.new.total": summed["t3.new.total"] + 1})

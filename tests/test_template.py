@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 from conftest import REPO
 
+from nianbao.formats import F2021
 from nianbao.grid import table_grid
-from nianbao.schema import CELLS, FORMAT_ID, MARKER_SHEET, META_SHEET, TABLES, TEXT_SHEET
+from nianbao.schema import MARKER_SHEET, META_SHEET, TEXT_SHEET
 from nianbao.workbook.build import write_template
-from nianbao.workbook.layout import POSITIONS, TABLE_LEFT, TABLE_TOP, a1, blank_check, column_letter, display_width, live_checks
+from nianbao.workbook.layout import TABLE_LEFT, TABLE_TOP, a1, column_letter, display_width, layout_of
 from nianbao.workbook.style import INPUT_COLOR
 
 CHECKED_IN = REPO / "template" / "年报模板.xlsx"
@@ -60,7 +61,7 @@ def test_checked_in_template_equals_a_rebuild(rebuilt):
 
 
 def test_every_label_and_merge_is_where_the_schema_puts_it(book):
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         ws = book[table.sheet]
         merges = {str(r) for r in ws.merged_cells.ranges}
         for p in table_grid(table):
@@ -72,7 +73,7 @@ def test_every_label_and_merge_is_where_the_schema_puts_it(book):
 
 
 def test_input_cells_are_unlocked_and_coloured_labels_locked_without_password(book):
-    for cid, pos in POSITIONS.items():
+    for cid, pos in layout_of(F2021).positions.items():
         cell = book[pos.sheet].cell(pos.row, pos.col)
         assert cell.protection.locked is False, cid
         assert cell.fill.start_color.rgb == INPUT_COLOR, cid
@@ -88,15 +89,15 @@ def test_validations_enforce_whole_counts_decimal_amounts_and_slash_for_rules(bo
 
     count = rule_for("表三", "D5")
     assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
-    amount = rule_for("表二", POSITIONS["t2.fees.amount"].a1)
+    amount = rule_for("表二", layout_of(F2021).positions["t2.fees.amount"].a1)
     assert (amount.type, amount.operator, amount.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    rules = rule_for("表二", POSITIONS["t2.rules.in_force"].a1)
+    rules = rule_for("表二", layout_of(F2021).positions["t2.rules.in_force"].a1)
     assert rules.type == "custom" and '="/"' in rules.formula1
-    assert all(rule_for(p.sheet, p.a1) for cid, p in POSITIONS.items() if CELLS[cid].kind == "count")
+    assert all(rule_for(p.sheet, p.a1) for cid, p in layout_of(F2021).positions.items() if F2021.cells[cid].kind == "count")
 
 
 def test_live_checks_are_formulas_of_the_rules(book):
-    checks, rows, col = live_checks("t3")
+    checks, rows, col = layout_of(F2021).live_checks("t3")
     ws = book["表三"]
     assert col == 11
     assert ws["K5"].value == '=IF(SUM(J5)=SUM(D5:I5),"","✗ 差"&ABS(SUM(J5)-SUM(D5:I5)))'
@@ -110,7 +111,7 @@ def test_live_checks_are_formulas_of_the_rules(book):
 
 
 def test_prints_on_a4_fitted_to_the_page_width(book):
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         ws = book[table.sheet]
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -121,7 +122,7 @@ def test_prints_on_a4_fitted_to_the_page_width(book):
 def test_hidden_marker_names_the_format(book):
     ws = book[MARKER_SHEET]
     assert ws.sheet_state == "hidden"
-    assert (ws["A1"].value, ws["B1"].value) == ("format", FORMAT_ID)
+    assert (ws["A1"].value, ws["B1"].value) == ("format", F2021.id)
 
 
 def test_a_check_label_of_a_table_without_label_columns_has_a_row_of_its_own(book):
@@ -136,14 +137,14 @@ def test_a_check_label_of_a_table_without_label_columns_has_a_row_of_its_own(boo
 
 def test_live_checks_count_and_mark_blank_cells(book):
     # Issue 9 #25: the most common omission (a blank, which is not 0) had no live check.
-    counts = {t.sheet: (book[t.sheet].cell(blank_check(k).row, 1).value, a1(blank_check(k).row, blank_check(k).col),
-                        book[t.sheet][a1(blank_check(k).row, blank_check(k).col)].value) for k, t in TABLES.items()}
+    counts = {t.sheet: (book[t.sheet].cell(layout_of(F2021).blank_check(k).row, 1).value, a1(layout_of(F2021).blank_check(k).row, layout_of(F2021).blank_check(k).col),
+                        book[t.sheet][a1(layout_of(F2021).blank_check(k).row, layout_of(F2021).blank_check(k).col)].value) for k, t in F2021.tables.items()}
     label = "自动校验：空白单元格（空白不等于0，没有发生的请填0）"
     assert counts["表三"] == (label, "D33", '=IF(COUNTA($D$5:$J$29)=0,"",IF(COUNTA($D$5:$J$29)<175,"✗ 空白"&(175-COUNTA($D$5:$J$29))&"个",""))')
     assert counts["表二"][:2] == (label, "B17") and "COUNTA($B$4:$D$5,$B$8,$B$11:$B$12,$B$15)<10" in counts["表二"][2]
     assert counts["表四"][1] == "A10" and book["表四"]["A9"].value == label  # the label on the row above
     marks = {t.sheet: {(str(rng.sqref), r.formula[0]) for rng in book[t.sheet].conditional_formatting for r in rng.rules
-                       if "ISBLANK" in r.formula[0]} for t in TABLES.values()}
+                       if "ISBLANK" in r.formula[0]} for t in F2021.tables.values()}
     assert marks["表三"] == {("D5:J29", "AND(ISBLANK(D5),COUNTA($D$5:$J$29)>0)")}
     assert {rng for rng, _ in marks["表二"]} == {"B4:D5", "B8", "B11:B12", "B15"}
     assert marks["表四"] == {("A5:O5", "AND(ISBLANK(A5),COUNTA($A$5:$O$5)>0)")}

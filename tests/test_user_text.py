@@ -15,9 +15,10 @@ from workbooks import consistent_numbers, report, workbook
 
 from nianbao import __version__, excel
 from nianbao.cli import main
+from nianbao.formats import F2021
 from nianbao.report import Report
 from nianbao.schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET
-from nianbao.workbook.layout import META_ROWS, META_VALUE_COL, TEXT_ROWS, TEXT_VALUE_COL
+from nianbao.workbook.layout import META_VALUE_COL, TEXT_VALUE_COL, layout_of
 
 LINK = '=HYPERLINK("http://example.invalid/x","点此查看说明")'
 DDE = "=cmd|' /C calc'!A0"
@@ -75,7 +76,7 @@ def test_text_written_by_nianbao_text(tmp_path):
     assert run("text", src, "--templates", templates).exit_code == 0
     out = tmp_path / "单位-文字.xlsx"
     wb = openpyxl.load_workbook(out)
-    assert_text(wb[TEXT_SHEET].cell(TEXT_ROWS["other"], TEXT_VALUE_COL), f"{DDE}本年度未收取信息处理费。")
+    assert_text(wb[TEXT_SHEET].cell(layout_of(F2021).text_rows["other"], TEXT_VALUE_COL), f"{DDE}本年度未收取信息处理费。")
     assert formulas_holding(out, DDE) == []
 
 
@@ -85,8 +86,8 @@ def test_imported_report(tmp_path):
     source.write_text(saved.to_json(), encoding="utf-8")
     assert run("import", source, "-o", tmp_path / "导入.xlsx").exit_code in (0, 1)
     wb = openpyxl.load_workbook(tmp_path / "导入.xlsx")
-    assert_text(wb[META_SHEET].cell(META_ROWS["name"], META_VALUE_COL), LINK)
-    assert_text(wb[TEXT_SHEET].cell(TEXT_ROWS["other"], TEXT_VALUE_COL), DDE)
+    assert_text(wb[META_SHEET].cell(layout_of(F2021).meta_rows["name"], META_VALUE_COL), LINK)
+    assert_text(wb[TEXT_SHEET].cell(layout_of(F2021).text_rows["other"], TEXT_VALUE_COL), DDE)
     assert formulas_holding(tmp_path / "导入.xlsx", LINK, DDE) == []
 
 
@@ -122,7 +123,7 @@ def test_excel_text_button_writes_the_text_as_text(tmp_path):
     xl.set_mock_caller()
     excel.dispatch("text", __version__)
     replay(xl.json()["actions"], src, tmp_path / "按钮.xlsx")
-    written = openpyxl.load_workbook(tmp_path / "按钮.xlsx")[TEXT_SHEET].cell(TEXT_ROWS["overview.intro"], TEXT_VALUE_COL)
+    written = openpyxl.load_workbook(tmp_path / "按钮.xlsx")[TEXT_SHEET].cell(layout_of(F2021).text_rows["overview.intro"], TEXT_VALUE_COL)
     assert written.data_type == "s" and "=某镇人民政府" in written.value
     assert formulas_holding(tmp_path / "按钮.xlsx", "=某镇人民政府") == []
 

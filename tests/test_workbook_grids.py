@@ -7,8 +7,9 @@ import pytest
 import python_calamine
 
 from nianbao.check import check
+from nianbao.formats import F2021
 from nianbao.report import findings_table
-from nianbao.schema import RESULTS_SHEET, TABLES
+from nianbao.schema import RESULTS_SHEET
 from nianbao.workbook.annotate import ResultRow, annotate, marked_cells, read_result_rows
 from nianbao.workbook.build import write_template
 from nianbao.workbook.read import read_grids, read_workbook
@@ -66,6 +67,6 @@ def test_marked_cells_follow_mark_plan():
 
 def test_template_sheets_allow_colouring_but_not_typing_over_labels(tmp_path):
     wb = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         protection = wb[table.sheet].protection
         assert protection.sheet is True and protection.formatCells is False, table.sheet

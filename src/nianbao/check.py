@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from .formats import DEFAULT
 from .report import Finding, Report, Severity, sort_findings
 from .rules import evaluate, finding
-from .schema import CELLS, LEVELS, META_FIELDS, OWN_REPORT_LEVELS, may_be_own_report
+from .schema import LEVELS, OWN_REPORT_LEVELS, Format, may_be_own_report
 from .textcheck import CROSS_YEAR_TEXT_CHECKS, TEXT_CHECKS
 
 ReportCheck = Callable[[Report, "Report | None"], Iterable[Finding]]
@@ -35,7 +36,7 @@ def check_own_report(report: Report, last: Report | None) -> Iterable[Finding]:
     may = may_be_own_report(meta.level)
     if meta.government_own == may:
         return
-    label = next(f.label for f in META_FIELDS if f.key == "government_own")
+    label = report.format.meta_field("government_own").label
     if meta.government_own:
         why = (
             f"机关层级为“{meta.level}”，但「{label}」填了“是”：只有{'、'.join(OWN_REPORT_LEVELS)}自身的年度报告填“是”，"
@@ -100,12 +101,12 @@ CAUSES = {
 }
 
 
-def _where(f: Finding) -> str:
+def _where(f: Finding, fmt: Format) -> str:
     ref = f.cells[0]
-    return ref.address or (CELLS[ref.id].label if ref.id in CELLS else ref.id)
+    return ref.address or (fmt.cells[ref.id].label if ref.id in fmt.cells else ref.id)
 
 
-def causes_first(findings: list[Finding]) -> list[Finding]:
+def causes_first(findings: list[Finding], fmt: Format = DEFAULT) -> list[Finding]:
     """Within each severity, a broken identity comes after the finding at a cell it reads, and says so.
 
     When 表三!J7 (a row's 总计) is wrong, T3-H points at J7 and the column total T3-V at J28 breaks
@@ -133,7 +134,7 @@ def causes_first(findings: list[Finding]) -> list[Finding]:
     for i, js in causes.items():
         at: dict[str, list[str]] = {}  # one cell may be the cause twice (its row and its column total)
         for j in js:
-            words = at.setdefault(_where(findings[j]), [])
+            words = at.setdefault(_where(findings[j], fmt), [])
             if CAUSES[findings[j].rule] not in words:
                 words.append(CAUSES[findings[j].rule])
         named = "、".join(f"{where}的{'、'.join(words)}" for where, words in at.items())
@@ -161,6 +162,7 @@ def combine(
     text: Iterable[Finding],
     cross_year: Iterable[Finding] = (),
     acknowledged: dict[str, str] | None = None,
+    fmt: Format = DEFAULT,
 ) -> list[Finding]:
     """One report's findings in the one order every command gives them.
 
@@ -170,14 +172,14 @@ def combine(
     so a unit's findings in a merge are those of ``nianbao check`` on its file.
     """
     found = acknowledge([*reading, *numeric, *text, *cross_year], acknowledged or {})
-    return causes_first(sort_findings(found))
+    return causes_first(sort_findings(found), fmt)
 
 
 def check(report: Report, last: Report | None = None) -> list[Finding]:
     """All findings for ``report``: reading, numeric rules, cross-year (with ``last``), text."""
     return combine(
         report.findings, evaluate(report, last), report_findings(report), cross_year_findings(report, last),
-        report.acknowledged,
+        report.acknowledged, report.format,
     )
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .formats import DEFAULT
 from .report import Report, State, UnitMeta
-from .schema import CELL_IDS
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Example:
 
 def _load(name: str) -> Example:
     spec = json.loads((resources.files("nianbao") / "data" / "examples" / name).read_text(encoding="utf-8"))
-    report = Report(meta=UnitMeta(**spec["meta"]), values=dict.fromkeys(CELL_IDS, 0))
+    report = Report(meta=UnitMeta(**spec["meta"]), values=dict.fromkeys(DEFAULT.cell_ids, 0))
     report.values.update(spec.get("values", {}))
     report.raw.update(spec.get("raw", {}))
     for cid in spec.get("blank", ()):

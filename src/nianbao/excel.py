@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .cells import plain_text
 from .errors import NianbaoError, SourceError
+from .formats import DEFAULT, F2019
 from .locate import Grid
 from .report import Finding, Report, Severity, Verdict
 from .safetext import clean
-from .schema import CELL_IDS, MERGE_SETTINGS, MERGE_SETTINGS_SHEET, OLD_FORMAT_ID, RESULTS_SHEET, TABLES, TEXT_SHEET
+from .schema import MERGE_SETTINGS, MERGE_SETTINGS_SHEET, RESULTS_SHEET, TEXT_SHEET
 from .workbook.annotate import (
     RESULTS_NOTE,
     ResultRow,
@@ -50,7 +51,7 @@ from .workbook.annotate import (
     summary_line,
 )
 from .workbook.colors import INPUT_COLOR, LABEL_COLOR, MARK_COLOR, rgb
-from .workbook.layout import RESULTS_COLUMNS, TEXT_VALUE_COL, cell_position, text_sheet_values
+from .workbook.layout import RESULTS_COLUMNS, TEXT_VALUE_COL, cell_position, layout_of
 
 if TYPE_CHECKING:
     from .export import ExportResult
@@ -163,7 +164,7 @@ def read_report(grids: Mapping[str, Grid], source: str) -> Report:
     from .workbook.read import read_grids
 
     report = read_grids(grids, source)
-    if report.meta.format != OLD_FORMAT_ID and not any(cid in report.addresses for cid in CELL_IDS):
+    if report.meta.format != F2019.id and not any(cid in report.addresses for cid in DEFAULT.cell_ids):
         raise SourceError(
             "没有在这个工作簿中找到年报的表格（表二、表三、表四）。请打开按年报模板填写的工作簿，"
             "或用 nianbao template 生成模板后再填写", source,
@@ -258,7 +259,7 @@ def check_plan(grids: Mapping[str, Grid], source: str) -> CheckPlan:
     # The previous run's marks get the template's input fill back where the unit types
     # numbers (wherever the reader found those cells now) and no fill elsewhere; cells
     # it never coloured are left alone, whatever fill the unit gave them.
-    inputs = input_cells() | {where for a in report.addresses.values() if (where := split_address(a))}
+    inputs = input_cells(report.format) | {where for a in report.addresses.values() if (where := split_address(a))}
     colours: dict[tuple[str, str], str | None] = {
         cell: rgb(INPUT_COLOR) if cell in inputs else None
         for cell in marked_cells(before, report.addresses) - marks
@@ -305,7 +306,7 @@ def text_button(book: Book) -> str:
     plan = text_plan(BookGrids(book), book_path(book))
     if plan.new_sheet is not None:
         sheets = [sheet.name for sheet in book.sheets]
-        after = TABLES["t4"].sheet if TABLES["t4"].sheet in sheets else sheets[-1]
+        after = DEFAULT.tables["t4"].sheet if DEFAULT.tables["t4"].sheet in sheets else sheets[-1]
         sheet = book.sheets.add(TEXT_SHEET, after=book.sheets[after])
         sheet.range((1, 1)).value = as_text(plan.new_sheet)
     for row, values in plan.writes:
@@ -333,8 +334,8 @@ def text_plan(grids: Mapping[str, Grid], source: str) -> TextPlan:
 
     report = read_report(grids, source)
     generated, errors = draft(report)
-    new_sheet = None if TEXT_SHEET in grids else text_sheet_values()
-    sheet = plan_sheet(grids[TEXT_SHEET] if new_sheet is None else new_sheet, generated)
+    new_sheet = None if TEXT_SHEET in grids else layout_of(report.format).text_sheet_values()
+    sheet = plan_sheet(grids[TEXT_SHEET] if new_sheet is None else new_sheet, generated, fmt=report.format)
     sheet.errors = errors
     texts = {sheet.rows[c.key]: c.after for c in sheet.written}
     writes = [(run[0], [[texts[r], mark(texts[r])] for r in run]) for run in consecutive(texts)]

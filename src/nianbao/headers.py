@@ -36,7 +36,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .schema import CELL_IDS, CELLS, KNOWN_TYPOS, LABEL_VARIANTS, META_FIELDS, TABLES, normalise
+from .formats import DEFAULT
+from .schema import normalise
 
 # Punctuation people put between and around labels; dropped from both sides before comparing.
 _SEPARATORS = re.compile(r"[\s\-—–_/|·・.,，、;；:：()\[\]【】<>《》“”\"'‘’*#＊]+")
@@ -94,16 +95,16 @@ FIELD_IDS = {"meta.name": "name", "meta.level": "level", "meta.region": "region"
              "errors": "merge_detail", "warnings": "merge_detail", "infos": "merge_detail", "roster.code": "merge_detail",
              "file": "merge_detail"}
 # What each unit detail is called when a mapping is shown.
-FIELD_LABELS = {f.key: f.label for f in META_FIELDS} | {
+FIELD_LABELS = {f.key: f.label for f in DEFAULT.meta_fields} | {
     "status": "汇总明细的状态", "roster_name": "单位名称（名单中的）", "merge_detail": "汇总明细的统计列（不读取）"}
-if {f.key for f in META_FIELDS} - set(FIELD_HEADERS):  # a new 单位信息 field must be taught here
-    raise ValueError("headers: FIELD_HEADERS lacks a field of META_FIELDS")
+if {f.key for f in DEFAULT.meta_fields} - set(FIELD_HEADERS):  # a new 单位信息 field must be taught here
+    raise ValueError("headers: FIELD_HEADERS lacks a field of DEFAULT.meta_fields")
 
 
 @cache
 def _field_index() -> dict[str, str]:
     index: dict[str, str] = {}
-    for f in META_FIELDS:
+    for f in DEFAULT.meta_fields:
         for label in (f.label, *f.former_labels):
             index.setdefault(flat(label), f.key)
     for key, words in FIELD_HEADERS.items():
@@ -115,7 +116,7 @@ def _field_index() -> dict[str, str]:
 def _label_forms(label: str) -> set[str]:
     """A label as people write it: as printed, without its leading numbering, without its closing note,
     and the known misprints and variants of it (docs/format.md §3.6)."""
-    printed = [label] + [seen for seen, official in (KNOWN_TYPOS | LABEL_VARIANTS).items() if official == label]
+    printed = [label] + [seen for seen, official in {**DEFAULT.known_typos, **DEFAULT.label_variants}.items() if official == label]
     forms = set()
     for text in printed:
         n = normalise(text)
@@ -135,8 +136,8 @@ def _vocabulary() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]],
     own: dict[str, set[str]] = {}
     leaves: dict[str, set[str]] = {}
     printed: set[str] = set()
-    for cid, spec in CELLS.items():
-        table = TABLES[cid.split(".", 1)[0]]
+    for cid, spec in DEFAULT.cells.items():
+        table = DEFAULT.tables[cid.split(".", 1)[0]]
         section = next(s for s in table.sections if any(r is spec.row for r in s.row_leaves))
         words = {table.name, table.heading, *(spec.row_path), *(spec.column_path)}
         if section.title:
@@ -144,7 +145,7 @@ def _vocabulary() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]],
         own[cid] = {flat(w) for w in words}
         leaves[cid] = {flat(spec.column_path[-1])} | ({flat(spec.row_path[-1])} if spec.row_path else set())
         printed.update(own[cid])
-    for cid, spec in CELLS.items():
+    for cid, spec in DEFAULT.cells.items():
         for label in (*spec.row_path, *spec.column_path):
             for form in _label_forms(label) - {flat(label)}:
                 if form not in printed:
@@ -181,7 +182,7 @@ def _segment(text: str, vocab: frozenset[str]) -> list[str] | None:
 def match_header(header: object) -> HeaderMatch:
     """The cell (or unit detail) a column header names; see the module docstring."""
     text = "" if header is None else str(header).strip()
-    if text in CELLS:
+    if text in DEFAULT.cells:
         return HeaderMatch(text, cell=text)
     if text in FIELD_IDS:
         return HeaderMatch(text, field=FIELD_IDS[text])
@@ -206,7 +207,7 @@ def match_header(header: object) -> HeaderMatch:
     labels = {p for p in pieces if p not in FILLERS}
     if not labels:
         return HeaderMatch(text)
-    fits = tuple(cid for cid in CELL_IDS if labels <= own[cid] and labels & leaves[cid])
+    fits = tuple(cid for cid in DEFAULT.cell_ids if labels <= own[cid] and labels & leaves[cid])
     if len(fits) == 1:
         return HeaderMatch(text, cell=fits[0])
     return HeaderMatch(text, candidates=fits)

@@ -28,16 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NianbaoError
+from .formats import F2021
+from .formats.f2021 import T4_OUTCOMES
 from .report import Number, Report, format_number
 from .safetext import clean
-from .schema import (
-    CELLS,
-    LEVELS,
-    T4_OUTCOMES,
-    TABLES,
-    TEXT_SLOTS,
-    find_node,
-)
+from .schema import LEVELS, TextSlot, find_node
+
+# The built-in templates are written for the 2021 format's rows and columns (F2021, and formats built on
+# it): the groups they name come from there; the report's own cells and slots are asked of its format.
 
 MARK_PREFIX = "nianbao:"
 # Something the clerk must still write or check, e.g. 【请填写：整改措施和成效】; textcheck flags any left (S11).
@@ -97,7 +95,7 @@ class Counted:
 
 def _t3_results() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The six result groups of 表三 三、 as (plain label, leaf row keys)."""
-    results = find_node(TABLES["t3"].sections[0].rows, "results")
+    results = find_node(F2021.tables["t3"].sections[0].rows, "results")
     return tuple(
         (_plain_label(node.label), tuple(n.key for n in node.leaves()))
         for node in results.children
@@ -106,7 +104,7 @@ def _t3_results() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 T3_RESULTS = _t3_results()
-_APPLICANTS = TABLES["t3"].sections[0].columns
+_APPLICANTS = F2021.tables["t3"].sections[0].columns
 _NATURAL_PERSON = find_node(_APPLICANTS, "natural_person")
 _ORG = find_node(_APPLICANTS, "organisation")
 
@@ -122,20 +120,21 @@ def context(report: Report, last: Report | None = None) -> dict[str, Any]:
     if empty:
         # Blank counts as 0 in the rules, but a table nobody filled would become "本年度未收到…".
         raise NarrativeError("；".join(empty) + "。请先填写表格，再生成文字")
-    unknown = [cid for cid in CELLS if report.number(cid) is None]
+    cells = report.format.cells
+    unknown = [cid for cid in cells if report.number(cid) is None]
     if unknown:
-        where = "、".join(report.address(c) or CELLS[c].label for c in unknown[:5])
+        where = "、".join(report.address(c) or cells[c].label for c in unknown[:5])
         more = f"等{len(unknown)}个单元格" if len(unknown) > 5 else ""
         raise NarrativeError(
             f"{where}{more}不是可读取的数字，无法据此生成文字；请先改正（nianbao check 可列出所有问题）"
         )
     # Every number is known here (checked above): None would have raised.
-    n: dict[str, Number] = {cid: report.number(cid) or 0 for cid in CELLS}
+    n: dict[str, Number] = {cid: report.number(cid) or 0 for cid in cells}
     meta = report.meta
     level = LEVELS.get(meta.level)
 
     def row(key: str) -> dict[str, Number]:
-        return {c.split(".")[-1]: n[c] for c in CELLS if c.startswith(f"t2.{key}.")}
+        return {c.split(".")[-1]: n[c] for c in cells if c.startswith(f"t2.{key}.")}
 
     applicants = [Counted(_NATURAL_PERSON.label, n["t3.new.natural_person"])]
     organisation_parts = [Counted(l.label, n[f"t3.new.{l.key}"]) for l in _ORG.leaves()]
@@ -144,10 +143,10 @@ def context(report: Report, last: Report | None = None) -> dict[str, Any]:
     review_parts = [Counted(label, n[f"t4.review.{key}"]) for label, key in T4_OUTCOMES if key != "total"]
     litigation = [
         Counted(group.label, n[f"t4.{group.key}.total"])
-        for top in TABLES["t4"].sections[0].columns if not top.key for group in top.children
+        for top in F2021.tables["t4"].sections[0].columns if not top.key for group in top.children
     ]
     decisions = [
-        Counted(CELLS[f"t2.{key}.decisions"].row.label, n[f"t2.{key}.decisions"])
+        Counted(cells[f"t2.{key}.decisions"].row.label, n[f"t2.{key}.decisions"])
         for key in ("licensing", "punishment", "coercion")
     ]
     return {
@@ -254,7 +253,7 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
     env = _environment(folder)
     ctx = context(report, last)
     out = {}
-    for slot in TEXT_SLOTS:
+    for slot in report.format.text_slots:
         name = slot.key + TEMPLATE_SUFFIX
         try:
             out[slot.key] = tidy(env.get_template(name).render(ctx))
@@ -313,7 +312,8 @@ class SlotChange:
 
 
 def plan(
-    current: dict[str, tuple[str, str | None]], generated: dict[str, str], force: bool = False
+    current: dict[str, tuple[str, str | None]], generated: dict[str, str], force: bool = False,
+    slots: tuple[TextSlot, ...] = F2021.text_slots,
 ) -> list[SlotChange]:
     """What to do with each slot, given its (text, mark) now and the freshly generated text.
 
@@ -321,7 +321,7 @@ def plan(
     anything else is the clerk's → kept, or replaced with ``force``.
     """
     changes = []
-    for slot in TEXT_SLOTS:
+    for slot in slots:
         before, slot_mark = current.get(slot.key, ("", None))
         new = generated[slot.key]
         if not before.strip():

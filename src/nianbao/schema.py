@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
 
 # --- tables -----------------------------------------------------------------
 
@@ -401,35 +400,3 @@ MERGE_SETTINGS: tuple[MetaField, ...] = (
     MetaField("last_year", "上年度汇总"),  # last year's merge output or unit folder; blank: no Y1–Y3
     MetaField("year", "汇总年度"),  # blank: the year most reports state
 )
-
-
-
-
-# The 2021 format's declarations lived here before formats were values; modules not yet moved to
-# the Format value import them from here. Transitional: goes when every module asks the format.
-_F2021_NAMES = {
-    "FORMAT_ID": lambda f: f.id, "FORMAT_NAME": lambda f: f.name, "TEMPLATE_VERSION": lambda f: f.template_version,
-    "TABLES": lambda f: f.tables, "CELLS": lambda f: f.cells, "CELL_IDS": lambda f: f.cell_ids,
-    "table_cells": lambda f: f.table_cells, "row_cells": lambda f: f.row_cells, "group_cells": lambda f: f.group_cells,
-    "SECTION_HEADINGS": lambda f: f.section_headings, "SECTION_HEADING_VARIANTS": lambda f: f.heading_variants,
-    "TEXT_SLOTS": lambda f: f.text_slots, "TEXT_KEYS": lambda f: f.text_keys, "META_FIELDS": lambda f: f.meta_fields,
-    "KNOWN_TYPOS": lambda f: f.known_typos, "LABEL_VARIANTS": lambda f: f.label_variants,
-    "label_variant": lambda f: f.label_variant,
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _F2021_NAMES:
-        from .formats import F2021
-
-        return _F2021_NAMES[name](F2021)
-    if name in ("OLD_FORMAT_ID", "OLD_FORMAT_NAME", "F2019_FINGERPRINTS", "F2019_FINGERPRINT_INDEX"):
-        from .formats import F2019
-
-        return {"OLD_FORMAT_ID": F2019.id, "OLD_FORMAT_NAME": F2019.name, "F2019_FINGERPRINTS": F2019.fingerprints,
-                "F2019_FINGERPRINT_INDEX": F2019.fingerprint_index}[name]
-    if name in ("APPLICANTS", "T3_ROWS", "T3_NOTE", "T4_OUTCOMES", "T4_COLUMNS"):
-        from .formats import f2021
-
-        return getattr(f2021, name)
-    raise AttributeError(name)

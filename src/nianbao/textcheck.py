@@ -37,20 +37,21 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
+from .formats import F2021
 from .narrative import PLACEHOLDER, NarrativeError, generate, problems_of
 from .report import CellRef, Finding, Report, Severity, format_number
 from .rules import finding
-from .schema import CELLS, LEVELS, SECTION_HEADING_VARIANTS, SECTION_HEADINGS, TEXT_SLOTS, TextSlot
+from .schema import LEVELS, TextSlot
 
-SLOTS = {s.key: s for s in TEXT_SLOTS}
-OVERVIEW = tuple(s for s in TEXT_SLOTS if s.section == 0)
+SLOTS = {s.key: s for s in F2021.text_slots}
+OVERVIEW = tuple(s for s in F2021.text_slots if s.section == 0)
 OVERVIEW_KEYS = tuple(s.key for s in OVERVIEW)
 ASPECTS = tuple(s for s in OVERVIEW if s.heading)
-PROBLEMS = tuple(s for s in TEXT_SLOTS if s.section == 4)
+PROBLEMS = tuple(s for s in F2021.text_slots if s.section == 4)
 
 
 def has_text(report: Report) -> bool:
-    return any(report.text.get(s.key) for s in TEXT_SLOTS)
+    return any(report.text.get(s.key) for s in F2021.text_slots)
 
 
 def flat(body: str) -> str:
@@ -153,7 +154,7 @@ class Statement:
 
     @property
     def table_label(self) -> str:
-        return self.where or CELLS[self.cells[0]].label
+        return self.where or F2021.cells[self.cells[0]].label
 
 
 def _t2_documents() -> Iterator[Statement]:
@@ -169,7 +170,7 @@ def _t2_documents() -> Iterator[Statement]:
 def _t2_decisions() -> Iterator[Statement]:
     for key in ("licensing", "punishment", "coercion"):
         cid = f"t2.{key}.decisions"
-        label = CELLS[cid].row.label
+        label = F2021.cells[cid].row.label
         yield Statement(
             cid, (cid,), (rf"{label}(?:决定|决定书)?{SUM}{NUM}{PIECES}",),
             (rf"未作出(?:[^。;,\d]*?、)?{label}(?:[、和及或][^。;,\d]*?)?决定",),
@@ -181,7 +182,7 @@ def _t3_results() -> Iterator[Statement]:
 
     for label, keys in T3_RESULTS:
         cells = tuple(f"t3.{k}.total" for k in keys)
-        where = CELLS[cells[0]].label if len(cells) == 1 else f"表三「{label}」各项「总计」之和"
+        where = F2021.cells[cells[0]].label if len(cells) == 1 else f"表三「{label}」各项「总计」之和"
         yield Statement(f"t3.{keys[0]}", cells, (rf"(?<!部分){label}{NUM}件",), where=where)
 
 
@@ -327,7 +328,7 @@ def stated_numbers(body: str) -> Iterator[tuple[Statement, int | None, str]]:
 
 def check_numbers(report: Report, last: Report | None) -> Iterable[Finding]:
     """P4: a number stated in the text differs from the table (docs/format.md §5.4)."""
-    for slot in TEXT_SLOTS:
+    for slot in F2021.text_slots:
         body = report.text.get(slot.key, "")
         if not body:
             continue
@@ -413,7 +414,7 @@ def check_aspects(report: Report, last: Report | None) -> Iterable[Finding]:
     if missing:
         names = "、".join(re.sub(r"^（[一二三四五六七八九十]+）", "", s.heading or s.label) for s in missing)
         yield finding(
-            "S5", f"“{SECTION_HEADINGS[0]}”没有写到{names}；2021年格式要求总体情况涵盖{aspect_names()}五个方面",
+            "S5", f"“{F2021.section_headings[0]}”没有写到{names}；2021年格式要求总体情况涵盖{aspect_names()}五个方面",
             tuple(_slot_ref(report, s.key) for s in missing),
         )
 
@@ -430,7 +431,7 @@ def check_government_items(report: Report, last: Report | None) -> Iterable[Find
     missing = [name for word, name in GOVERNMENT_ITEMS if word not in overview]
     if missing:
         yield finding(
-            "S6", f"“{SECTION_HEADINGS[0]}”没有提到{'、'.join(missing)}结果情况；各级人民政府应在“监督保障”部分"
+            "S6", f"“{F2021.section_headings[0]}”没有提到{'、'.join(missing)}结果情况；各级人民政府应在“监督保障”部分"
             "报告工作考核、社会评议和责任追究结果情况（条例第五十条）",
             (_slot_ref(report, "overview.oversight"),),
         )
@@ -507,7 +508,7 @@ def wrong_words(report: Report) -> dict[str, list[str]]:
     if own in _SELF:
         patterns = [p for p in patterns if p is not _SELF[own]]
     out: dict[str, list[str]] = {}
-    for slot in TEXT_SLOTS:
+    for slot in F2021.text_slots:
         body = flat(report.text.get(slot.key, ""))
         words = []
         for p in patterns:
@@ -537,12 +538,12 @@ def check_place_words(report: Report, last: Report | None) -> Iterable[Finding]:
 # --- S12: the required sections written at all -----------------------------------------
 
 # The sections the report writes in words (the others are the statutory tables): 一、五、六.
-WRITTEN_SECTIONS = tuple(sorted({s.section for s in TEXT_SLOTS}))
+WRITTEN_SECTIONS = tuple(sorted({s.section for s in F2021.text_slots}))
 
 
 def section_keys(section: int) -> tuple[str, ...]:
-    """The text slots of a section (index into SECTION_HEADINGS): 4 → problems.issues, problems.improvements."""
-    return tuple(s.key for s in TEXT_SLOTS if s.section == section)
+    """The text slots of a section (index into F2021.section_headings): 4 → problems.issues, problems.improvements."""
+    return tuple(s.key for s in F2021.text_slots if s.section == section)
 
 
 def section_text(report: Report, section: int) -> str:
@@ -561,7 +562,7 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
     empty = [i for i in WRITTEN_SECTIONS if report.text_read(*section_keys(i)) and not section_text(report, i)]
     if not empty:
         return
-    names = "、".join(f"「{SECTION_HEADINGS[i]}」" for i in empty)
+    names = "、".join(f"「{F2021.section_headings[i]}」" for i in empty)
     whole = len(empty) == len(WRITTEN_SECTIONS)
     yield finding(
         "S12", f"报告的文字{'部分' if whole else ''}还没有写：{names}{'均' if len(empty) > 1 else ''}为空；"
@@ -575,7 +576,7 @@ def check_written(report: Report, last: Report | None) -> Iterable[Finding]:
 
 def check_placeholders(report: Report, last: Report | None) -> Iterable[Finding]:
     """S11: 【请填写】 (or 【请核对】) left in the text from ``nianbao text``'s skeleton."""
-    for slot in TEXT_SLOTS:
+    for slot in F2021.text_slots:
         found = PLACEHOLDER.findall(report.text.get(slot.key, ""))
         if found:
             yield finding(
@@ -631,7 +632,7 @@ def _heading_words(section: int) -> re.Pattern[str]:
     """The section's heading, its variants and its slots' sub-headings, and their halves around 及
     (存在的主要问题及改进措施 → 存在的主要问题, 改进措施): written again in the text, they say nothing."""
     words: set[str] = set()
-    heads = (SECTION_HEADINGS[section], *SECTION_HEADING_VARIANTS[section], *(s.heading or "" for s in TEXT_SLOTS if s.section == section))
+    heads = (F2021.section_headings[section], *F2021.heading_variants[section], *(s.heading or "" for s in F2021.text_slots if s.section == section))
     for head in heads:
         head = re.sub(r"^[一二三四五六七八九十]+、", "", _NUMBERING.sub("", flat(head)))
         words |= {head, *head.split("及")}
@@ -673,7 +674,7 @@ def check_substance(report: Report, last: Report | None) -> Iterable[Finding]:
         shown = _quote(" ".join(body.split()))  # the slots on one line
         said = f"只写了“{shown}”" if n == 0 else f"只有“{shown}”（{n}个字）"
         yield finding(
-            "S13", f"“{SECTION_HEADINGS[need.section]}”{said}，没有实际内容；应{need.needs}，如：“{need.example}”",
+            "S13", f"“{F2021.section_headings[need.section]}”{said}，没有实际内容；应{need.needs}，如：“{need.example}”",
             tuple(_slot_ref(report, k) for k in keys if report.text.get(k, "").strip()),
         )
 
@@ -770,7 +771,7 @@ def check_follow_up(report: Report, last: Report | None) -> Iterable[Finding]:
     if len(open_items) == len(problems):
         listed = "；".join(f"“{_quote(p, 24)}”" for p in problems[:3])
         yield finding(
-            "Y6", f"“{SECTION_HEADINGS[4]}”没有说明上年度报告提出的问题（{listed}）的整改情况；"
+            "Y6", f"“{F2021.section_headings[4]}”没有说明上年度报告提出的问题（{listed}）的整改情况；"
             "可用 nianbao text --last-year 生成逐条整改的提纲",
             (_slot_ref(report, "problems.improvements"),),
         )

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from .check import check
 from .errors import UnsupportedSource, source
+from .formats import DEFAULT
 from .locate import Grid
 from .narrative import ERRORS_NOTE, SlotChange, generate, mark, plan
 from .report import Finding, Report, Severity
-from .schema import TEXT_SHEET, TEXT_SLOTS, normalise
+from .schema import TEXT_SHEET, Format, normalise
 
 
 def draft(report: Report, last: Report | None = None, templates: str | Path | None = None) -> tuple[dict[str, str], list[Finding]]:
@@ -32,18 +33,20 @@ def draft(report: Report, last: Report | None = None, templates: str | Path | No
 
 
 
-def slot_rows(grid: Grid) -> dict[str, int]:
-    """Sheet row (from 1) of each slot in the 文字 sheet given as rows of values from A1: the
+def slot_rows(grid: Grid, fmt: Format = DEFAULT) -> dict[str, int]:
+    """Sheet row (from 1) of each slot of ``fmt`` in the 文字 sheet given as rows of values from A1: the
     template's row when its label is there, else wherever column A has the label."""
-    from .workbook.layout import TEXT_ROWS
+    from .workbook.layout import layout_of
+
+    slots, rows = fmt.text_slots, layout_of(fmt).text_rows
 
     def label(r: int) -> str | None:
         value = grid[r - 1][0] if r <= len(grid) and grid[r - 1] else None
         return normalise(value) if isinstance(value, str) else None
 
-    found = {slot.key: TEXT_ROWS[slot.key] for slot in TEXT_SLOTS if label(TEXT_ROWS[slot.key]) == normalise(slot.label)}
-    if len(found) < len(TEXT_SLOTS):
-        labels = {normalise(s.label): s.key for s in TEXT_SLOTS}
+    found = {slot.key: rows[slot.key] for slot in slots if label(rows[slot.key]) == normalise(slot.label)}
+    if len(found) < len(slots):
+        labels = {normalise(s.label): s.key for s in slots}
         for r in range(1, len(grid) + 1):
             found_label = label(r)
             if found_label in labels:
@@ -71,18 +74,19 @@ class SheetPlan:
         return [c for c in self.changes if c.written]
 
 
-def plan_sheet(grid: Grid, generated: dict[str, str], force: bool = False) -> SheetPlan:
-    """Plan the 文字 sheet given as rows of values from A1 (an openpyxl sheet, or the open book in Excel)."""
+def plan_sheet(grid: Grid, generated: dict[str, str], force: bool = False, fmt: Format = DEFAULT) -> SheetPlan:
+    """Plan the 文字 sheet given as rows of values from A1 (an openpyxl sheet, or the open book in Excel),
+    in the slots of ``fmt`` (the report's format)."""
     from .workbook.layout import TEXT_MARK_COL, TEXT_VALUE_COL
 
     def cell(r: int, c: int) -> str:
         row = grid[r - 1] if r <= len(grid) else ()
         return _cell_text(row[c - 1] if c <= len(row) else None)
 
-    rows = slot_rows(grid)
+    rows = slot_rows(grid, fmt)
     current = {key: (cell(r, TEXT_VALUE_COL), cell(r, TEXT_MARK_COL) or None) for key, r in rows.items()}
     sheet = SheetPlan(rows)
-    for change in plan(current, generated, force):
+    for change in plan(current, generated, force, fmt.text_slots):
         if change.key in rows:
             sheet.changes.append(change)
         else:
@@ -137,7 +141,7 @@ def text(
 
         add_text_sheet(wb, layout_of(report.format))
         ws = wb[TEXT_SHEET]
-    sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force)
+    sheet = plan_sheet(list(ws.iter_rows(max_col=TEXT_MARK_COL, values_only=True)), generated, force, report.format)
     for change in sheet.written:
         row = sheet.rows[change.key]
         put_text(ws.cell(row, TEXT_VALUE_COL), change.after)

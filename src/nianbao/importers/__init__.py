@@ -16,10 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import NotAReport, UnsupportedSource, source
+from ..formats import F2019, F2021
 from ..locate import F2019_SINGLE_OTHER, LabelIndex, f2019_reasons, old_format_finding
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import finding
-from ..schema import LEVELS, OLD_FORMAT_ID, SECTION_HEADINGS, TABLES, TEXT_SLOTS, table_cells
+from ..schema import LEVELS
 from .assemble import fill_table
 from .compact import Compact
 from .document import Document
@@ -79,7 +80,7 @@ def read_document(
 
     reads: dict[str, TableRead | None] = {}
     after = 0
-    for table in TABLES.values():
+    for table in F2021.tables.values():
         read = read_grid(doc, table)
         if read is None:
             lo, hi = table_region(table, spans, after, len(text))
@@ -96,7 +97,7 @@ def read_document(
     if reasons == [F2019_SINGLE_OTHER]:
         reasons = []  # a 2021 report that keeps the old one-row （六）: read as its 合计 (assemble), never as 2019
     if reasons:
-        meta.format = OLD_FORMAT_ID
+        meta.format = F2019.id
         reads["t2"] = None  # its columns mean other things in 2019; 表三、表四's common rows still map
         report.findings.append(old_format_finding(
             reasons, meta.year, "该报告",
@@ -104,9 +105,9 @@ def read_document(
         ))
 
     last_heading = max((k for k, h in enumerate(headings) if h), default=-1)
-    cut = last_heading < len(SECTION_HEADINGS) - 1 and not _goes_on(text, spans, last_heading, reads)
-    for table in TABLES.values():
-        k = SECTION_HEADINGS.index(table.heading)
+    cut = last_heading < len(F2021.section_headings) - 1 and not _goes_on(text, spans, last_heading, reads)
+    for table in F2021.tables.values():
+        k = F2021.section_headings.index(table.heading)
         if reasons and table.key == "t2":
             _old_format_t2(report)
             continue
@@ -117,7 +118,7 @@ def read_document(
     # What the tool could not read whole: a section whose heading it did not find, and, in a text cut
     # off, the section it stops in and all after.
     report.unread_text = tuple(
-        s.key for s in TEXT_SLOTS if headings[s.section] is None or (cut and s.section >= last_heading)
+        s.key for s in F2021.text_slots if headings[s.section] is None or (cut and s.section >= last_heading)
     )
     report.findings += _heading_findings(headings, last_heading, cut)
     report.findings += _meta_findings(meta, title, name, year, level, inferred)
@@ -138,10 +139,10 @@ def _old_format_t2(report: Report) -> None:
     from ..report import State
     from .assemble import address
 
-    for cid in table_cells("t2"):
+    for cid in F2021.table_cells("t2"):
         report.values[cid] = None
         report.states[cid] = State.TEXT
-        report.addresses[cid] = address(TABLES["t2"], cid)
+        report.addresses[cid] = address(F2021.tables["t2"], cid)
 
 
 def _goes_on(text: str, spans, last_heading: int, reads: dict[str, TableRead | None]) -> bool:
@@ -150,7 +151,7 @@ def _goes_on(text: str, spans, last_heading: int, reads: dict[str, TableRead | N
     printed in words that could not be matched)."""
     if last_heading < 0 or spans[last_heading] is None:
         return False
-    table = next((t for t in TABLES.values() if SECTION_HEADINGS.index(t.heading) == last_heading), None)
+    table = next((t for t in F2021.tables.values() if F2021.section_headings.index(t.heading) == last_heading), None)
     read = reads.get(table.key) if table else None
     if table is None or read is None or len(read.rows) < sum(len(s.row_leaves) for s in table.sections):
         return False
@@ -160,21 +161,21 @@ def _goes_on(text: str, spans, last_heading: int, reads: dict[str, TableRead | N
 
 def _heading_findings(headings, last_heading: int, cut: bool) -> list[Finding]:
     out = []
-    for k, (official, h) in enumerate(zip(SECTION_HEADINGS, headings)):
+    for k, (official, h) in enumerate(zip(F2021.section_headings, headings)):
         ref = (CellRef(f"heading:{k + 1}", h.printed if h else official),)
         if h is None and k <= last_heading:
             out.append(finding("S1", f"缺少标题「{official}」", ref))
         elif h is not None and not h.official:
             out.append(finding("S1", f"标题「{h.printed}」与2021年格式的「{official}」不同（已按此标题读取）", ref, severity=Severity.INFO))
-    lost = SECTION_HEADINGS[last_heading + 1 :]
+    lost = F2021.section_headings[last_heading + 1 :]
     if lost:
         shown = f"「{lost[0]}」" + (f"至「{lost[-1]}」" if len(lost) > 1 else "")
         why = (
             f"报告文本不完整：缺少标题{shown}（文本在此之前已截断）" if cut else
-            f"没有找到标题{shown}：「{SECTION_HEADINGS[last_heading]}」的表格之后还有文字，但标题的写法无法对应，"
+            f"没有找到标题{shown}：「{F2021.section_headings[last_heading]}」的表格之后还有文字，但标题的写法无法对应，"
             "这几部分的文字未读取"
         )
-        out.append(finding("S1", why, tuple(CellRef(f"heading:{SECTION_HEADINGS.index(h) + 1}", h) for h in lost)))
+        out.append(finding("S1", why, tuple(CellRef(f"heading:{F2021.section_headings.index(h) + 1}", h) for h in lost)))
     return out
 
 
@@ -209,8 +210,8 @@ def _meta_findings(meta: UnitMeta, title: str, name, year, level, inferred: str)
 def missing_tables(report: Report) -> list[str]:
     """Names of the statutory tables the report lacks wholly or partly (findings C1), e.g. ['表三', '表四']."""
     names = []
-    for table in TABLES.values():
-        cids = set(table_cells(table.key))
+    for table in F2021.tables.values():
+        cids = set(F2021.table_cells(table.key))
         for f in report.findings:
             if f.rule == "C1" and any(c.id == f"table:{table.key}" or c.id in cids for c in f.cells):
                 names.append(table.name)

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..cells import blank_row, parse_cell
+from ..formats import F2021
 from ..report import CellRef, Finding, Report, Severity, State, format_number
 from ..rules import finding
-from ..schema import CELLS, Node, Section, TableSpec, label_variant, table_cells
+from ..schema import Node, Section, TableSpec
 from .split import Outcome, resolve, row_splits
 from .stated import stated_values
 from .tables import RowRead, TableRead
@@ -42,7 +43,7 @@ def _is_total(col: Node) -> bool:
 def address(table: TableSpec, cid: str, row_label: str | None = None) -> str:
     """Where a person finds the cell in the published report, by the labels printed there:
     表三「一、本年新收政府信息公开申请数量」行「自然人」列, 表四「复议后起诉」「总计」列."""
-    spec = CELLS[cid]
+    spec = F2021.cells[cid]
     if not spec.row.label:
         return table.name + "".join(f"「{p}」" for p in spec.column_path[-2:]) + "列"
     return f"{table.name}「{row_label or spec.row.label}」行「{spec.column.label}」列"
@@ -56,7 +57,7 @@ def _row_name(table: TableSpec, row: RowRead | None, leaf: Node) -> str:
 
 def _number(raw: str) -> float | None:
     """What a raw cell counts as in an identity: its number, 0 for a blank or "/", None for words."""
-    parsed = parse_cell(raw, CELLS["t3.new.total"])
+    parsed = parse_cell(raw, F2021.cells["t3.new.total"])
     if parsed.number is not None:
         return parsed.number
     return 0 if parsed.state.counts_as_zero else None
@@ -99,7 +100,7 @@ def fill_table(
         for cid in _cids(table, section, leaf):
             report.addresses[cid] = address(table, cid, row.label if row else None)
     if read is None:
-        _unknown(report, list(table_cells(table.key)))
+        _unknown(report, list(F2021.table_cells(table.key)))
         if cut_off and not heading_found:
             why = f"报告文本不完整：没有{table.name}（{table.heading}），文本在此之前已截断"
         elif cut_off:
@@ -147,7 +148,7 @@ def fill_table(
         section, leaf = sections[key], leaves[key]
         blanks = [cid for cid, raw in zip(_cids(table, section, leaf), raws) if _put(report, cid, raw) == "blank"]
         if blanks:
-            which = "、".join(CELLS[c].column.label for c in blanks)
+            which = "、".join(F2021.cells[c].column.label for c in blanks)
             report.findings.append(blank_row(_row_name(table, read.rows.get(key), leaf), [report.ref(c) for c in blanks], which))
         row = read.rows.get(key)
         if row is not None and row.typo:
@@ -169,7 +170,7 @@ def fill_table(
 def _label_finding(table: TableSpec, what: str, printed: str, official: str, where: str) -> Finding:
     """S4: a misprint is a warning; a variant real reports commonly print (规范性文件) only a hint."""
     ref = (CellRef(f"label:{official}", where),)
-    if label_variant(printed) == official:
+    if F2021.label_variant(printed) == official:
         return finding("S4", f"{table.name}的{what}「{printed}」是常见的其他写法，已按国家格式的「{official}」读取", ref, severity=Severity.INFO)
     return finding("S4", f"{table.name}的{what}「{printed}」与国家格式不一致，应为「{official}」", ref)
 
@@ -230,7 +231,7 @@ def _fill_short(
     if not candidates:
         return
     fixed: dict[str, float | None] = {}
-    for cid in table_cells(table.key):
+    for cid in F2021.table_cells(table.key):
         if any(cid in cells for cells in row_cells.values()):
             continue
         owner = next((k for k in ready if cid in _cids(table, sections[k], leaves[k])), None)
@@ -372,7 +373,7 @@ def _decide(
 def _single_row(report: Report, table: TableSpec, group: Node, label: str, cells: Sequence[object]) -> None:
     """（六）其他处理 printed as one row: read as the group's 合计 so the column sums still run; its parts stay
     unread. The 2019 format prints it so (its own finding says); in a 2021 report the layout is old (S4)."""
-    from ..schema import OLD_FORMAT_ID
+    from ..formats import F2019
 
     section = table.sections[0]
     shown = []
@@ -381,7 +382,7 @@ def _single_row(report: Report, table: TableSpec, group: Node, label: str, cells
         if value is not None:
             report.sums[f"{table.key}.{group.key}.{col.key}"] = int(value) if float(value).is_integer() else value
         shown.append(f"{col.label}{_shown(raw) or '空白'}")
-    if report.meta.format == OLD_FORMAT_ID:
+    if report.meta.format == F2019.id:
         return
     parts = [leaf.label for leaf in group.leaves()]
     numbered = re.match(r"[（(][一二三四五六七八九十]+[）)]", group.label)

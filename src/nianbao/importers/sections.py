@@ -4,10 +4,10 @@
     >>> title_meta(text, find_headings(Compact(text), text))[:2]
     ('峰灵镇人民政府', 2023)
 
-Headings come from ``schema.SECTION_HEADINGS`` and the variants real reports
-print (``SECTION_HEADING_VARIANTS``, docs/format.md §2.3); an unlisted near-miss
+Headings come from the format's ``section_headings`` (``F2021``: published reports are read in the 2021 format) and the variants real reports
+print (``F2021.heading_variants``, docs/format.md §2.3); an unlisted near-miss
 ("四、政府信息公开行政法复议、行政诉讼情况") is accepted by similarity, with a
-note. Section text fills ``schema.TEXT_SLOTS``: 一 split at （一）…（五）, 五 at
+note. Section text fills ``text_slots``: 一 split at （一）…（五）, 五 at
 （一）（二）, 六 whole.
 """
 
@@ -17,7 +17,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..schema import LEVELS, SECTION_HEADING_VARIANTS, SECTION_HEADINGS, TEXT_SLOTS, normalise
+from ..formats import F2021
+from ..schema import LEVELS, normalise
 from .compact import Compact, printed
 
 # A heading starts a line, or (in text flattened onto one line) follows a sentence or a number.
@@ -27,7 +28,7 @@ SIMILAR_HEADING = 0.8
 
 @dataclass(frozen=True)
 class Heading:
-    index: int  # into SECTION_HEADINGS
+    index: int  # into F2021.section_headings
     start: int  # in the original text
     end: int
     printed: str
@@ -43,10 +44,10 @@ def _starts_heading(text: str, i: int) -> bool:
 
 def find_headings(c: Compact, text: str) -> list[Heading | None]:
     """Each of the six headings where it is printed (in order), or None when it is missing."""
-    found: list[Heading | None] = [None] * len(SECTION_HEADINGS)
+    found: list[Heading | None] = [None] * len(F2021.section_headings)
     pos = 0
-    for k, official in enumerate(SECTION_HEADINGS):
-        forms = [normalise(official)] + [normalise(v) for v in SECTION_HEADING_VARIANTS[k]]
+    for k, official in enumerate(F2021.section_headings):
+        forms = [normalise(official)] + [normalise(v) for v in F2021.heading_variants[k]]
         best: tuple[int, int, bool] | None = None
         for n, form in enumerate(forms):
             i = c.find(form, pos)
@@ -59,7 +60,7 @@ def find_headings(c: Compact, text: str) -> list[Heading | None]:
             found[k] = Heading(k, c.start(i), c.end(j), printed(c.original(i, j)), exact)
             pos = j
     # Near-misses between the headings that were found.
-    for k in range(len(SECTION_HEADINGS)):
+    for k in range(len(F2021.section_headings)):
         if found[k] is not None:
             continue
         lo = max((h.end for h in found[:k] if h), default=0)
@@ -72,7 +73,7 @@ def find_headings(c: Compact, text: str) -> list[Heading | None]:
 
 def _similar_heading(c: Compact, text: str, k: int, lo: int, hi: int) -> Heading | None:
     """A heading printed near one of its known forms: a misprint, or a variant cut short (…及整改措)."""
-    forms = [normalise(f) for f in (SECTION_HEADINGS[k], *SECTION_HEADING_VARIANTS[k])]
+    forms = [normalise(f) for f in (F2021.section_headings[k], *F2021.heading_variants[k])]
     number = forms[0][:2]  # "四,"
     best: tuple[float, int, int] | None = None
     i = c.find(number, lo, hi)
@@ -249,7 +250,7 @@ def section_texts(text: str, spans: list[tuple[int, int] | None], wrapped: bool)
     """Fill the text slots from sections 一, 五 and 六."""
     out: dict[str, str] = {}
     by_section: dict[int, list] = {}
-    for slot in TEXT_SLOTS:
+    for slot in F2021.text_slots:
         by_section.setdefault(slot.section, []).append(slot)
     for section, slots in by_section.items():
         span = spans[section]

@@ -1,8 +1,8 @@
 """Find the three statutory tables in a published report and read each row's printed cells.
 
-    >>> from nianbao.schema import TABLES
+    >>> from nianbao.formats import F2021
     >>> doc = Document.from_text("一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119")
-    >>> read_text(doc, Compact(doc.text), TABLES["t3"], 0, len(doc.text)).rows["new"].tokens
+    >>> read_text(doc, Compact(doc.text), F2021.tables["t3"], 0, len(doc.text)).rows["new"].tokens
     ['3001', '53', '0', '0', '61', '4', '3119']
 
 Two ways to a table, both driven by the schema's row and column trees:
@@ -25,8 +25,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..formats import F2019, F2021
 from ..locate import LabelIndex, locate_table
-from ..schema import F2019_FINGERPRINT_INDEX, KNOWN_TYPOS, LABEL_VARIANTS, Node, Section, TableSpec, normalise
+from ..schema import Node, Section, TableSpec, normalise
 from .compact import Compact, printed
 from .document import Document
 
@@ -204,7 +205,7 @@ def _forms(label: str) -> list[tuple[str, str | None]]:
     """The label's normalised form, and its known misprints and variants (docs/format.md §3.6) with the official they stand for."""
     official = normalise(label)
     forms: list[tuple[str, str | None]] = [(official, None)]
-    forms += [(normalise(typo), right) for typo, right in (KNOWN_TYPOS | LABEL_VARIANTS).items() if normalise(right) == official]
+    forms += [(normalise(typo), right) for typo, right in {**F2021.known_typos, **F2021.label_variants}.items() if normalise(right) == official]
     return forms
 
 
@@ -410,7 +411,7 @@ def f2019_text_reasons(c: Compact, lo: int, hi: int, reads: dict[str, TableRead 
     from ..locate import F2019_SINGLE_OTHER
 
     area = c.s[c.at(lo) : c.at(hi)]
-    reasons = [why for key, why in F2019_FINGERPRINT_INDEX.items() if key in area]
+    reasons = [why for key, why in F2019.fingerprint_index.items() if key in area]
     t3 = reads.get("t3")
     if t3 is not None and any(g.key == "other" for g, _, _ in t3.single_rows):
         reasons.append(F2019_SINGLE_OTHER)
@@ -427,9 +428,9 @@ def tables_area(spans: list[tuple[int, int] | None], length: int) -> tuple[int, 
 def table_region(table: TableSpec, spans: list[tuple[int, int] | None], after: int, length: int) -> tuple[int, int]:
     """The text a table is searched in: its own section when that heading was found, else from
     the previous table on to the next heading found."""
-    from ..schema import SECTION_HEADINGS
+    from ..formats import F2021
 
-    k = SECTION_HEADINGS.index(table.heading)
+    k = F2021.section_headings.index(table.heading)
     span = spans[k]
     if span is not None:
         return span

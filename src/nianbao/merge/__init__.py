@@ -190,7 +190,7 @@ def merge_records(
 def _finish(batch: Batch, output: str | Path | None, region: str | None = None) -> MergeResult:
     region = (region or "").strip() or _region(batch)
     summary = summarise(batch.frame, year=batch.year, region=region, incomplete=batch.incomplete(),
-                        units=sum(u.record.units for u in batch.counted))
+                        units=sum(u.record.units for u in batch.counted), fmt=batch.format)
     findings = check_summary(summary)
     if output is not None:
         from .write import write_merge

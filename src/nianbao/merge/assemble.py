@@ -21,9 +21,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..check import combine, cross_year_findings
+from ..formats import DEFAULT, cell_map, held
 from ..report import Finding, Severity, Verdict, count_by_severity
-from ..rules import evaluate_frame
-from ..schema import CELL_IDS, LEVELS, may_be_own_report
+from ..rules import evaluate_frame, format_checks
+from ..schema import LEVELS, Format, may_be_own_report
 from .files import Skipped
 from .lastyear import LastYear
 from .lower import VIA, Covered
@@ -115,6 +116,7 @@ class Batch:
     last_year: bool = False
     roster_states: dict[int, str] = field(default_factory=dict)  # roster entry order -> one of ROSTER_STATES
     peers: Peers = field(default_factory=Peers)  # H2: the units against the others of their level
+    format: Format = DEFAULT  # the format of the frame's cells and of the totals (merge_format)
 
     @property
     def counted(self) -> list[Unit]:
@@ -147,14 +149,14 @@ class Batch:
         """Every unit the totals count, with the lower 汇总s it came through and its unknown cells: what the
         merge workbook keeps (lower.COVERS_SHEET) for the level above."""
         out = []
-        cells = self.frame[list(CELL_IDS)].to_numpy(dtype=float) if len(self.frame) else None
+        cells = self.frame[list(self.format.cell_ids)].to_numpy(dtype=float) if len(self.frame) else None
         for i, u in enumerate(self.units):
             if not u.readable:
                 continue
             if u.record.merge_output:
                 out += [replace(c, via=u.record.where + (VIA + c.via if c.via else "")) for c in u.record.covers]
             else:
-                unknown = tuple(cid for cid, v in zip(CELL_IDS, cells[i]) if math.isnan(v)) if cells is not None else ()
+                unknown = tuple(cid for cid, v in zip(self.format.cell_ids, cells[i]) if math.isnan(v)) if cells is not None else ()
                 meta = u.record.meta
                 out.append(Covered(u.display, meta.name, meta.level, meta.government_own, "", unknown))
         return out
@@ -207,6 +209,18 @@ def identity(name: str, government_own: bool | None, level: str, roster: Roster 
     if level == SUMMARY_LEVEL:  # the level below's 汇总, named by its area: never one of the units
         return "summary:" + name_key(name), match
     return "name:" + name_key(name), match
+
+
+def merge_format(records: list[Record]) -> Format:
+    """The format of a merge: the one most readable reports are in (the default on a tie or with none).
+    A report in another format is counted in this one's cells (formats.cell_map); a cell it has no
+    counterpart for is unknown, and the total says so (H1)."""
+    formats = Counter(r.format.id for r in records if r.readable)
+    if not formats:
+        return DEFAULT
+    most = max(formats.values())
+    tied = [f for f, n in formats.items() if n == most]
+    return DEFAULT if DEFAULT.id in tied else held(tied[0])
 
 
 def merge_year(records: list[Record], year: int | None = None) -> int | None:
@@ -317,8 +331,9 @@ def assemble(
                   if (m := roster.match(c.unit)).index is not None}
     states = _roster_states(units, roster, named, wrong_year)
     _roster_submissions(units, roster, records, matches, wrong_year, states, submissions, year)
-    frame = _frame(units)
-    peers = _run_rules(units, frame, last)
+    fmt = merge_format(records)
+    frame = _frame(units, fmt)
+    peers = _run_rules(units, frame, last.in_format(fmt) if last is not None else None, fmt)
     _fill_status(units, frame)
     if last is not None:
         have = set(last.frame.index)
@@ -328,7 +343,7 @@ def assemble(
     submissions.sort(key=lambda s: CATEGORIES.index(s.category))
     for r in records:
         outcome.setdefault(r.where, USED)
-    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states, peers)
+    return Batch(year, units, frame, records, submissions, outcome, list(skipped or []), roster, last is not None, states, peers, fmt)
 
 
 def _earlier_outputs(records: list[Record]) -> dict[str, str]:
@@ -506,15 +521,16 @@ def _roster_submissions(
         out.append(Submission(SKIPPED, e.name, roster.source, "名单中重复列出的单位，只计一次"))
 
 
-def _frame(units: list[Unit]):
+def _frame(units: list[Unit], fmt: Format):
     import numpy as np
     import pandas as pd
 
     n = len(units)
-    values = np.full((n, len(CELL_IDS)), np.nan)
+    values = np.full((n, len(fmt.cell_ids)), np.nan)
     for i, u in enumerate(units):
         if u.readable:
-            values[i] = np.frombuffer(u.record.values, dtype=float)
+            numbers = np.frombuffer(u.record.values, dtype=float)
+            values[i] = numbers if u.record.format is fmt else in_cells_of(numbers, u.record.format, fmt)
     meta = {
         "unit": [u.display for u in units],
         "meta.name": [u.record.meta.name for u in units],
@@ -530,8 +546,25 @@ def _frame(units: list[Unit]):
     }
     index = pd.Index([u.key for u in units], name="key")
     head = pd.DataFrame(meta, index=index)
-    body = pd.DataFrame(values, index=index, columns=list(CELL_IDS))
-    return pd.concat([head, body], axis=1)
+    body = pd.DataFrame(values, index=index, columns=list(fmt.cell_ids))
+    frame = pd.concat([head, body], axis=1)
+    frame.attrs["format"] = fmt.id  # what summarise adds up (and a program reading the frame can ask)
+    return frame
+
+
+def in_cells_of(numbers: Any, source: Format, target: Format) -> Any:
+    """A row of numbers in ``source``'s cell order as the cells of ``target`` (formats.cell_map): a cell
+    that is a sum adds its parts; one with no counterpart, or an unknown part, is NaN."""
+    import numpy as np
+
+    at = {cid: k for k, cid in enumerate(source.cell_ids)}
+    mapping = cell_map(source.id, target.id)
+    out = np.full(len(target.cell_ids), np.nan)
+    for j, cid in enumerate(target.cell_ids):
+        parts = mapping.get(cid)
+        if parts:
+            out[j] = sum(numbers[at[p]] for p in parts)
+    return out
 
 
 def _match_label(u: Unit) -> str:
@@ -542,21 +575,21 @@ def _match_label(u: Unit) -> str:
     return "精确" if u.match.exact else "近似"
 
 
-def blank_cells(units: list[Unit], frame):
+def blank_cells(units: list[Unit], frame, fmt: Format):
     """True where a unit left the cell blank (Record.shown keeps None for those): plausibility rules take them as unknown."""
     import numpy as np
     import pandas as pd
 
-    column = {cid: k for k, cid in enumerate(CELL_IDS)}
-    mask = np.zeros((len(units), len(CELL_IDS)), dtype=bool)
+    column = {cid: k for k, cid in enumerate(fmt.cell_ids)}
+    mask = np.zeros((len(units), len(fmt.cell_ids)), dtype=bool)
     for i, u in enumerate(units):
         for cid, shown in u.record.shown.items():
             if shown is None and cid in column:
                 mask[i, column[cid]] = True
-    return pd.DataFrame(mask, index=frame.index, columns=list(CELL_IDS))
+    return pd.DataFrame(mask, index=frame.index, columns=list(fmt.cell_ids))
 
 
-def _run_rules(units: list[Unit], frame, last: LastYear | None) -> Peers:
+def _run_rules(units: list[Unit], frame, last: LastYear | None, fmt: Format) -> Peers:
     readable = [u for u in units if u.readable]
     by_key = {u.key: u for u in readable}
     numeric: dict[str, list[Finding]] = {u.key: [] for u in readable}
@@ -565,19 +598,20 @@ def _run_rules(units: list[Unit], frame, last: LastYear | None) -> Peers:
         sub = frame.loc[[u.key for u in readable]]
         aligned = last.frame.reindex(sub.index) if last is not None else None
         last_blanks = last.blanks.reindex(sub.index, fill_value=False) if last is not None and last.blanks is not None else None
-        blanks = blank_cells(readable, sub)
+        blanks = blank_cells(readable, sub, fmt)
 
         def address(key: str, cid: str) -> str:
             return by_key[key].record.address(cid)
 
-        found = evaluate_frame(sub, aligned, address=address, blanks=blanks, last_blanks=last_blanks)
+        found = evaluate_frame(sub, aligned, address=address, checks=format_checks(fmt), blanks=blanks, last_blanks=last_blanks)
         peers = compare(sub, blanks, address)
         for key, finding in [*found, *peers.findings]:
             numeric[key].append(finding)
     for u in readable:
         last_report = last.reports.get(u.key) if last is not None and u.record.text else None
         cross_year = cross_year_findings(u.record.report(), last_report) if last_report is not None else []
-        u.findings = combine(u.record.reading, numeric[u.key], u.record.text_findings, cross_year, u.record.acknowledged)
+        u.findings = combine(u.record.reading, numeric[u.key], u.record.text_findings, cross_year, u.record.acknowledged,
+                             u.record.format)
     return peers
 
 

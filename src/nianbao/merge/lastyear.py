@@ -20,8 +20,9 @@ from typing import Any
 
 from ..cells import parse_cell
 from ..errors import SourceError, source
+from ..formats import DEFAULT, FORMATS
 from ..report import Report, State
-from ..schema import CELL_IDS, CELLS
+from ..schema import MARKER_SHEET, CellSpec, Format
 from .files import discover
 from .roster import Roster
 from .worker import Record, is_merge_output, read_all
@@ -38,11 +39,33 @@ class LastYear:
     frame: Any  # pandas.DataFrame: ``meta.level`` and a float column per cell id (NaN = unknown; blank = 0)
     reports: dict[str, Report] = field(default_factory=dict)  # unit key -> report (text included); none from a merge output
     blanks: Any = None  # pandas.DataFrame of bool, the frame's index and cell ids: True where the unit left the cell blank
+    format: Format = DEFAULT  # the format of the frame's cells
+
+    def in_format(self, fmt: Format) -> LastYear:
+        """Last year's units in the cells of this year's format (formats.cell_map): across a change of
+        format, what has no counterpart is unknown (NaN), and Y1–Y3 and Y7 say nothing of it."""
+        if fmt is self.format:
+            return self
+        import pandas as pd
+
+        from .assemble import in_cells_of
+
+        numbers = self.frame[list(self.format.cell_ids)].to_numpy(dtype=float)
+        moved = [in_cells_of(row, self.format, fmt) for row in numbers]
+        frame = pd.DataFrame(moved, index=self.frame.index, columns=list(fmt.cell_ids))
+        frame.insert(0, "meta.level", self.frame["meta.level"])
+        blanks = None
+        if self.blanks is not None:  # a blank counts where the cell is the same cell last year
+            blanks = pd.DataFrame(False, index=self.blanks.index, columns=list(fmt.cell_ids))
+            same = [c for c in fmt.cell_ids if c in self.blanks.columns]
+            blanks[same] = self.blanks[same]
+        reports = {key: r.in_format(fmt.id) for key, r in self.reports.items()}
+        return LastYear(frame, reports, blanks, fmt)
 
 
-def _number(value: object, cid: str) -> tuple[float, bool]:
+def _number(value: object, spec: CellSpec) -> tuple[float, bool]:
     """(the number a rule sees, whether the cell was blank) of a 明细 cell."""
-    parsed = parse_cell(value, CELLS[cid])
+    parsed = parse_cell(value, spec)
     if parsed.number is not None:
         return float(parsed.number), False
     return (0.0 if parsed.state.counts_as_zero else float("nan")), parsed.state is State.BLANK
@@ -59,10 +82,17 @@ def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
         if DETAIL_SHEET not in book.names:
             raise SourceError(f"汇总表中没有可读取的「{DETAIL_SHEET}」工作表")
         rows = book[DETAIL_SHEET]
+        marker = {str(r[0]): r[1] for r in book[MARKER_SHEET] if len(r) > 1} if MARKER_SHEET in book.names else {}
+    fmt = FORMATS.get(str(marker.get("format", "")), DEFAULT)
+    fmt = fmt if fmt.readable else DEFAULT
     ids = next((r for r in rows if r and r[0] == KEY_ROW_MARK), None)
     if ids is None:
         raise SourceError(f"「{DETAIL_SHEET}」工作表中没有列标识行，无法按单位读取上年数据", path)
     col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
+    missing = [cid for cid in fmt.cell_ids if cid not in col]
+    if missing:
+        raise SourceError(f"「{DETAIL_SHEET}」工作表的列标识行缺少{len(missing)}个单元格编号（如{missing[0]}），"
+                          "可能已被改动，无法按单位读取上年数据", path)
     start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
     data: dict[str, dict[str, Any]] = {}
     blank: dict[str, list[bool]] = {}
@@ -73,11 +103,12 @@ def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
         key, _ = identity(str(row[col["unit"]]), gov, str(row[col["meta.level"]] or ""), roster)
         if key in data:
             continue
-        cells = {cid: _number(row[col[cid]] if col[cid] < len(row) else None, cid) for cid in CELL_IDS}
+        cells = {cid: _number(row[col[cid]] if col[cid] < len(row) else None, spec) for cid, spec in fmt.cells.items()}
         data[key] = {cid: v for cid, (v, _) in cells.items()} | {"meta.level": row[col["meta.level"]] or None}
         blank[key] = [b for _, b in cells.values()]
-    frame = pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *CELL_IDS])
-    return LastYear(frame, blanks=pd.DataFrame.from_dict(blank, orient="index", columns=list(CELL_IDS), dtype=bool))
+    frame = pd.DataFrame.from_dict(data, orient="index", columns=["meta.level", *fmt.cell_ids])
+    blanks = pd.DataFrame.from_dict(blank, orient="index", columns=list(fmt.cell_ids), dtype=bool)
+    return LastYear(frame, blanks=blanks, format=fmt)
 
 
 def _from_workbooks(paths: list[Path], roster: Roster | None, year: int | None, workers: int | None,
@@ -97,7 +128,8 @@ def last_year_from_records(records: list[Record], roster: Roster | None = None, 
     frame = batch.frame[batch.frame["counted"].astype(bool)]
     # Y5/Y6 read last year's text: a unit that wrote none needs no report kept.
     reports = {u.key: u.record.report() for u in batch.counted if u.record.text}
-    return LastYear(frame[["meta.level", *CELL_IDS]], reports, blank_cells(batch.counted, frame))
+    fmt = batch.format
+    return LastYear(frame[["meta.level", *fmt.cell_ids]], reports, blank_cells(batch.counted, frame, fmt), fmt)
 
 
 def read_last_year(

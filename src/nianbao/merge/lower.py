@@ -35,8 +35,8 @@ from ..locate import Grid
 if TYPE_CHECKING:
     from ..workbook.read import WorkbookFile
 from ..report import Report, Verdict, format_number
-from ..schema import CELL_IDS, CELLS
-from ..workbook.layout import SUMMARY_ADDRESSES, SUMMARY_SHEET
+from ..schema import CellSpec, Format
+from ..workbook.layout import SUMMARY_SHEET, layout_of
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
 
 COVERS_SHEET = "_nianbao_units"  # hidden: every unit a merge counts, with the levels below
@@ -77,21 +77,21 @@ class Lower:
     carried: list[Carried] = field(default_factory=list)
 
 
-def _number(value: object, cid: str) -> float:
+def _number(value: object, spec: CellSpec) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)  # what nianbao wrote: no need to parse
-    parsed = parse_cell(value, CELLS[cid])
+    parsed = parse_cell(value, spec)
     if parsed.number is not None:
         return float(parsed.number)
     return 0.0 if parsed.state.counts_as_zero else math.nan
 
 
-def _detail(rows: Grid) -> tuple[dict[str, int], list[Sequence[object]]]:
+def _detail(rows: Grid, fmt: Format) -> tuple[dict[str, int], list[Sequence[object]]]:
     ids = next((r for r in rows[:5] if r and r[0] == KEY_ROW_MARK), None)
     if ids is None:
         raise SourceError(f"汇总表的「{DETAIL_SHEET}」工作表中没有列标识行（可能被改动过），无法核对各单位；请用原汇总表或重新汇总")
     col = {v: i for i, v in enumerate(ids) if isinstance(v, str) and v}
-    missing = [c for c in (KEY_ROW_MARK, "status", *CELL_IDS) if c not in col]
+    missing = [c for c in (KEY_ROW_MARK, "status", *fmt.cell_ids) if c not in col]
     if missing:
         raise SourceError(f"汇总表的「{DETAIL_SHEET}」工作表缺少列（{'、'.join(missing[:3])}），可能被改动过；请用原汇总表或重新汇总")
     start = rows.index(ids) + 1 + DETAIL_HEADER_ROWS
@@ -105,7 +105,8 @@ def _check_totals(totals: Report, col: dict[str, int], counted: list[Sequence[ob
     import numpy as np
 
     diffs = []
-    for cid in CELL_IDS:
+    addresses = layout_of(totals.format).summary_addresses
+    for cid, spec in totals.format.cells.items():
         total = totals.values.get(cid)
         if total is None:
             continue
@@ -113,10 +114,10 @@ def _check_totals(totals: Report, col: dict[str, int], counted: list[Sequence[ob
         try:  # what nianbao wrote: numbers, and None for a blank (0 in a sum)
             column = np.array(values, dtype=float)
         except (TypeError, ValueError):  # text as typed ("/", "十二"): read as the reader reads it
-            column = np.array([_number(v, cid) for v in values], dtype=float)
+            column = np.array([_number(v, spec) for v in values], dtype=float)
         s = round(float(np.nansum(column)), 6)
         if abs(s - float(total)) > 1e-6:
-            diffs.append(f"{SUMMARY_ADDRESSES[cid]}汇总数{format_number(total)}、明细之和{format_number(s)}")
+            diffs.append(f"{addresses[cid]}汇总数{format_number(total)}、明细之和{format_number(s)}")
     if diffs:
         more = f"等{len(diffs)}处" if len(diffs) > 3 else ""
         raise SourceError(
@@ -125,14 +126,14 @@ def _check_totals(totals: Report, col: dict[str, int], counted: list[Sequence[ob
         )
 
 
-def _covers_from_detail(col: dict[str, int], counted: list[Sequence[object]]) -> list[Covered]:
+def _covers_from_detail(col: dict[str, int], counted: list[Sequence[object]], fmt: Format) -> list[Covered]:
     """The units of a 汇总 written before COVERS_SHEET existed: its 明细's counted rows."""
     def get(row: Sequence[object], key: str) -> object:
         return row[col[key]] if key in col and col[key] < len(row) else None
 
     out = []
     for r in counted:
-        unknown = tuple(cid for cid in CELL_IDS if math.isnan(_number(get(r, cid), cid)))
+        unknown = tuple(cid for cid, spec in fmt.cells.items() if math.isnan(_number(get(r, cid), spec)))
         gov = {"是": True, "否": False}.get(plain_text(get(r, "meta.government_own")))
         out.append(Covered(plain_text(get(r, KEY_ROW_MARK)), plain_text(get(r, "meta.name")),
                            plain_text(get(r, "meta.level")), gov, "", unknown))
@@ -161,7 +162,7 @@ def _sealed(book: WorkbookFile, rows: Grid) -> bool:
     return len(rows[-1]) > 1 and seal(totals, body) == rows[-1][1]
 
 
-def _covers(rows: Grid) -> list[Covered]:
+def _covers(rows: Grid, fmt: Format) -> list[Covered]:
     out = []
     for r in rows[1:]:
         if r and r[0] == SEAL_MARK:
@@ -170,7 +171,7 @@ def _covers(rows: Grid) -> list[Covered]:
         unit, name, level, gov, via, unknown = (plain_text(v) for v in cells[: len(COVERS_COLUMNS)])
         if unit:
             out.append(Covered(unit, name, level, {"是": True, "否": False}.get(gov), via,
-                               tuple(c for c in unknown.split() if c in CELLS)))
+                               tuple(c for c in unknown.split() if c in fmt.cells)))
     return out
 
 
@@ -194,15 +195,16 @@ def read_lower(path: Path, totals: Report) -> Lower:
     reader read it. Raises SourceError when its 明细 is missing, changed, or does not add up to its totals."""
     from ..workbook.read import open_workbook
 
+    fmt = totals.format
     with open_workbook(path) as book:
         listed = book[COVERS_SHEET] if COVERS_SHEET in book.names else None
         if listed is not None and _sealed(book, listed):  # as nianbao wrote it: the totals are its 明细's
-            covers = _covers(listed)
+            covers = _covers(listed, fmt)
         else:  # opened and saved since, or written before the list existed: its 明细 must add up
             if DETAIL_SHEET not in book.names:
                 raise SourceError(f"汇总表中没有「{DETAIL_SHEET}」工作表（可能被删除），无法核对各单位；请用原汇总表或重新汇总")
-            col, counted = _detail(book[DETAIL_SHEET])
+            col, counted = _detail(book[DETAIL_SHEET], fmt)
             _check_totals(totals, col, counted)
-            covers = _covers(listed) if listed is not None else _covers_from_detail(col, counted)
+            covers = _covers(listed, fmt) if listed is not None else _covers_from_detail(col, counted, fmt)
         carried = _carried(book[SUBMISSION_SHEET]) if SUBMISSION_SHEET in book.names else []
     return Lower(covers, carried)

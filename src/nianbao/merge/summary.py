@@ -5,14 +5,15 @@
     >>> total.values["t3.new.total"], total.meta.year
     (36, 2024)
 
-How a cell aggregates is the schema's ``CellSpec.aggregate``: flows ("sum")
+The totals are in the format of the merge (the frame's ``attrs["format"]``).
+How a cell aggregates is the format's ``CellSpec.aggregate``: flows ("sum")
 add up; stock fields ("stock", 现行有效件数) are added too, but they are a
-sum of levels, and the 汇总 sheet says so (``STOCK_NOTE``). A unit whose cell
+sum of levels, and the 汇总 sheet says so (``stock_note``). A unit whose cell
 is unknown (text that is not a number, a formula with no saved result) adds
 nothing, and the total carries an H1 finding naming how many units are
 missing from it: an incomplete total is never shown as if it were complete.
 
-``SUMMARY_ADDRESSES`` (workbook/layout.py) is where each total sits on the 汇总
+``Layout.summary_addresses`` (workbook/layout.py) is where each total sits on the 汇总
 sheet; the writer places the tables there, the summary's findings point there,
 and the reader finds them there.
 """
@@ -22,10 +23,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ..formats import DEFAULT, held
 from ..report import CellRef, Finding, Report, UnitMeta
 from ..rules import evaluate, finding
-from ..schema import CELL_IDS, CELLS, LEVELS
-from ..workbook.layout import SUMMARY_ADDRESSES
+from ..schema import LEVELS, Format
+from ..workbook.layout import layout_of
 from .assemble import DUPLICATE, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
 
 SUMMARY_NAME = "汇总"
@@ -33,21 +35,19 @@ SUMMARY_NAME = "汇总"
 # How the totals of each kind of cell are formed (CellSpec.aggregate). Both add up over units;
 # a stock's sum is a different thing from the county's own stock, and the 汇总 sheet says so.
 AGGREGATES = {"sum": "各单位之和", "stock": "各单位之和（存量指标）"}
-STOCK_CELLS = tuple(cid for cid in CELL_IDS if CELLS[cid].aggregate == "stock")
-if {c.aggregate for c in CELLS.values()} - set(AGGREGATES):
-    # A new kind of aggregation in the schema must be taught here, not silently summed.
-    raise ValueError(f"summary: unknown CellSpec.aggregate {sorted({c.aggregate for c in CELLS.values()} - set(AGGREGATES))}")
 
 
-def _stock_note() -> str:
-    where = "、".join(dict.fromkeys(f"{CELLS[c].table}「{CELLS[c].column.label}」" for c in STOCK_CELLS))
+def stock_note(fmt: Format) -> str:
+    """What the 汇总 sheet says of the stock cells' totals (a sum of levels, not the area's own stock)."""
+    unknown = {c.aggregate for c in fmt.cells.values()} - set(AGGREGATES)
+    if unknown:  # a new kind of aggregation in a format must be taught here, not silently summed
+        raise ValueError(f"summary: unknown CellSpec.aggregate {sorted(unknown)} in format {fmt.id}")
+    stocks = [spec for spec in fmt.cells.values() if spec.aggregate == "stock"]
+    where = "、".join(dict.fromkeys(f"{spec.table}「{spec.column.label}」" for spec in stocks))
     return (
         f"说明：{where}是存量指标，本表数字为各单位该项之和"
         "（按单位相加；联合发文等可能被多个单位重复计数），不是全县（市、区）的现行有效文件总数。"
     )
-
-
-STOCK_NOTE = _stock_note()
 
 
 def _total(values: Any, kind: str) -> int | float:
@@ -59,21 +59,26 @@ def _total(values: Any, kind: str) -> int | float:
 
 
 def summarise(frame: Any, year: int | None = None, name: str | None = None, region: str = "",
-              incomplete: dict[str, list[str]] | None = None, units: int | None = None) -> Report:
-    """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns).
+              incomplete: dict[str, list[str]] | None = None, units: int | None = None,
+              fmt: Format | None = None) -> Report:
+    """The totals of the counted units of ``frame`` (a merge frame, or any frame with cell-id columns), in
+    ``fmt`` (by default the frame's format, ``frame.attrs["format"]``, else the default format).
 
     ``incomplete`` names, per cell, the units inside lower 汇总s whose cell was unknown there: their totals
     lack it, so this one does too (H1 carries up). ``units`` is how many units the rows stand for (a lower
     汇总's row stands for all of its), when not one a row.
     """
+    fmt = fmt or held(frame.attrs.get("format", DEFAULT.id))
+    addresses = layout_of(fmt).summary_addresses
     rows = frame[frame["counted"].astype(bool)] if "counted" in frame else frame
-    report = Report(meta=UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year, summary=True))
+    meta = UnitMeta(name=name or f"{region}{SUMMARY_NAME}", region=region, year=year, format=fmt.id, summary=True)
+    report = Report(meta=meta)
     everyone = len(rows) if units is None else units
-    for cid in CELL_IDS:
+    for cid, spec in fmt.cells.items():
         col = rows[cid].astype(float)
         known = col.notna()
-        report.values[cid] = _total(col[known], CELLS[cid].kind)
-        report.addresses[cid] = SUMMARY_ADDRESSES[cid]
+        report.values[cid] = _total(col[known], spec.kind)
+        report.addresses[cid] = addresses[cid]
         missing = int((~known).sum())
         names = (list(map(str, rows.loc[~known, "unit"])) if "unit" in rows else [""] * missing) if missing else []
         names += (incomplete or {}).get(cid, [])
@@ -83,8 +88,8 @@ def summarise(frame: Any, year: int | None = None, name: str | None = None, regi
             report.findings.append(
                 finding(
                     "H1",
-                    f"{CELLS[cid].label}的汇总数不完整：{shown}{more}的该项无法读取，未计入（已计入{everyone - len(names)}个单位）",
-                    (CellRef(cid, SUMMARY_ADDRESSES[cid]),),
+                    f"{spec.label}的汇总数不完整：{shown}{more}的该项无法读取，未计入（已计入{everyone - len(names)}个单位）",
+                    (CellRef(cid, addresses[cid]),),
                     actual=report.values[cid],
                 )
             )

@@ -7,8 +7,8 @@ so there is one implementation of every rule and one pass of numpy; and the
 parent runs the cross-year text checks (Y5, Y6), which need last year's report
 of the same unit, on ``Record.report()``.
 
-A Record carries only what the reduce needs: the unit's details, the 200
-numbers as floats (NaN = unknown, blank and "/" = 0, as ``Report.number``),
+A Record carries only what the reduce needs: the unit's details, its numbers
+as floats in its format's cell order (NaN = unknown, blank and "/" = 0, as ``Report.number``),
 what non-numbers were typed, addresses that differ from the template's, the
 text, and the file's facts (size, time, SHA-256) for the 来源 sheet.
 
@@ -33,11 +33,12 @@ from typing import TYPE_CHECKING
 
 from ..check import report_findings
 from ..errors import SourceError
+from ..formats import held
 from ..parts import FLAT, Column, ColumnMap, Parts
 from ..report import Finding, Number, Report, State, UnitMeta
-from ..schema import CELL_IDS, MARKER_SHEET, MERGE_MARKER
+from ..schema import MARKER_SHEET, MERGE_MARKER, Format
 from ..sources import read_parts
-from ..workbook.layout import ADDRESSES
+from ..workbook.layout import layout_of
 from .files import Input
 
 if TYPE_CHECKING:
@@ -55,9 +56,9 @@ class Record:
     error_kind: str | None = None  # the SourceError class name
     merge_output: bool = False  # a nianbao merge output (the level below's 汇总), not a unit's report
     meta: UnitMeta = field(default_factory=UnitMeta)
-    values: array = field(default_factory=lambda: array("d"))  # in CELL_IDS order
+    values: array = field(default_factory=lambda: array("d"))  # in the order of its format's cell ids
     shown: dict[str, str | None] = field(default_factory=dict)  # cells that were not a plain number: what was typed
-    addresses: dict[str, str] = field(default_factory=dict)  # cells only where not ADDRESSES[cid]; text slots
+    addresses: dict[str, str] = field(default_factory=dict)  # cells only where not the template's address; text slots
     text: dict[str, str] = field(default_factory=dict)
     reading: list[Finding] = field(default_factory=list)  # found while reading
     text_findings: list[Finding] = field(default_factory=list)  # check.REPORT_CHECKS
@@ -86,13 +87,18 @@ class Record:
         """How many units the record stands for: a 汇总 its units, a unit's report one."""
         return len(self.covers) if self.merge_output else 1
 
+    @property
+    def format(self) -> Format:
+        """The format whose cells ``values`` are in (formats.held of the report's format)."""
+        return held(self.meta.format)
+
     def address(self, cid: str) -> str:
         found = self.addresses.get(cid)
         if found is not None:
             return found
         if self.cells_at is not None and cid in self.cells_at:
             return f"{self.cells_at[cid]}{self.row}"
-        return ADDRESSES[cid]
+        return layout_of(self.format).addresses.get(cid, "")
 
     def report(self) -> Report:
         """The report as far as the record keeps it: details, the numbers the rules see (unknown ones
@@ -100,12 +106,13 @@ class Record:
         (numbers, text, C1) is exactly what they read of the file's own Report."""
         values: dict[str, Number | None] = {}
         states: dict[str, State] = {}
-        for cid, v in zip(CELL_IDS, self.values):
+        cell_ids = self.format.cell_ids
+        for cid, v in zip(cell_ids, self.values):
             if math.isnan(v):
                 values[cid], states[cid] = None, State.TEXT
             else:
                 values[cid] = int(v) if v.is_integer() else v
-        addresses = {cid: self.address(cid) for cid in CELL_IDS}
+        addresses = {cid: self.address(cid) for cid in cell_ids}
         addresses.update((k, a) for k, a in self.addresses.items() if k not in addresses)
         return Report(
             meta=self.meta, values=values, states=states, text=dict(self.text), addresses=addresses,
@@ -152,13 +159,15 @@ def record_from_report(report: Report, record: Record) -> Record:
     record.meta = report.meta
     nan = math.nan
     values = array("d")
-    for cid in CELL_IDS:
+    fmt = report.format
+    for cid in fmt.cell_ids:
         v = report.number(cid)
         values.append(nan if v is None else float(v))
     record.values = values
     record.shown = {cid: _shown(report, cid) for cid in report.states if report.state(cid) is not State.NUMBER}
     record.shown.update({cid: raw for cid, raw in report.raw.items() if cid not in record.shown})
-    record.addresses = {cid: report.addresses.get(cid, "") for cid in CELL_IDS if report.addresses.get(cid, "") != ADDRESSES[cid]}
+    template = layout_of(fmt).addresses
+    record.addresses = {cid: report.addresses.get(cid, "") for cid in fmt.cell_ids if report.addresses.get(cid, "") != template[cid]}
     record.addresses.update((k, a) for k, a in report.addresses.items() if k.startswith("text."))
     record.text = dict(report.text)
     record.reading = list(report.findings)

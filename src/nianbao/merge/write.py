@@ -25,30 +25,17 @@ from xml.sax.saxutils import escape as xml_escape
 from ..atomic import atomic_path
 from ..report import Finding, Report, Severity, Verdict, count_by_severity
 from ..rules import KEY_TOTALS, RULES
-from ..schema import (
-    CELL_IDS,
-    CELLS,
-    FORMAT_ID,
-    FORMAT_NAME,
-    MARKER_SHEET,
-    MERGE_MARKER,
-    TABLES,
-    TEMPLATE_VERSION,
-    find_node,
-)
+from ..schema import MARKER_SHEET, MERGE_MARKER, CellSpec, Format, find_node
 from ..workbook import style
 from ..workbook.layout import (
-    COLUMN_WIDTHS,
     HEADING_ROW,
-    SUMMARY_CHECKS_ROW,
     SUMMARY_COLUMN_OFFSET,
     SUMMARY_SHEET,
-    SUMMARY_TABLE_ROWS,
     TABLE_TOP,
     column_letter,
     grid_row_heights,
+    layout_of,
     table_bottom,
-    table_origin,
     table_right,
     text_height,
 )
@@ -56,7 +43,7 @@ from .assemble import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
 from .lower import COVERS_COLUMNS, COVERS_SHEET, SEAL_MARK, SUBMISSION_HEADER, SUBMISSION_SHEET, seal
 from .peers import BLANK, HIGH, LOW, MIN_FACTOR, MIN_UNITS, ZERO
-from .summary import STOCK_NOTE, coverage
+from .summary import coverage, stock_note
 
 CHART_SHEET = "图表"
 FINDINGS_SHEET = "问题清单"
@@ -161,10 +148,10 @@ class Formats:
 
 
 def _statutory_tables(summary: Report) -> Any:
-    """The template, built from the schema and filled with the totals."""
+    """The template of the totals' format, filled with the totals."""
     from ..workbook.build import build_template, fill_workbook
 
-    wb = build_template()
+    wb = build_template(summary.format)
     fill_workbook(wb, summary)
     return wb
 
@@ -200,10 +187,10 @@ def _copy_block(
     return set_heights
 
 
-def _summary_widths() -> tuple[float, ...]:
+def _summary_widths(statutory: Format) -> tuple[float, ...]:
     """The 汇总 sheet's columns: 表三's own (label columns, then its data width), as far as 表四 reaches."""
-    t3 = COLUMN_WIDTHS["t3"]
-    right = max(table_right(t) + SUMMARY_COLUMN_OFFSET[k] for k, t in TABLES.items())
+    t3 = statutory.tables["t3"].column_widths
+    right = max(table_right(t) + SUMMARY_COLUMN_OFFSET.get(k, 0) for k, t in statutory.tables.items())
     return t3 + (t3[-1],) * (right - len(t3))
 
 
@@ -243,11 +230,13 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
     not for both side by side (issue 9 #20: the 汇总 printed as one tiny page).
     """
     ws = wb.add_worksheet(SUMMARY_SHEET)
-    widths = _summary_widths()
+    statutory = summary.format
+    tables, layout = statutory.tables, layout_of(statutory)
+    widths = _summary_widths(statutory)
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    main = table_right(TABLES["t3"]) - 1  # the last column of 表三: the notes wrap inside its width
-    t4_left = table_origin("t4", summary=True)[2] - 1
+    main = table_right(tables["t3"]) - 1  # the last column of 表三: the notes wrap inside its width
+    t4_left = layout.table_origin("t4", summary=True)[2] - 1
     heights: dict[int, float] = {}  # 0-based row -> points, where not the default
 
     def tall(row: int, points: float) -> None:
@@ -261,7 +250,7 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
     incomplete = [f for f in findings if f.rule == "H1"]
     lines = (
         coverage(batch, summary),
-        STOCK_NOTE,
+        stock_note(statutory),
         f"注意：{len(incomplete)}个汇总数不完整（有单位的该项无法读取），见表四下方和「{FINDINGS_SHEET}」。"
         if incomplete else "各单位的数字均已读取，汇总数完整。",
     )
@@ -269,15 +258,15 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
         ws.merge_range(i, 0, i, main, text, note)
         tall(i, text_height(text, sum(widths[: main + 1])))
     template = _statutory_tables(summary)
-    for key, table in TABLES.items():
-        left = table_origin(key, summary=True)[2]
+    for key, table in tables.items():
+        left = layout.table_origin(key, summary=True)[2]
         own = widths[left - 1 : left - 1 + table_right(table)]
         # Row heights for the widths here, not the template's: 表二's headers wrap in narrower columns.
         grid = {TABLE_TOP + r: h for r, h in grid_row_heights(table, own).items()}
         for row, points in _copy_block(template[table.sheet], ws, fmt, HEADING_ROW, table_bottom(table),
-                                       table_right(table), SUMMARY_TABLE_ROWS[key], left, grid).items():
+                                       table_right(table), layout.summary_table_rows[key], left, grid).items():
             heights[row] = points
-    row = SUMMARY_CHECKS_ROW - 1
+    row = layout.summary_checks_row - 1
     head = fmt(bold=True)
     if findings:
         ws.write(row, t4_left, f"汇总数校验：{len(findings)}项", head)
@@ -286,17 +275,17 @@ def _summary_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report, finding
             ws.merge_range(row + i, t4_left, row + i, len(widths) - 1, text, note)
             tall(row + i, text_height(text, sum(widths[t4_left:])))
     else:
-        names = "、".join(t.name for t in TABLES.values())
+        names = "、".join(t.name for t in tables.values())
         ws.write(row, t4_left, f"汇总数校验：汇总数符合{names}的全部表内校验规则。", head)
     last = row + len(findings)
 
     def bottom(key: str) -> int:  # 0-based last row of a table's block
-        return SUMMARY_TABLE_ROWS[key] - 1 + table_bottom(TABLES[key]) - HEADING_ROW
+        return layout.summary_table_rows[key] - 1 + table_bottom(tables[key]) - HEADING_ROW
 
     pages = (  # (first row, last row, first column, last column), 0-based
         (0, bottom("t2"), 0, main),
-        (SUMMARY_TABLE_ROWS["t3"] - 1, bottom("t3"), 0, main),
-        (SUMMARY_TABLE_ROWS["t4"] - 1, last, t4_left, len(widths) - 1),
+        (layout.summary_table_rows["t3"] - 1, bottom("t3"), 0, main),
+        (layout.summary_table_rows["t4"] - 1, last, t4_left, len(widths) - 1),
     )
     scale = min([_page_scale(widths[c0 : c1 + 1]) for _, _, c0, c1 in pages]
                 + [_height_scale(sum(heights.get(r, DEFAULT_ROW_POINTS) for r in range(r0, r1 + 1))) for r0, r1, _, _ in pages])
@@ -325,7 +314,7 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     cell = fmt(border=1)
 
     # 1. Outcome mix of the county's applications (表三 三、本年度办理结果, 总计 column).
-    results = find_node(TABLES["t3"].sections[0].rows, "results")
+    results = find_node(summary.format.tables["t3"].sections[0].rows, "results")
     groups = [n for n in results.children if n.key != "total"]
     ws.write(0, 0, "办理结果构成（表三「总计」列，全部单位合计）", bold)
     ws.write_row(1, 0, ("办理结果", "件数"), head)
@@ -387,7 +376,7 @@ def _chart_sheet(wb: Any, fmt: Formats, batch: Batch, summary: Report) -> None:
     if top:
         per_unit = wb.add_chart({"type": "bar"})
         per_unit.add_series({
-            "name": CELLS[cid].label,
+            "name": summary.format.cells[cid].label,
             # Only the named units: the "rest" bar would dwarf them and is in the table above.
             "categories": [CHART_SHEET, row + 2, 0, row + 1 + len(top), 0],
             "values": [CHART_SHEET, row + 2, 1, row + 1 + len(top), 1],
@@ -459,8 +448,7 @@ def _peer_block(ws: Any, fmt: Formats, batch: Batch, row: int) -> None:
 # --- 明细 -----------------------------------------------------------------------------
 
 
-def _row_label(cid: str) -> str:
-    spec = CELLS[cid]
+def _row_label(spec: CellSpec) -> str:
     if not spec.row_path:  # 表四: one row, groups of columns
         return "·".join(spec.column_path[:-1])
     return "".join(spec.row_path[-2:]) if len(spec.row_path) >= 3 else spec.row_path[-1]
@@ -482,11 +470,11 @@ def _merge_or_write(ws: Any, r: int, c0: int, c1: int, text: str, f: Any) -> Non
         ws.write(r, c0, text, f)
 
 
-def _detail_values(unit: Unit, values: Any) -> list[Any]:
+def _detail_values(unit: Unit, cell_ids: tuple[str, ...], values: Any) -> list[Any]:
     """The unit's cells as it filled them: numbers, blanks left blank, text as typed."""
     shown = unit.record.shown
     out: list[Any] = []
-    for cid, v in zip(CELL_IDS, values.tolist()):
+    for cid, v in zip(cell_ids, values.tolist()):
         if cid in shown:
             out.append(shown[cid])
         elif math.isnan(v):
@@ -497,7 +485,8 @@ def _detail_values(unit: Unit, values: Any) -> list[Any]:
 
 
 def _detail_rows(batch: Batch) -> Iterator[list[Any]]:
-    matrix = batch.frame[list(CELL_IDS)].to_numpy(dtype=float)
+    cell_ids = batch.format.cell_ids
+    matrix = batch.frame[list(cell_ids)].to_numpy(dtype=float)
     for i, unit in enumerate(batch.units):
         meta = unit.record.meta
         counts = count_by_severity(unit.findings)
@@ -507,29 +496,31 @@ def _detail_rows(batch: Batch) -> Iterator[list[Any]]:
             unit.roster.code if unit.roster else "", unit.record.where,
         ]
         if unit.readable:
-            row += _detail_values(unit, matrix[i])
+            row += _detail_values(unit, cell_ids, matrix[i])
         yield row
 
 
 def _detail_sheet(wb: Any, fmt: Formats, batch: Batch) -> RowSplice:
     """Headers, panes, filter and colours by XlsxWriter; the data rows are spliced in after (RowSplice)."""
     ws = wb.add_worksheet(DETAIL_SHEET)
+    cells = batch.format.cells
+    specs = list(cells.values())
     fixed = len(DETAIL_COLUMNS)
-    last_col = fixed + len(CELL_IDS) - 1
+    last_col = fixed + len(specs) - 1
     head = fmt(bold=True, bg_color="#" + style.LABEL_COLOR[-6:], border=1, text_wrap=True, align="center", valign="vcenter")
-    ws.write_row(0, 0, [c for c, _ in DETAIL_COLUMNS] + list(CELL_IDS))
+    ws.write_row(0, 0, [c for c, _ in DETAIL_COLUMNS] + list(cells))
     ws.set_row(0, None, None, {"hidden": True})
     for i, (_, label) in enumerate(DETAIL_COLUMNS):
         ws.merge_range(1, i, DETAIL_HEADER_ROWS, i, label, head)
-    cols = [(fixed + j, cid) for j, cid in enumerate(CELL_IDS)]
-    for first, last, name in _runs([(c, CELLS[cid].table) for c, cid in cols]):
+    cols = [(fixed + j, spec) for j, spec in enumerate(specs)]
+    for first, last, name in _runs([(c, spec.table) for c, spec in cols]):
         _merge_or_write(ws, 1, first, last, name, head)
-    for first, last, _ in _runs([(c, CELLS[cid].table + _row_label(cid)) for c, cid in cols]):
-        _merge_or_write(ws, 2, first, last, _row_label(CELL_IDS[first - fixed]), head)
-    for c, cid in cols:
-        ws.write(3, c, CELLS[cid].column_path[-1] if CELLS[cid].column_path else "", head)
+    for first, last, _ in _runs([(c, spec.table + _row_label(spec)) for c, spec in cols]):
+        _merge_or_write(ws, 2, first, last, _row_label(specs[first - fixed]), head)
+    for c, spec in cols:
+        ws.write(3, c, spec.column_path[-1] if spec.column_path else "", head)
     ws.set_row(2, 60)
-    ws.set_row(3, max(text_height(CELLS[cid].column_path[-1], DETAIL_DATA_WIDTH) for cid in CELL_IDS if CELLS[cid].column_path))
+    ws.set_row(3, max(text_height(spec.column_path[-1], DETAIL_DATA_WIDTH) for spec in specs if spec.column_path))
     ws.set_column(0, 0, 30)
     ws.set_column(1, 4, 7)
     ws.set_column(5, 9, 10)
@@ -734,8 +725,10 @@ def _marker_sheet(wb: Any, summary: Report) -> None:
     """The hidden marker: the format, that this is a merge output, and what its totals are of (read back by
     the reader, so that ``nianbao check`` and ``export`` of this workbook know it; issue 9 #23)."""
     ws = wb.add_worksheet(MARKER_SHEET)
+    from ..workbook.build import marker_rows
+
     meta = summary.meta
-    rows = (("format", FORMAT_ID), ("format_name", FORMAT_NAME), ("template_version", TEMPLATE_VERSION), MERGE_MARKER,
+    rows = (*marker_rows(summary.format), MERGE_MARKER,
             ("name", meta.name), ("region", meta.region), ("year", str(meta.year or "")))
     for i, (key, value) in enumerate(rows):
         ws.write_string(i, 0, key)

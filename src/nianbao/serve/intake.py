@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from ..formats import F2019
 from ..merge.roster import Roster
 from ..report import Report
-from ..schema import OLD_FORMAT_ID
 
 
 class Rejected(Exception):
@@ -56,7 +56,7 @@ def read(path: Path) -> Report:
 
 def verify(report: Report, expected: Expected | None) -> None:
     """Refuse a 2019-format workbook, and one whose 单位信息 names another unit or year."""
-    if report.meta.format == OLD_FORMAT_ID:
+    if report.meta.format == F2019.id:
         reason = next((f.message for f in report.findings if f.rule in ("Y4", "V1")), "这是2019年格式的工作簿")
         raise Rejected(reason + "。请下载本页的模板重新填报")
     if expected is None:

@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 
 from ..export.html import table_rows
+from ..formats import DEFAULT
 from ..report import Finding, Report, Severity
 from ..rules import RULES
-from ..schema import CELL_IDS, TABLES
 from ..workbook.annotate import marked_cells_of, split_address
-from ..workbook.layout import ADDRESSES
+from ..workbook.layout import layout_of
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 MAX_NAME = 120
@@ -40,7 +40,7 @@ def _item(f: Finding) -> dict:
     return {
         "finding": f, "rule": f.rule, "title": RULES[f.rule].title if f.rule in RULES else "",
         "address": f.address, "message": f.message, "key": f.key, "acknowledged": f.acknowledged,
-        "anchor": f"c-{first}" if first in CELL_IDS else "",
+        "anchor": f"c-{first}" if first in DEFAULT.cell_ids else "",
     }
 
 
@@ -72,14 +72,14 @@ def tables_view(report: Report, findings: list[Finding]) -> list[dict]:
     """表二、表三、表四 as the export draws them, each value cell marked with the findings that point at it."""
     marks = marked_cells_of(findings)
     out = []
-    for key in TABLES:
+    for key in report.format.tables:
         table = table_rows(key, report)
         for row in table["body"]:
             for cell in row:
                 cid = cell.get("cell")
                 if not cid:
                     continue
-                where = split_address(report.address(cid) or ADDRESSES[cid])
+                where = split_address(report.address(cid) or layout_of(report.format).addresses[cid])
                 marking = marks.get(where, []) if where else []
                 cell["anchor"] = f"c-{cid}"
                 if marking:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cells import plain_text
+from ..formats import DEFAULT
 from ..outputs import WORKBOOK, Source, target
 from ..report import ACKNOWLEDGED_LABEL, Finding, Verdict, counts_line
 from ..safetext import clean
-from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, normalise
+from ..schema import META_SHEET, RESULTS_SHEET, TEXT_SHEET, Format, normalise
 from .edit import open_for_writing, put_text
-from .layout import META_ROWS, META_VALUE_COL, POSITIONS, RESULTS_COLUMNS, TEXT_ROWS, TEXT_VALUE_COL, a1, text_height
+from .layout import META_VALUE_COL, RESULTS_COLUMNS, TEXT_VALUE_COL, a1, layout_of, text_height
 
 MARK_AUTHOR = "nianbao"
 ACK_CHOICE = "已核实"
@@ -61,11 +62,12 @@ def mark_plan(findings: Iterable[Finding]) -> dict[tuple[str, str], list[str]]:
     }
 
 
-def input_cells() -> set[tuple[str, str]]:
-    """The template's own input cells: their fill is restored when a mark is cleared."""
-    cells = {(p.sheet, p.a1) for p in POSITIONS.values()}
-    cells |= {(META_SHEET, a1(r, META_VALUE_COL)) for r in META_ROWS.values()}
-    cells |= {(TEXT_SHEET, a1(r, TEXT_VALUE_COL)) for r in TEXT_ROWS.values()}
+def input_cells(fmt: Format = DEFAULT) -> set[tuple[str, str]]:
+    """The input cells of ``fmt``'s template: their fill is restored when a mark is cleared."""
+    layout = layout_of(fmt)
+    cells = {(p.sheet, p.a1) for p in layout.positions.values()}
+    cells |= {(META_SHEET, a1(r, META_VALUE_COL)) for r in layout.meta_rows.values()}
+    cells |= {(TEXT_SHEET, a1(r, TEXT_VALUE_COL)) for r in layout.text_rows.values()}
     return cells
 
 

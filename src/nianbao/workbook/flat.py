@@ -44,7 +44,6 @@ from ..package import megabytes
 from ..parts import FLAT, Column, ColumnMap, Part, Parts
 from ..report import CellRef, Report, Severity, State, UnitMeta, format_number
 from ..rules import finding
-from ..schema import CELL_IDS, CELLS, TABLES, TEXT_KEYS, table_cells
 from .layout import column_letter, layout_of
 from .read import HiddenValue, Sheets, Where, read_cells
 
@@ -145,7 +144,7 @@ def read_column_map(path: str | Path) -> dict[str, str]:
             header, target = (plain_text(row[0]) if row else ""), (plain_text(row[1]) if len(row) > 1 else "")
             if not header or (n == 1 and flat(header) in (flat("表头"), flat("列"), flat("列名"))):
                 continue
-            if target in CELLS:
+            if target in DEFAULT.cells:
                 out[flat(header)] = target
             elif target in ("", "忽略", "-", "—", "不读取"):
                 out[flat(header)] = ""
@@ -205,7 +204,7 @@ def _match(stacked: str, own: str, columns: ColumnMap | None):
                 target = columns[key]
                 if not target:
                     return None, None, IGNORED, ()
-                return (target, None, BY_MAP, ()) if target in CELLS else (None, target, BY_MAP, ())
+                return (target, None, BY_MAP, ()) if target in DEFAULT.cells else (None, target, BY_MAP, ())
     m = match_header(stacked)
     if not m.matched and own != stacked:
         alone = match_header(own)
@@ -232,7 +231,7 @@ def _columns(grid: Grid, top: int, bottom: int, width: int, columns: ColumnMap |
         letters = "、".join(out[i].letter for i in idxs)
         for i in idxs:
             col = out[i]
-            out[i] = Column(col.index, col.letter, col.header, None, None, f"{DOUBLE}（{letters}列都对应{CELLS[col.cell or ''].label}）",
+            out[i] = Column(col.index, col.letter, col.header, None, None, f"{DOUBLE}（{letters}列都对应{DEFAULT.cells[col.cell or ''].label}）",
                             (col.cell or "",))
     return out
 
@@ -301,18 +300,18 @@ def _meta(row: Sequence[object], fields: dict[str, list[int]], year: int | None)
 
 
 def _row_report(sheets: Sheets, sheet: str, r: int, cols: list[Column], meta: UnitMeta) -> Report:
-    report = Report(meta=meta, unread_text=TEXT_KEYS)  # a table of numbers: no text was asked for
+    report = Report(meta=meta, unread_text=DEFAULT.text_keys)  # a table of numbers: no text was asked for
     where = {c.cell: c.index for c in cols if c.cell}
-    for table in TABLES.values():
-        positions = {cid: (r, where[cid]) for cid in table_cells(table.key) if cid in where}
+    for table in DEFAULT.tables.values():
+        positions = {cid: (r, where[cid]) for cid in DEFAULT.table_cells(table.key) if cid in where}
         if positions:
             read_cells(sheets, layout_of(DEFAULT), table, Where(sheet, positions, False, False), report)
-        missing = [cid for cid in table_cells(table.key) if cid not in where]
+        missing = [cid for cid in DEFAULT.table_cells(table.key) if cid not in where]
         for cid in missing:
             report.values[cid] = None
             report.states[cid] = State.TEXT  # unknown: no number may be assumed
         if missing:
-            shown = "、".join(CELLS[c].label for c in missing[:3]) + (f"等{len(missing)}个" if len(missing) > 3 else "")
+            shown = "、".join(DEFAULT.cells[c].label for c in missing[:3]) + (f"等{len(missing)}个" if len(missing) > 3 else "")
             report.findings.append(finding(
                 "C1", f"表格中没有{shown}单元格的列，未读取（没有当作0）；请在表格中补上这些列，或用 --columns 指定对应关系",
                 tuple(CellRef(c, "") for c in missing), severity=Severity.UNREAD,
@@ -417,7 +416,7 @@ def unmatched(cols: list[Column]) -> list[Column]:
 def unread_cells(cols: list[Column]) -> list[str]:
     """The cells no column names."""
     named = {c.cell for c in cols if c.cell}
-    return [cid for cid in CELL_IDS if cid not in named]
+    return [cid for cid in DEFAULT.cell_ids if cid not in named]
 
 
 def column_summary(cols: list[Column]) -> str:
@@ -438,7 +437,7 @@ def column_summary(cols: list[Column]) -> str:
         parts.append(f"按对应表忽略{len(ignored)}列")
     missing = unread_cells(cols)
     if missing:
-        shown = "、".join(CELLS[c].label for c in missing[:5])
+        shown = "、".join(DEFAULT.cells[c].label for c in missing[:5])
         parts.append(f"{len(missing)}个单元格没有对应的列（各单位的该项未读取）：{shown}" + (f"等{len(missing)}个" if len(missing) > 5 else ""))
     return "；".join(parts)
 
@@ -471,13 +470,13 @@ def mapping_lines(cols: list[Column]) -> list[str]:
     for c in cols:
         where = f"{c.sheet}!{c.letter}" if several else c.letter
         if c.cell:
-            to = f"{c.cell}  {CELLS[c.cell].label}"
+            to = f"{c.cell}  {DEFAULT.cells[c.cell].label}"
         elif c.field:
             to = FIELD_LABELS.get(c.field, c.field)
         elif c.candidates and c.how == AMBIGUOUS:
-            to = f"（未读取：可能是{len(c.candidates)}个单元格之一，如{CELLS[c.candidates[0]].label}；请写全表、行、列）"
+            to = f"（未读取：可能是{len(c.candidates)}个单元格之一，如{DEFAULT.cells[c.candidates[0]].label}；请写全表、行、列）"
         elif c.how == UNMATCHED and (near := _near(c, cols)):
-            to = (f"（未读取：未对应。像是{near}  {CELLS[near].label}（表头可能写错了字），"
+            to = (f"（未读取：未对应。像是{near}  {DEFAULT.cells[near].label}（表头可能写错了字），"
                   f"如果是，在 --columns 对应表中写一行：{_csv_line(c.header, near)}）")
         else:
             to = f"（未读取：{c.how}）"
@@ -487,7 +486,7 @@ def mapping_lines(cols: list[Column]) -> list[str]:
 
 def flat_header(cid: str) -> str:
     """A cell's column header as a flat table writes it: 表三-（三）不予公开-1.属于国家秘密-自然人."""
-    spec = CELLS[cid]
+    spec = DEFAULT.cells[cid]
     return "-".join([spec.table, *spec.row_path[-2:], *spec.column_path])
 
 
@@ -496,9 +495,9 @@ def write_flat(reports: list[Report], path: Path, encoding: str = "utf-8-sig") -
     the shape of an online form's export, for the demo and the tests."""
     from ..atomic import atomic_path
 
-    rows: list[list[object]] = [["单位名称", "机关层级", "所属地区", "报告年度", *map(flat_header, CELL_IDS)]]
+    rows: list[list[object]] = [["单位名称", "机关层级", "所属地区", "报告年度", *map(flat_header, DEFAULT.cell_ids)]]
     for r in reports:
-        cells = [r.raw.get(cid, r.values.get(cid) if r.state(cid) is State.NUMBER else "") for cid in CELL_IDS]
+        cells = [r.raw.get(cid, r.values.get(cid) if r.state(cid) is State.NUMBER else "") for cid in DEFAULT.cell_ids]
         rows.append([r.meta.name, r.meta.level, r.meta.region, r.meta.year or "", *cells])
     with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as f:
         csv.writer(f).writerows([["" if v is None else v for v in row] for row in rows])

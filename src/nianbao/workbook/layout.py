@@ -1,5 +1,6 @@
 """Where the template puts everything: cell ids ↔ sheet addresses, derived from the grid.
 
+    >>> from nianbao.formats import F2021
     >>> layout_of(F2021).addresses["t3.new.natural_person"]
     '表三!D5'
 
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from ..formats import DEFAULT, F2021, get_format
+from ..formats import get_format
 from ..grid import Place, grid_size, table_grid
 from ..rules import RULES, Check, format_checks
 from ..schema import MERGE_SETTINGS, MERGE_SETTINGS_SHEET, Format, TableSpec
@@ -376,19 +377,3 @@ def _blank_check(format_id: str, table_key: str) -> BlankCheck:
     n = len(cells)
     formula = f'=IF(COUNTA({absolute})=0,"",IF(COUNTA({absolute})<{n},"✗ 空白"&({n}-COUNTA({absolute}))&"个",""))'
     return BlankCheck(label.row, min(p.col for p in cells), label, formula, ranges, absolute)
-
-
-# Transitional: the default format's layout under the names modules imported before formats were values.
-_DEFAULT_LAYOUT = layout_of(DEFAULT)
-POSITIONS = _DEFAULT_LAYOUT.positions
-ADDRESSES = _DEFAULT_LAYOUT.addresses
-META_ROWS = _DEFAULT_LAYOUT.meta_rows
-TEXT_ROWS, TEXT_HEADING_ROWS = _DEFAULT_LAYOUT.text_rows, _DEFAULT_LAYOUT.text_heading_rows
-SUMMARY_TABLE_ROWS = _DEFAULT_LAYOUT.summary_table_rows
-SUMMARY_CHECKS_ROW = _DEFAULT_LAYOUT.summary_checks_row
-SUMMARY_ADDRESSES = _DEFAULT_LAYOUT.summary_addresses
-COLUMN_WIDTHS = {key: t.column_widths for key, t in F2021.tables.items()}
-table_origin = _DEFAULT_LAYOUT.table_origin
-live_checks = _DEFAULT_LAYOUT.live_checks
-blank_check = _DEFAULT_LAYOUT.blank_check
-text_sheet_values = _DEFAULT_LAYOUT.text_sheet_values

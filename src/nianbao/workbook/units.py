@@ -32,28 +32,19 @@ from ..locate import Grid, Located, locate_table
 from ..parts import FLAT, SHEETS, ColumnMap, Part, Parts
 from ..report import CellRef, Report, State, UnitMeta
 from ..rules import finding
-from ..schema import (
-    MARKER_SHEET,
-    META_FIELDS,
-    META_SHEET,
-    RESULTS_SHEET,
-    TABLES,
-    TEXT_KEYS,
-    TEXT_SHEET,
-    table_cells,
-)
+from ..schema import MARKER_SHEET, META_SHEET, RESULTS_SHEET, TEXT_SHEET
 from .flat import read_flat, total_note
-from .layout import META_ROWS, META_VALUE_COL, layout_of
+from .layout import META_VALUE_COL, layout_of
 from .read import HiddenValue, Sheets, Where, labelled_values, open_workbook, read_cells, read_grids, typo_findings
 
 # Sheets that belong to the template around its tables: never a sub-unit.
-RESERVED = {META_SHEET, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET, *(t.sheet for t in TABLES.values())}
+RESERVED = {META_SHEET, TEXT_SHEET, RESULTS_SHEET, MARKER_SHEET, *(t.sheet for t in DEFAULT.tables.values())}
 _TOTAL_SHEET = re.compile(r"(?:合计|总计|小计|汇总)(?:表)?$|^汇总")
 _YEAR = re.compile(r"((?:19|20)\d\d)年度?")
 # What a title says around the unit's name.
 _NAME_LEAD = re.compile(r"^(?:填报单位|报送单位|单位名称|机关名称|单位)[:：]?")
 _NAME_TAIL = re.compile(r"(?:政府信息公开.*|年度报告.*|统计表|报表|数据表?|情况表)$")
-_CORNERS = {flat(s.corner) for t in TABLES.values() for s in t.sections if s.corner}
+_CORNERS = {flat(s.corner) for t in DEFAULT.tables.values() for s in t.sections if s.corner}
 
 
 def read_book(path: Path, columns: ColumnMap | None = None) -> Parts:
@@ -66,7 +57,7 @@ def book_parts(grids: Mapping[str, Grid], source_name: str = "", hidden: HiddenV
                columns: ColumnMap | None = None) -> Parts:
     """``read_book`` of grids (``{sheet: rows}``), as read.read_grids reads them."""
     names = list(grids)
-    if MARKER_SHEET in names or META_SHEET in names or any(t.sheet in names for t in TABLES.values()):
+    if MARKER_SHEET in names or META_SHEET in names or any(t.sheet in names for t in DEFAULT.tables.values()):
         return Parts.one(read_grids(grids, source_name, hidden))  # the template, or a merge's 汇总
     sheets = Sheets(grids, hidden)
     candidates = [n for n in names if n not in RESERVED]
@@ -104,7 +95,7 @@ class _Cached(Mapping[str, Grid]):
 
 def _tables(sheets: Sheets, name: str) -> dict[str, Located | None]:
     index = sheets.index(name)
-    return {key: locate_table(index, table) for key, table in TABLES.items()}
+    return {key: locate_table(index, table) for key, table in DEFAULT.tables.items()}
 
 
 def _title(grid: Grid, located: dict[str, Located | None]) -> str:
@@ -134,8 +125,8 @@ def unit_name(title: str) -> str:
 
 def _sheet_meta(sheets: Sheets, name: str, title: str) -> tuple[UnitMeta, str]:
     """The unit's details on its sheet: labelled 机关名称 … if the sheet has them, else its title or name."""
-    labels = {f.key: f.label for f in META_FIELDS if f.key in ("name", "level", "region", "year")}
-    values = {k: str(v).strip() for k, v in labelled_values(sheets, name, META_ROWS, labels, META_VALUE_COL).items() if v}
+    labels = {f.key: f.label for f in DEFAULT.meta_fields if f.key in ("name", "level", "region", "year")}
+    values = {k: str(v).strip() for k, v in labelled_values(sheets, name, layout_of(DEFAULT).meta_rows, labels, META_VALUE_COL).items() if v}
     meta = UnitMeta(level=values.get("level", ""), region=values.get("region", ""))
     if values.get("name"):
         meta.name, how = values["name"], "名称取自工作表中的“机关名称”"
@@ -149,11 +140,11 @@ def _sheet_meta(sheets: Sheets, name: str, title: str) -> tuple[UnitMeta, str]:
 
 
 def _sheet_report(sheets: Sheets, name: str, located: dict[str, Located | None], meta: UnitMeta) -> Report:
-    report = Report(meta=meta, unread_text=TEXT_KEYS)  # a sheet of tables: no text was asked for
-    for key, table in TABLES.items():
+    report = Report(meta=meta, unread_text=DEFAULT.text_keys)  # a sheet of tables: no text was asked for
+    for key, table in DEFAULT.tables.items():
         loc = located[key]
         if loc is None:
-            for cid in table_cells(key):
+            for cid in DEFAULT.table_cells(key):
                 report.values[cid] = None
                 report.states[cid] = State.TEXT
             report.findings.append(finding(
