@@ -361,12 +361,12 @@ def text_message(sheet: SheetPlan) -> str:
 @button("export")
 def export_button(book: Book) -> str:
     """导出: the open book (unsaved edits included) as .docx and .html next to its file; refused with errors."""
-    from .export import ExportRefused, export_report
+    from .export import ExportRefused, beside, export_report
 
     workbook = saved_path(book)
     report = read_report(BookGrids(book), str(workbook))
     try:
-        result = export_report(report, workbook, docx=workbook.with_suffix(".docx"), html=workbook.with_suffix(".html"))
+        result = export_report(report, workbook, beside(workbook))
     except ExportRefused as e:  # the CLI's refusal, with the first few errors and the remedy that fits a button
         raise ExportRefused(e.path or workbook, e.errors, shown=SHOWN_FINDINGS, remedy="点“校验”可标出出错的单元格") from None
     return export_message(result)

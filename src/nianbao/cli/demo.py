@@ -19,7 +19,7 @@ def demo_command(output: Path) -> None:
     """演示：生成示例工作簿，逐个校验并写出标注副本，导出可发布的报告，再按县里的做法汇总。"""
     from ..check import check, has_errors
     from ..examples import write_examples, write_shape_examples
-    from ..export import export_report
+    from ..export import beside, export_report
     from ..merge import merge
     from ..render import print_report
     from ..sources import read_report
@@ -44,7 +44,7 @@ def demo_command(output: Path) -> None:
     for path, report, findings in checked:
         if not has_errors(findings):
             stem = output / "发布" / report.meta.title
-            export_report(report, path, docx=stem.with_suffix(".docx"), html=stem.with_suffix(".html"))
+            export_report(report, path, beside(stem))
             out.print(f"已导出可发布的报告：{shown(str(stem))}.docx、.html")
     result = merge(paths, output / "汇总.xlsx", workers=1)
     out.print(f"已汇总：{shown(str(result.output))}（{shown(result.batch.headline())}）\n")

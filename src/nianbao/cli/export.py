@@ -7,27 +7,38 @@ from pathlib import Path
 import click
 
 from ..errors import NianbaoError
+from ..export import WRITERS
 from . import EXIT_FINDINGS, EXIT_UNUSABLE, console, fail, main, read_last_year, shown
+
+
+def _output_options(command):
+    """One option a writer (export.WRITERS: --docx, --html, --pdf), in the registry's order."""
+    for writer in reversed(WRITERS.values()):
+        command = click.option(f"--{writer.name}", writer.name, type=click.Path(path_type=Path), help=writer.help)(command)
+    return command
+
+
+def _choices() -> str:
+    """"--docx 年报.docx、--html 年报.html 或 --pdf 年报.pdf"."""
+    each = [f"--{w.name} 年报{w.suffix}" for w in WRITERS.values()]
+    return "、".join(each[:-1]) + " 或 " + each[-1] if len(each) > 1 else each[0]
 
 
 @main.command("export")
 @click.argument("file", type=click.Path(path_type=Path), metavar="文件")
-@click.option("--docx", "docx_out", type=click.Path(path_type=Path), help="导出Word文档（公文格式，可编辑）。给出文件夹时写在其中，与原文件同名。")
-@click.option("--html", "html_out", type=click.Path(path_type=Path), help="导出网页（单个文件，可直接发布到网站）。")
-@click.option("--pdf", "pdf_out", type=click.Path(path_type=Path), help="导出PDF（由Word文档经LibreOffice转换）。")
+@_output_options
 @click.option("--allow-errors", is_flag=True, help="报告有错误或文字未写完时仍导出（仅供草稿审阅，不要发布）。")
 @click.option("--last-year", "last_year", type=click.Path(path_type=Path), help="上年度报告，用于跨年度校验。")
-def export_command(file: Path, docx_out: Path | None, html_out: Path | None, pdf_out: Path | None,
-                   allow_errors: bool, last_year: Path | None) -> None:
+def export_command(file: Path, allow_errors: bool, last_year: Path | None, **outputs: Path | None) -> None:
     """导出可发布的年度报告：标题、六个部分、三张法定表格。报告有错误、文字未写或表格中有不是数字的内容时不导出。"""
     from ..export import ExportRefused, export, problems
     from ..render import counts_line
 
-    if not (docx_out or html_out or pdf_out):
-        fail("请至少指定一种输出：--docx 年报.docx、--html 年报.html 或 --pdf 年报.pdf", EXIT_UNUSABLE)
+    if not any(outputs.values()):
+        fail(f"请至少指定一种输出：{_choices()}", EXIT_UNUSABLE)
     last = read_last_year(last_year)
     try:
-        result = export(file, docx=docx_out, html=html_out, pdf=pdf_out, allow_errors=allow_errors, last=last)
+        result = export(file, allow_errors=allow_errors, last=last, **outputs)
     except ExportRefused as e:
         fail(str(e), EXIT_FINDINGS)
     except NianbaoError as e:  # the input unreadable, an output that cannot be written, LibreOffice missing

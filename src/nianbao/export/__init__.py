@@ -3,6 +3,11 @@
     >>> export("单位.xlsx", docx="年报.docx", html="年报.html").written
     [PosixPath('年报.docx'), PosixPath('年报.html')]
 
+Each kind of published file is a ``Writer`` in ``WRITERS``, keyed by its suffix:
+the keyword of ``export``, the command's option (``--docx``), its help, and
+which files the Excel 导出 button writes beside the workbook all come from
+there (docs/architecture.md, "add an output").
+
 The text and numbers come from the same Report the checker saw
 (sources.read_report + check.check). Refused unless ``allow_errors``: a report
 with errors, a report whose required sections have no text yet (S12), a table
@@ -13,10 +18,12 @@ what would be published would be wrong or empty.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NianbaoError
+from ..outputs import DOCX, HTML, PDF, Kind
 from ..report import Finding, Report, Severity
 
 # Warnings that stop publication as errors do: the published report would have empty sections or
@@ -71,6 +78,79 @@ class ExportResult:
         return unpublishable(self.report, self.findings)
 
 
+# --- the writers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One kind of published file. ``write(report, path, made_from)`` writes it and returns what to tell the
+    user (font warnings); ``made_from`` is the file of the writer named in ``from_writer`` when that one was
+    also asked for (a PDF is converted from the Word document), else None."""
+
+    kind: Kind  # the file's kind: its suffixes, what it is called in messages
+    help: str  # the command's option help
+    write: Callable[[Report, Path, Path | None], list[str]]
+    beside: bool = False  # the Excel 导出 button (and the demo) write it beside the workbook
+    from_writer: str = ""  # the suffix of the writer whose file this one is made from
+
+    @property
+    def suffix(self) -> str:
+        return self.kind.suffixes[0]
+
+    @property
+    def name(self) -> str:
+        """The keyword of ``export`` and the command's option: "docx" (``--docx``)."""
+        return self.suffix.lstrip(".")
+
+
+def _write_docx(report: Report, path: Path, made_from: Path | None) -> list[str]:
+    from .docx import write_docx
+
+    write_docx(report, path)
+    return []
+
+
+def _write_html(report: Report, path: Path, made_from: Path | None) -> list[str]:
+    from .html import write_html
+
+    write_html(report, path)
+    return []
+
+
+def _write_pdf(report: Report, path: Path, made_from: Path | None) -> list[str]:
+    from .docx import write_docx
+    from .pdf import docx_to_pdf, font_warnings
+
+    if made_from is not None:
+        docx_to_pdf(made_from, path)
+    else:
+        with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+            docx_to_pdf(write_docx(report, Path(tmp) / (path.stem + ".docx")), path)
+    return font_warnings(path)
+
+
+# In the order the command lists its options.
+WRITERS: dict[str, Writer] = {w.suffix: w for w in (
+    Writer(DOCX, "导出Word文档（公文格式，可编辑）。给出文件夹时写在其中，与原文件同名。", _write_docx, beside=True),
+    Writer(HTML, "导出网页（单个文件，可直接发布到网站）。", _write_html, beside=True),
+    Writer(PDF, "导出PDF（由Word文档经LibreOffice转换）。", _write_pdf, from_writer=".docx"),
+)}
+
+
+def beside(path: str | Path) -> dict[str, Path]:
+    """The outputs the Excel 导出 button writes for the workbook at ``path``: {"docx": 单位.docx, "html": 单位.html}."""
+    return {w.name: Path(path).with_suffix(w.suffix) for w in WRITERS.values() if w.beside}
+
+
+def _in_order() -> list[Writer]:
+    """The writers in the order they run: each one, then those made from its file."""
+    order: list[Writer] = []
+    for w in WRITERS.values():
+        if not w.from_writer:
+            order += [w, *(d for d in WRITERS.values() if d.from_writer == w.suffix)]
+    return order
+
+
 def export(path: str | Path, **options) -> ExportResult:
     """Read ``path`` as ``nianbao check`` does, then ``export_report`` it (same keyword options)."""
     from ..sources import read_report
@@ -81,45 +161,39 @@ def export(path: str | Path, **options) -> ExportResult:
 def export_report(
     report: Report,
     path: str | Path,
+    outputs: Mapping[str, str | Path | None] | None = None,
     *,
-    docx: str | Path | None = None,
-    html: str | Path | None = None,
-    pdf: str | Path | None = None,
     allow_errors: bool = False,
     last: Report | None = None,
+    **named: str | Path | None,
 ) -> ExportResult:
-    """Check ``report`` (read from ``path``, a file or the workbook open in Excel), then write each requested output.
+    """Check ``report`` (read from ``path``, a file or the workbook open in Excel), then write each requested
+    output, given by writer name in ``outputs`` or as keywords: ``docx=``, ``html=``, ``pdf=`` (``WRITERS``).
 
     An output may be a folder (the file is named after ``path``); none may be ``path`` or last year's report.
     """
     from ..check import check
-    from ..outputs import DOCX, HTML, PDF, Source, target
+    from ..outputs import Source, target
 
+    outputs = {**(outputs or {}), **named}
+    by_name = {w.name: w for w in WRITERS.values()}
+    unknown = sorted(set(outputs) - set(by_name))
+    if unknown:
+        raise TypeError(f"export_report: no writer named {', '.join(unknown)} (WRITERS: {', '.join(by_name)})")
     inputs = [Source(path, "原文件"), *([Source(last.meta.source, "上年度报告")] if last is not None and last.meta.source else [])]
     stem = Path(path).stem
-    docx, html, pdf = (None if out is None else target(out, kind, inputs, name=stem + kind.suffixes[0])
-                       for out, kind in ((docx, DOCX), (html, HTML), (pdf, PDF)))
+    targets = {name: target(out, by_name[name].kind, inputs, name=stem + by_name[name].suffix)
+               for name, out in outputs.items() if out is not None}
     findings = check(report, last)
     result = ExportResult(report, findings)
     if result.errors and not allow_errors:
         raise ExportRefused(path, result.errors)
-    if docx is not None or pdf is not None:
-        from .docx import write_docx
-
-        if docx is not None:
-            result.written.append(write_docx(report, docx))
-        if pdf is not None:
-            from .pdf import docx_to_pdf, font_warnings
-
-            if docx is not None:
-                result.written.append(docx_to_pdf(docx, pdf))
-            else:
-                with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
-                    draft = write_docx(report, Path(tmp) / (Path(pdf).stem + ".docx"))
-                    result.written.append(docx_to_pdf(draft, pdf))
-            result.warnings += font_warnings(pdf)
-    if html is not None:
-        from .html import write_html
-
-        result.written.append(write_html(report, html))
+    written: dict[str, Path] = {}
+    for writer in _in_order():
+        out = targets.get(writer.name)
+        if out is None:
+            continue
+        result.warnings += writer.write(report, out, written.get(writer.from_writer))
+        written[writer.suffix] = out
+        result.written.append(out)
     return result
