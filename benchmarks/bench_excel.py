@@ -139,11 +139,11 @@ def text_compute(grids: dict, source: str):
 
 def export_compute(grids: dict, source: str, folder: str):
     """导出 without Excel: read the book's grids, check, write the .docx and .html into ``folder``."""
-    from nianbao.excel import read_report
+    from nianbao.excel import read_open_book
     from nianbao.export import beside, export_report
 
     out = Path(folder) / Path(source).stem
-    return export_report(read_report(grids, source), source, beside(out))
+    return export_report(read_open_book(grids, source), source, beside(out))
 
 
 def merge_compute(grids: dict, workbook: str) -> None:

@@ -63,7 +63,7 @@ def results_rows(path: Path) -> list[tuple]:
 def test_open_book_reads_the_report_the_cli_reads(examples_dir, name):
     path = examples_dir / name
     book = open_book(payload(path))
-    from_excel = excel.read_report(excel.BookGrids(book), str(path))
+    from_excel = excel.read_open_book(excel.BookGrids(book), str(path))
     from_file = read_workbook(path)
     assert from_excel.values == from_file.values
     assert from_excel.states == from_file.states
@@ -80,7 +80,7 @@ def test_rows_inserted_above_a_table_are_found_by_labels(examples_dir, tmp_path)
         ws.unmerge_cells(str(merged))
     ws.insert_rows(1, 2)  # the unit added two rows of its own above the table
     wb.save(src)
-    report = excel.read_report(excel.BookGrids(open_book(payload(src))), str(src))
+    report = excel.read_open_book(excel.BookGrids(open_book(payload(src))), str(src))
     assert report.addresses["t3.disclosed.total"] == "表三!J9"
     assert [f.rule for f in report.findings if f.rule == "L1"] == ["L1"]
     result = press(src, tmp_path / "after.xlsx")

@@ -10,7 +10,7 @@ from lxml import etree
 
 from nianbao.examples import EXAMPLES
 from nianbao.export import ExportRefused, export
-from nianbao.export.document import blocks, shown_value, starts_with_own_heading
+from nianbao.export.blocks import blocks, shown_value, starts_with_own_heading
 from nianbao.export.docx import build_docx, write_docx
 from nianbao.formats import F2021
 from nianbao.grid import table_grid

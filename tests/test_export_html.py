@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.examples import EXAMPLES
-from nianbao.export.document import shown_value
+from nianbao.export.blocks import shown_value
 from nianbao.export.html import render_html, write_html
 from nianbao.formats import F2021
 from nianbao.grid import table_grid

@@ -15,7 +15,7 @@ from nianbao.cli import main
 from nianbao.formats import F2021
 from nianbao.headers import match_header
 from nianbao.merge import merge
-from nianbao.merge.assemble import DUPLICATE, SEVERAL, SKIPPED
+from nianbao.merge.batch import DUPLICATE, SEVERAL, SKIPPED
 from nianbao.report import findings_table
 from nianbao.sources import read_parts
 from nianbao.workbook.flat import MAX_CSV_BYTES

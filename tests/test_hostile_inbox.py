@@ -9,7 +9,7 @@ import openpyxl
 from unitbooks import one_application, unit_book
 
 from nianbao.merge import merge
-from nianbao.merge.assemble import SKIPPED
+from nianbao.merge.batch import SKIPPED
 from nianbao.merge.write import SUBMISSION_SHEET
 
 GBK_NAME = os.fsdecode("乡镇".encode("gbk") + b".xlsx")  # as Linux shows a name unzipped from Chinese Windows

@@ -125,6 +125,6 @@ def test_the_add_in_reads_an_error_value_as_an_error_too(tmp_path):
 
     path = patch_sheet(workbook(tmp_path / "e.xlsx"), "表三",
                        replace_cell("E5", '<c r="E5" s="11" t="e"><f>D5/0</f><v>#DIV/0!</v></c>'))
-    report = excel.read_report(excel.BookGrids(open_book(payload(path))), str(path))
+    report = excel.read_open_book(excel.BookGrids(open_book(payload(path))), str(path))
     assert report.values["t3.new.business"] is None
     assert [(f.rule, f.address) for f in report.findings] == [("N1", "表三!E5")]

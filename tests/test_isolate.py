@@ -15,7 +15,7 @@ from workbooks import workbook
 
 from nianbao.errors import ReaderFailed
 from nianbao.isolate import Died, Raised, call_isolated, map_isolated
-from nianbao.merge.assemble import UNREADABLE, assemble
+from nianbao.merge.batch import UNREADABLE, assemble
 from nianbao.merge.files import discover
 from nianbao.merge.worker import read_all
 from nianbao.sources import read_report_isolated

@@ -14,7 +14,7 @@ from unitbooks import one_application, unit_book
 from nianbao.cli import main
 from nianbao.examples import EXAMPLES
 from nianbao.json_output import OUTPUT_SCHEMA, OUTPUT_VERSION, schema
-from nianbao.merge.assemble import CATEGORIES, CATEGORY_CODES
+from nianbao.merge.batch import CATEGORIES, CATEGORY_CODES
 from nianbao.report import REPORT_SCHEMA, REPORT_VERSION, Report, Verdict
 from nianbao.sources import read_report
 

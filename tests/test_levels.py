@@ -15,7 +15,7 @@ from unitbooks import one_application, unit_book
 from nianbao.cli import main
 from nianbao.formats import F2021
 from nianbao.merge import merge
-from nianbao.merge.assemble import DUPLICATE, FUZZY, LOWER, MISSING, SKIPPED, UNREADABLE
+from nianbao.merge.batch import DUPLICATE, FUZZY, LOWER, MISSING, SKIPPED, UNREADABLE
 from nianbao.merge.roster import Roster
 from nianbao.workbook.layout import layout_of
 

@@ -16,7 +16,7 @@ from nianbao.errors import SourceError
 from nianbao.examples import EXAMPLES
 from nianbao.formats import F2021
 from nianbao.merge import collect, merge, summarise
-from nianbao.merge.assemble import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
+from nianbao.merge.batch import DUPLICATE, FUZZY, MISSING, SKIPPED, UNKNOWN, UNREADABLE, WRONG_YEAR
 from nianbao.merge.roster import Roster, RosterEntry, read_roster
 from nianbao.merge.summary import stock_note
 from nianbao.report import Verdict, findings_table

@@ -15,7 +15,7 @@ from nianbao.narrative import (
     ERRORS_NOTE,
     NarrativeError,
     context,
-    copy_templates,
+    copy_text_templates,
     generate,
     mark,
     plan,
@@ -205,7 +205,7 @@ def test_force_replaces_the_clerks_text(workbook, tmp_path):
 
 def test_a_county_template_folder_overrides_one_slot(workbook, tmp_path):
     folder = tmp_path / "模板"
-    copied = copy_templates(folder)
+    copied = copy_text_templates(folder)
     assert sorted(p.name for p in copied) == sorted(k + ".j2" for k in F2021.text_keys)
     (folder / "other.j2").write_text("{{ name }}{{ this_year }}未收取信息处理费。本县统一口径。\n", encoding="utf-8")
     (folder / "overview.intro.j2").unlink()  # a missing file falls back to the built-in one

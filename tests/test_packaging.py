@@ -36,7 +36,7 @@ def test_the_wheel_carries_the_checked_in_addin_byte_for_byte(dist):
     with zipfile.ZipFile(dist / f"nianbao-{__version__}-py3-none-any.whl") as z:
         assert z.read("nianbao/addin/nianbao.xlam") == XLAM.read_bytes()
         names = set(z.namelist())
-    assert {"nianbao/py.typed", "nianbao/templates/bundle/install.bat", "nianbao/templates/bundle/find_python.bat"} <= names
+    assert {"nianbao/py.typed", "nianbao/bundle_files/install.bat", "nianbao/bundle_files/find_python.bat"} <= names
     assert not [n for n in names if n.startswith("addin/")]  # only inside the package
 
 

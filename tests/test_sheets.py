@@ -14,7 +14,7 @@ from nianbao.check import check
 from nianbao.cli import main
 from nianbao.formats import F2021
 from nianbao.merge import merge
-from nianbao.merge.assemble import SEVERAL, SKIPPED
+from nianbao.merge.batch import SEVERAL, SKIPPED
 from nianbao.report import Report
 from nianbao.sources import read_parts
 

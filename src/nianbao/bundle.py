@@ -209,7 +209,7 @@ def download(python: str, pins: list[str], into: Path, index_url: str | None) ->
 def render(name: str, **context) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("nianbao", "templates/bundle"), keep_trailing_newline=True,
+    env = Environment(loader=PackageLoader("nianbao", "bundle_files"), keep_trailing_newline=True,
                       undefined=StrictUndefined, autoescape=False)
     return env.get_template(name).render(**context)
 

@@ -159,12 +159,12 @@ def saved_path(book: Book) -> Path:
     return path
 
 
-def read_report(grids: Mapping[str, Grid], source: str) -> Report:
+def read_open_book(grids: Mapping[str, Grid], source: str) -> Report:
     """The book (as grids) as the same Report ``nianbao check`` reads from the saved file."""
     from .workbook.read import read_grids
 
     report = read_grids(grids, source)
-    if report.meta.format != F2019.id and not any(cid in report.addresses for cid in DEFAULT.cell_ids):
+    if report.meta.format != F2019.id and not any(cid in report.addresses for cid in report.format.cell_ids):
         raise SourceError(
             "没有在这个工作簿中找到年报的表格（表二、表三、表四）。请打开按年报模板填写的工作簿，"
             "或用 nianbao template 生成模板后再填写", source,
@@ -252,7 +252,7 @@ def check_plan(grids: Mapping[str, Grid], source: str) -> CheckPlan:
     """Check the book given as grids; plan the marks, the 校验结果 rows and the closing alert."""
     from .check import check
 
-    report = read_report(grids, source)
+    report = read_open_book(grids, source)
     findings = check(report)
     before = read_result_rows(grids[RESULTS_SHEET]) if RESULTS_SHEET in grids else []
     marks = {cell for cell in mark_plan(findings) if cell[0] in grids}
@@ -332,7 +332,7 @@ def text_plan(grids: Mapping[str, Grid], source: str) -> TextPlan:
     from .narrative import mark
     from .textsheet import draft, plan_sheet
 
-    report = read_report(grids, source)
+    report = read_open_book(grids, source)
     generated, errors = draft(report)
     new_sheet = None if TEXT_SHEET in grids else layout_of(report.format).text_sheet_values()
     sheet = plan_sheet(grids[TEXT_SHEET] if new_sheet is None else new_sheet, generated, fmt=report.format)
@@ -364,7 +364,7 @@ def export_button(book: Book) -> str:
     from .export import ExportRefused, beside, export_report
 
     workbook = saved_path(book)
-    report = read_report(BookGrids(book), str(workbook))
+    report = read_open_book(BookGrids(book), str(workbook))
     try:
         result = export_report(report, workbook, beside(workbook))
     except ExportRefused as e:  # the CLI's refusal, with the first few errors and the remedy that fits a button
@@ -472,7 +472,7 @@ def free_name(path: Path) -> Path:
 
 def merge_message(result: MergeResult, plan: MergePlan) -> str:
     """The closing alert of 汇总: where the summary workbook is, who counted, what the county must chase."""
-    from .merge.assemble import MISSING
+    from .merge.batch import MISSING
 
     batch = result.batch
     units = batch.units

@@ -88,13 +88,13 @@ def document(command: str, files: list[dict[str, Any]], **more: Any) -> dict[str
 
 
 def _category(label: str) -> str:
-    from .merge.assemble import CATEGORY_CODES
+    from .merge.batch import CATEGORY_CODES
 
     return CATEGORY_CODES[label]
 
 
 def _outcome(label: str) -> str:
-    from .merge.assemble import NOT_USED, UNREADABLE, USED
+    from .merge.batch import NOT_USED, UNREADABLE, USED
 
     if label == USED:
         return "used"

@@ -6,8 +6,8 @@
     '本年度未收到政府信息公开申请，无上年结转的政府信息公开申请。'
 
 The sentences come from Jinja2 templates, one file per text slot
-(``templates/narrative/<slot>.j2``); a county copies them
-(``copy_templates``), edits its copies and points ``templates=`` (``--templates``)
+(``text_templates/<slot>.j2``); a county copies them
+(``copy_text_templates``), edits its copies and points ``templates=`` (``--templates``)
 at the folder. A slot the folder lacks falls back to the built-in file.
 
 Generated text is recognisable: the 文字 sheet's hidden column C (生成标记)
@@ -43,8 +43,8 @@ PLACEHOLDER = re.compile(r"【请(?:填写|核对)[^】]*】")
 # The first line of each text written from tables with errors: the numbers in it may be wrong. It goes
 # when the text is generated again from corrected tables (the text is still nianbao's, so it is updated).
 ERRORS_NOTE = "【请核对：本栏文字是按有错误的表格生成的，其中的数字可能不对；改正表格后请重新生成文字】"
-BUILTIN_TEMPLATES = "templates/narrative"
-TEMPLATE_SUFFIX = ".j2"
+TEXT_TEMPLATES = "text_templates"  # the built-in text templates (not the Excel template, not export's page)
+TEXT_TEMPLATE_SUFFIX = ".j2"
 
 ACTIONS = {
     "filled": "已填写（原为空）",
@@ -59,7 +59,7 @@ class NarrativeError(NianbaoError):
     """The text cannot be generated: numbers unknown, or a template is broken."""
 
 
-class TemplateError(NarrativeError):
+class TextTemplateError(NarrativeError):
     """A narrative template (a county's copy) cannot be used: not the report's fault."""
 
 
@@ -217,7 +217,7 @@ def _environment(templates: Path | None):
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates), encoding="utf-8"))
-    loaders.append(jinja2.PackageLoader("nianbao", BUILTIN_TEMPLATES))
+    loaders.append(jinja2.PackageLoader("nianbao", TEXT_TEMPLATES))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,  # a misspelt name in a county's copy must fail, not print nothing
@@ -249,30 +249,30 @@ def generate(report: Report, last: Report | None = None, templates: str | Path |
 
     folder = Path(templates) if templates is not None else None
     if folder is not None and not folder.is_dir():
-        raise TemplateError(f"模板文件夹“{folder}”不存在")
+        raise TextTemplateError(f"模板文件夹“{folder}”不存在")
     env = _environment(folder)
     ctx = context(report, last)
     out = {}
     for slot in report.format.text_slots:
-        name = slot.key + TEMPLATE_SUFFIX
+        name = slot.key + TEXT_TEMPLATE_SUFFIX
         try:
             out[slot.key] = tidy(env.get_template(name).render(ctx))
         except jinja2.TemplateSyntaxError as e:
-            raise TemplateError(f"文字模板“{e.filename or name}”第{e.lineno}行有语法错误：{e.message}") from e
+            raise TextTemplateError(f"文字模板“{e.filename or name}”第{e.lineno}行有语法错误：{e.message}") from e
         except jinja2.UndefinedError as e:
-            raise TemplateError(f"文字模板“{name}”使用了不存在的变量：{e.message}（可用变量见 docs/text.md）") from e
+            raise TextTemplateError(f"文字模板“{name}”使用了不存在的变量：{e.message}（可用变量见 docs/text.md）") from e
         except jinja2.TemplateError as e:
-            raise TemplateError(f"文字模板“{name}”无法生成：{e}") from e
+            raise TextTemplateError(f"文字模板“{name}”无法生成：{e}") from e
     return out
 
 
-def copy_templates(folder: str | Path) -> list[Path]:
+def copy_text_templates(folder: str | Path) -> list[Path]:
     """Copy the built-in templates into ``folder`` for a county to edit; existing files are kept."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for entry in resources.files("nianbao").joinpath(BUILTIN_TEMPLATES).iterdir():
-        if entry.name.endswith(TEMPLATE_SUFFIX):
+    for entry in resources.files("nianbao").joinpath(TEXT_TEMPLATES).iterdir():
+        if entry.name.endswith(TEXT_TEMPLATE_SUFFIX):
             target = folder / entry.name
             if not target.exists():
                 target.write_text(entry.read_text(encoding="utf-8"), encoding="utf-8")

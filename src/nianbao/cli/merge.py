@@ -96,7 +96,7 @@ class _progress:
 
 def _exit_code(result) -> int:
     """The worst unit's code (cli.exit_code); a roster unit that did not report is the batch's own error (1)."""
-    from ..merge.assemble import MISSING
+    from ..merge.batch import MISSING
 
     code = max((exit_code(u.status) for u in result.batch.units), default=EXIT_OK)
     if any(s.category == MISSING for s in result.batch.submissions):

@@ -30,14 +30,14 @@ from . import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, console, fail, main, read_l
 def text_command(file: Path | None, output: Path | None, in_place: bool, force: bool,
                  last_year: Path | None, templates: Path | None, copy_to: Path | None) -> None:
     """按表格数字生成“文字”工作表中的总体情况、问题和改进、其他事项；只填写空白栏目，已写的文字保留。"""
-    from ..narrative import NarrativeError, TemplateError, copy_templates
+    from ..narrative import NarrativeError, TextTemplateError, copy_text_templates
     from ..outputs import same_file
     from ..textsheet import text, text_name
 
     out = console()
     if copy_to is not None:
         try:
-            written = copy_templates(copy_to)
+            written = copy_text_templates(copy_to)
         except OSError as e:
             from ..errors import os_reason
 
@@ -55,7 +55,7 @@ def text_command(file: Path | None, output: Path | None, in_place: bool, force: 
     last = read_last_year(last_year)
     try:
         result = text(file, target, last=last, force=force, templates=templates)
-    except TemplateError as e:  # a county's template is broken: not the report's error
+    except TextTemplateError as e:  # a county's template is broken: not the report's error
         fail(str(e), EXIT_UNUSABLE)
     except NarrativeError as e:  # the numbers cannot be read
         fail(str(e), EXIT_FINDINGS)

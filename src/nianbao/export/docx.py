@@ -30,7 +30,7 @@ from lxml import etree
 from ..atomic import atomic_path
 from ..report import Report
 from ..safetext import clean
-from .document import blocks, grid_rows, header_rows, shown_value
+from .blocks import blocks, grid_rows, header_rows, shown_value
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"

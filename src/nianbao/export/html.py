@@ -20,7 +20,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..report import Report
 from ..safetext import clean
-from .document import blocks, grid_rows, header_rows, shown_value
+from .blocks import blocks, grid_rows, header_rows, shown_value
 
 
 @lru_cache(maxsize=1)
@@ -28,12 +28,12 @@ def _template():
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("nianbao", "export/templates"),
+        loader=jinja2.PackageLoader("nianbao", "export"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html.j2")
+    return env.get_template("page.html.j2")
 
 
 def table_rows(table_key: str, report: Report) -> dict:

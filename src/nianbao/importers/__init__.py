@@ -21,9 +21,9 @@ from ..locate import F2019_SINGLE_OTHER, LabelIndex, f2019_reasons, old_format_f
 from ..report import CellRef, Finding, Report, Severity, UnitMeta
 from ..rules import finding
 from ..schema import LEVELS
-from .assemble import fill_table
 from .compact import Compact
 from .document import Document
+from .fill import fill_table
 from .load import LOADERS, load_document
 from .sections import (
     find_headings,
@@ -95,7 +95,7 @@ def read_document(
         reasons += [r for r in f2019_reasons(LabelIndex(block.grid)) if r not in reasons]
     reasons += [r for r in f2019_text_reasons(c, *tables_area(spans, len(text)), reads) if r not in reasons]
     if reasons == [F2019_SINGLE_OTHER]:
-        reasons = []  # a 2021 report that keeps the old one-row （六）: read as its 合计 (assemble), never as 2019
+        reasons = []  # a 2021 report that keeps the old one-row （六）: read as its 合计 (fill), never as 2019
     if reasons:
         meta.format = F2019.id
         reads["t2"] = None  # its columns mean other things in 2019; 表三、表四's common rows still map
@@ -137,7 +137,7 @@ def _texts(doc: Document, text: str, spans) -> dict[str, str]:
 
 def _old_format_t2(report: Report) -> None:
     from ..report import State
-    from .assemble import address
+    from .fill import address
 
     for cid in F2021.table_cells("t2"):
         report.values[cid] = None

@@ -15,7 +15,7 @@ Two ways to a table, both driven by the schema's row and column trees:
   between its label and the next label.
 
 Either way a ``TableRead`` says, per row, the label as printed and the raw
-cells; ``assemble.fill_table`` turns them into numbers.
+cells; ``fill.fill_table`` turns them into numbers.
 """
 
 from __future__ import annotations

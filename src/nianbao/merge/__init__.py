@@ -26,7 +26,7 @@ from typing import Any
 
 from ..parts import ColumnMap
 from ..report import Finding, Report
-from .assemble import Batch, assemble
+from .batch import Batch, assemble
 from .files import discover
 from .roster import Roster, read_roster
 from .summary import check_summary, summarise
@@ -79,7 +79,7 @@ def gather(
     records = read_all(items, workers, advance, columns=columns)
     last = None
     if last_year is not None:
-        from .assemble import merge_year
+        from .batch import merge_year
         from .lastyear import read_last_year
 
         lasts = [last_year] if isinstance(last_year, (str, Path)) else list(last_year)
@@ -181,7 +181,7 @@ def merge_records(
     records, roster = list(records), _roster(roster)
     last = None
     if last_year is not None:
-        from .assemble import merge_year
+        from .batch import merge_year
 
         last = last_year_from_records(list(last_year), roster, merge_year(records, year))
     return _finish(assemble(records, roster=roster, year=year, last=last), output, region)

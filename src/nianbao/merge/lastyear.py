@@ -48,7 +48,7 @@ class LastYear:
             return self
         import pandas as pd
 
-        from .assemble import in_cells_of
+        from .batch import in_cells_of
 
         numbers = self.frame[list(self.format.cell_ids)].to_numpy(dtype=float)
         moved = [in_cells_of(row, self.format, fmt) for row in numbers]
@@ -76,7 +76,7 @@ def _from_merge_output(path: Path, roster: Roster | None) -> LastYear:
 
     from ..report import Verdict
     from ..workbook.read import open_workbook
-    from .assemble import identity
+    from .batch import identity
 
     with source(path), open_workbook(path) as book:
         if DETAIL_SHEET not in book.names:
@@ -122,7 +122,7 @@ def last_year_from_records(records: list[Record], roster: Roster | None = None, 
 
     ``year`` is this year's: only records of the year before are taken.
     """
-    from .assemble import assemble, blank_cells
+    from .batch import assemble, blank_cells
 
     batch = assemble(records, roster=roster, year=(year - 1) if year else None)
     frame = batch.frame[batch.frame["counted"].astype(bool)]

@@ -176,7 +176,7 @@ def _covers(rows: Grid, fmt: Format) -> list[Covered]:
 
 
 def _carried(rows: Grid) -> list[Carried]:
-    from .assemble import CARRIED_CATEGORIES
+    from .batch import CARRIED_CATEGORIES
 
     head = next((i for i, r in enumerate(rows[:10]) if tuple(plain_text(v) for v in r[:4]) == SUBMISSION_HEADER[:4]), None)
     if head is None:

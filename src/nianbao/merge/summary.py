@@ -28,7 +28,7 @@ from ..report import CellRef, Finding, Report, UnitMeta
 from ..rules import evaluate, finding
 from ..schema import LEVELS, Format
 from ..workbook.layout import layout_of
-from .assemble import DUPLICATE, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
+from .batch import DUPLICATE, UNKNOWN, UNREADABLE, WRONG_YEAR, Batch
 
 SUMMARY_NAME = "汇总"
 

@@ -39,7 +39,7 @@ from ..workbook.layout import (
     table_right,
     text_height,
 )
-from .assemble import CATEGORIES, MISSING, Batch, Unit
+from .batch import CATEGORIES, MISSING, Batch, Unit
 from .lastyear import DETAIL_HEADER_ROWS, DETAIL_SHEET, KEY_ROW_MARK
 from .lower import COVERS_COLUMNS, COVERS_SHEET, SEAL_MARK, SUBMISSION_HEADER, SUBMISSION_SHEET, seal
 from .peers import BLANK, HIGH, LOW, MIN_FACTOR, MIN_UNITS, ZERO
