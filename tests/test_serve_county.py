@@ -198,7 +198,7 @@ def test_last_year_checks_run_on_upload_as_check_last_year_does(client, admin, t
 
 
 def test_y7_runs_on_upload_with_last_years_submission_in_the_archive(client, admin, tmp_path):
-    """A rule added to rules.CHECKS reaches the portal with no change there: 行政许可 12 last year, 400 now."""
+    """A rule added to rules.CHECK_BUILDERS reaches the portal with no change there: 行政许可 12 last year, 400 now."""
     from nianbao.check import check
     from nianbao.serve.store import blob_store
     from nianbao.serve.submissions import findings_of

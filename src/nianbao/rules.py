@@ -387,6 +387,28 @@ def _plausibility_checks(fmt: Format) -> Iterator[Check]:
     yield Check("P5", I, _terms(*t4_totals, *received), p5_fails, p5_describe)
 
 
+CheckBuilder = Callable[[Format], Iterable[Check]]
+
+
+def _equations(build: Callable[[Format], Iterator[Equation]]) -> CheckBuilder:
+    return lambda fmt: (e.check() for e in build(fmt))
+
+
+def _on_known_numbers(build: CheckBuilder) -> CheckBuilder:
+    return lambda fmt: (replace(c, known_only=True) for c in build(fmt))
+
+
+# Where every numeric rule comes from, in the order findings list them: each builder makes a format's
+# checks of one kind (docs/architecture.md, "add a rule").
+CHECK_BUILDERS: list[CheckBuilder] = [
+    _equations(_t3_equations),
+    _equations(_t4_equations),
+    _equations(_cross_year_equations),
+    _on_known_numbers(lambda fmt: _jump_checks()),
+    _on_known_numbers(_plausibility_checks),
+]
+
+
 def format_checks(fmt: Format) -> tuple[Check, ...]:
     """Every numeric check of a format, in the order findings list them: built once per format id."""
     return _format_checks(fmt.id)
@@ -397,18 +419,9 @@ def _format_checks(format_id: str) -> tuple[Check, ...]:
     fmt = get_format(format_id)
     if not fmt.readable:
         return ()
-    found = (
-        *(e.check() for e in _t3_equations(fmt)),
-        *(e.check() for e in _t4_equations(fmt)),
-        *(e.check() for e in _cross_year_equations(fmt)),
-        *(replace(c, known_only=True) for c in _jump_checks()),
-        *(replace(c, known_only=True) for c in _plausibility_checks(fmt)),
-    )
+    found = [c for build in CHECK_BUILDERS for c in build(fmt)]
     # A rule about cells a format does not have is not a rule of that format.
     return tuple(c for c in found if all(t.cell.startswith("meta.") or t.cell in fmt.cells for t in c.terms))
-
-
-CHECKS: tuple[Check, ...] = format_checks(DEFAULT)  # transitional: the default format's checks
 
 
 # --- evaluation ---------------------------------------------------------------

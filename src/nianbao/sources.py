@@ -5,8 +5,11 @@
     >>> read_report("峰灵镇2023年报.txt").values == read_report("单位.xlsx").values
     True
 
-Readers register by file suffix in READERS; a workbook reader handles the
-Excel family (and explains .xls / .et files it cannot read).
+Readers register by file suffix: READERS for workbooks and a saved Report, and
+the importer's loaders (importers.load.LOADERS: a saved page, copied text, Word,
+PDF) for published reports — a new importer is one entry there
+(docs/architecture.md, "add an importer"). A workbook reader handles the Excel
+family (and explains .xls / .et files it cannot read).
 """
 
 from __future__ import annotations
@@ -42,21 +45,25 @@ def _report_json(path: Path) -> Report:
     return read_report_json(path)
 
 
+# The Excel family: .xls is old binary Excel, read by calamine (what it cannot read is refused with advice);
+# .et is WPS's, read where calamine can; .ods is OpenDocument (LibreOffice, WPS can save it).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 READERS: dict[str, Callable[[Path], Report]] = {
-    ".xlsx": _workbook,
-    ".xlsm": _workbook,
-    ".xls": _workbook,  # old binary Excel, read by calamine; what it cannot read is refused with advice
-    ".et": _workbook,  # WPS: read where calamine can, else the same advice
-    ".ods": _workbook,  # OpenDocument (LibreOffice, WPS can save it)
-    # Published reports (nianbao import): a saved page, copied text, Word, PDF.
-    ".html": _published,
-    ".htm": _published,
-    ".shtml": _published,
-    ".txt": _published,
-    ".docx": _published,
-    ".pdf": _published,
+    **dict.fromkeys(WORKBOOK_SUFFIXES, _workbook),
     ".json": _report_json,  # a Report saved by `nianbao import --json` (an archive of past years)
 }
+
+
+def _published_suffixes() -> tuple[str, ...]:
+    # Asked only for a suffix READERS lacks: checking an .xlsx never imports the importers.
+    from .importers.load import LOADERS
+
+    return tuple(LOADERS)
+
+
+def reader_for(suffix: str) -> Callable[[Path], Report] | None:
+    """The reader of a file with this suffix (lower case), or None."""
+    return READERS.get(suffix) or (_published if suffix in _published_suffixes() else None)
 
 
 def read_report(path: str | Path, last: Report | None = None) -> Report:
@@ -67,10 +74,10 @@ def read_report(path: str | Path, last: Report | None = None) -> Report:
         with source(path):
             raise UnsupportedSource("这是一个文件夹，不是年报文件；汇总文件夹中的全部工作簿请用 nianbao merge 文件夹，"
                                     "逐个校验请用 nianbao check 文件夹/*.xlsx")
-    reader = READERS.get(path.suffix.lower())
+    reader = reader_for(path.suffix.lower())
     if reader is None:
         with source(path):
-            kinds = "、".join(sorted(READERS))
+            kinds = "、".join(sorted((*READERS, *_published_suffixes())))
             raise UnsupportedSource(f"不支持“{path.suffix or '无扩展名'}”文件；可读取的类型：{kinds}")
     return _published(path, last) if reader is _published and last is not None else reader(path)
 
@@ -114,7 +121,7 @@ def read_parts(path: str | Path, columns: ColumnMap | None = None, last: Report 
         from .workbook.flat import read_flat_csv
 
         return read_flat_csv(path, columns)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".et", ".ods"):
+    if suffix in WORKBOOK_SUFFIXES:
         from .workbook.units import read_book
 
         return read_book(path, columns)

@@ -5,7 +5,7 @@
 
 A row printed as one run of digits has many possible splits into its cells.
 ``resolve`` keeps a row's split only when exactly one split is consistent with
-the table's identities — the error-level equations declared in ``rules.CHECKS``
+the table's identities — the error-level equations of ``rules.format_checks``
 that lie within the table (表三 每行/每列, 表四 总计) — across all rows at once.
 Nothing here knows a sum by hand; a table whose printed numbers break an identity
 simply has no consistent split, and its run-together rows stay unread.
@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..formats import F2021
 from ..report import Severity
-from ..rules import CHECKS, Check
+from ..rules import Check, format_checks
 
 MAX_CANDIDATES = 20_000  # per row; beyond this a row is reported unreadable, not searched
 MAX_NODES = 500_000  # search steps for a whole table
@@ -78,7 +79,7 @@ def row_splits(tokens: Sequence[str], n: int) -> list[tuple[str, ...]] | None:
 def table_identities(cells: set[str]) -> list[Check]:
     """The error-level equations that lie wholly within ``cells`` (one table, this year)."""
     return [
-        c for c in CHECKS
+        c for c in format_checks(F2021)  # published reports are read in the 2021 format
         if c.severity is Severity.ERROR and not c.needs_last and c.cells and set(c.cells) <= cells
         and not any(t.cell.startswith("meta.") for t in c.terms)
     ]

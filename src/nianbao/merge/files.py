@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FileMissing, shown_name
+from ..sources import WORKBOOK_SUFFIXES
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 # Read from a folder: the Excel family, and CSV files (a flat table of one row per unit; parts.py).
 INPUT_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
