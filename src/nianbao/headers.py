@@ -234,7 +234,7 @@ def _spellings() -> dict[str, tuple[str, ...]]:
     """Each cell's labels as one text, the ways a header strings them: the row's last one or two labels
     (or all) then the column's, with and without their numbering."""
     out = {}
-    for cid, spec in CELLS.items():
+    for cid, spec in DEFAULT.cells.items():
         rows, cols = spec.row_path, spec.column_path
         forms = set()
         for r in {rows[-1:], rows[-2:], rows}:

@@ -429,7 +429,7 @@ def column_summary(cols: list[Column]) -> str:
              f"单元格{len(cells)}列、单位信息{len(fields)}列" + (f"（其中按对应表{by_map}列）" if by_map else "")]
     left = unmatched(cols)
     if left:
-        shown = "、".join(f"{c.letter}「{c.header}」（{c.how}" + (f"，像是{CELLS[near].label}" if (near := _near(c, cols)) else "")
+        shown = "、".join(f"{c.letter}「{c.header}」（{c.how}" + (f"，像是{DEFAULT.cells[near].label}" if (near := _near(c, cols)) else "")
                          + "）" for c in left[:10])
         parts.append(f"{len(left)}列没有读取：{shown}" + (f"等{len(left)}列" if len(left) > 10 else ""))
     ignored = [c for c in cols if c.how == IGNORED]
