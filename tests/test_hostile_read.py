@@ -7,15 +7,20 @@ naming the file, which `nianbao check` prints in Chinese with exit 2.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from hostile import add_cells, patch_part, patch_sheet, replace_cell, whitespace_bomb
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from workbooks import workbook
 
 from nianbao.cli import main
 from nianbao.errors import CorruptWorkbook, TooLarge
 from nianbao.report import Severity, State
 from nianbao.workbook.read import read_workbook
+from nianbao.workbook.sheetxml import SMALL, SheetPart, column_number, sheet_parts
 
 
 def check_cli(path):
@@ -57,6 +62,44 @@ def test_a_whitespace_zip_bomb_is_refused_from_its_declared_size(tmp_path):
     with pytest.raises(TooLarge) as e:
         read_workbook(path)
     assert "解压后有130 MB" in str(e.value) and "每个部件上限128 MB" in str(e.value)
+
+
+# The quick bound (SheetPart.small: one pass, no cell looked at one by one) vouches only for cells that
+# calamine, which takes a tag's last "r" whatever the quotes, places within A1:Z99999.
+_TAG = st.builds(
+    lambda ref, before, after, ws, prefix, close: f"<{prefix}c{ws}{before}{ref}{after}{close}",
+    st.one_of(st.sampled_from(["Z99999", "A1", "D5", "AA1", "A100000"]), st.from_regex(r"\A[A-Za-z]{1,4}0?[0-9]{1,7}\Z")).map(
+        lambda r: f'r="{r}"'),
+    st.sampled_from(["", "", 's="1" ', 'foo="1" ']),
+    st.sampled_from(["", ' s="2"', ' r="XFD1048576"', " r='XFD1048576'", ' t="n" r="A2000000"', ' cm="1" t="e"', '\nt="n"']),
+    st.sampled_from([" ", " ", " ", "  ", "\n", "\t"]),
+    st.sampled_from(["", "", "", "x:"]),
+    st.sampled_from(["><v>1</v></c>", "/>"]),
+)
+_LAST_R = re.compile(r"""(?<![\w:])r=["']([A-Za-z]+)([0-9]+)""")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_TAG, min_size=1, max_size=4))
+@example(['<c r="A40" r="XFD1048576"><v>1</v></c>'])
+@example(["<c r=\"A1\" s=\"1\" r='XFD1048576'/>"])
+@example(['<c s="1" r="XFD1048576"><v>1</v></c>'])
+@example(['<x:c r="XFD1048576"><v>1</v></x:c>'])
+def test_the_quick_bound_vouches_only_for_cells_calamine_places_near(tags):
+    cells = "".join(t.replace("</c>", "</x:c>") if t.startswith("<x:") else t for t in tags)
+    part = SheetPart(f'<worksheet xmlns:x="urn:x"><sheetData><row>{cells}</row></sheetData></worksheet>'.encode())
+    if part.small():
+        for tag in tags:
+            letters, digits = _LAST_R.findall(tag)[-1]
+            assert int(digits) <= SMALL[0] and column_number(letters.upper()) <= SMALL[1], tag
+
+
+def test_a_report_sheet_takes_the_quick_bound_and_a_far_one_does_not(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(workbook(tmp_path / "t.xlsx")) as z:
+        assert all(SheetPart(z.read(part)).small() for part in sheet_parts(z).values())
+    assert not SheetPart(b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="AA1"><v>1</v></c></row></sheetData>').small()
 
 
 def test_check_says_it_in_chinese_and_exits_two(tmp_path):

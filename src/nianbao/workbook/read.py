@@ -69,7 +69,7 @@ from .layout import (
     a1,
     layout_of,
 )
-from .sheetxml import MAX_COLS, MAX_ROWS, SheetPart, SheetXmlError, ods_extents, sheet_parts
+from .sheetxml import MAX_COLS, MAX_ROWS, SMALL, SheetPart, SheetXmlError, ods_extents, sheet_parts
 
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 HiddenValue = Callable[[str, int, int], "tuple[str, str] | None"]
@@ -228,6 +228,8 @@ class WorkbookFile(Mapping[str, Grid]):
             return
         part = self.part(name)
         try:
+            if part.small() and SMALL[0] * SMALL[1] <= MAX_SHEET_CELLS:  # a report's sheet, known from one pass
+                return
             rows, cols = part.extent()
             if rows * cols > MAX_SHEET_CELLS or rows > MAX_ROWS or cols > MAX_COLS:
                 rows, cols = part.exact_extent()  # only cells holding a value count

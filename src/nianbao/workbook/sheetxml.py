@@ -150,6 +150,10 @@ _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: (?:s|t|cm|vm|ph)=
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+# A cell tag that is not plain, or that reaches past Z99999: where none is found, every value is within
+# A1:Z99999 (2.6 million cells, within the reader's MAX_SHEET_CELLS) with no per-cell work at all.
+SMALL = (99_999, 26)  # the farthest (row, column) ``SheetPart.small`` vouches for: Z99999
+_NOT_SMALL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][0-9]{1,5}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>)')
 _ERROR_TYPE = re.compile(rb'\st="e"')
 
 
@@ -172,6 +176,14 @@ class SheetPart:
         self._refs: list[tuple[bytes, bytes, bytes]] | None = None
         self._scan: SheetScan | None = None
         self._index: dict[tuple[int, int], tuple[re.Match[bytes], int]] | None = None
+        self._small: bool | None = None
+
+    def small(self) -> bool:
+        """Whether every cell tag is plain and within A1:Z99999 (SMALL): one pass, no cell looked at one by
+        one. A report's sheets are; anything else asks ``extent``."""
+        if self._small is None:
+            self._small = not (_NOT_SMALL.search(self.data) or (b":c" in self.data and _PREFIXED_CELL.search(self.data)))
+        return self._small
 
     @property
     def plain(self) -> bool:
