@@ -137,3 +137,21 @@ def test_normalise_joins_the_variants_of_spec_3_5():
     assert normalise("(一)予以公开") == normalise("（一）予以公开")
     assert normalise("法人或者其它组织") == normalise("法人或其他组织")
     assert normalise("自然人") != normalise("总计")
+
+
+def test_a_table_passed_to_another_process_is_the_same_cache_key_there(tmp_path):
+    # TableSpec keeps its hash (it keys the grid caches); a string's hash differs between processes, so the
+    # kept hash must not travel with a pickled table.
+    import pickle
+    import subprocess
+    import sys
+
+    table = TABLES["t3"]
+    assert table_grid(table)  # hashed here, under this process's seed
+    (tmp_path / "t3.pickle").write_bytes(pickle.dumps(table))
+    code = ("import pickle, sys; from nianbao.schema import TABLES; "
+            "t = pickle.loads(open(sys.argv[1], 'rb').read()); print(hash(t) == hash(TABLES['t3']), {TABLES['t3']: 1}.get(t))")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t3.pickle")], capture_output=True, text=True,
+                             env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout.split()
+        assert out == ["True", "1"]

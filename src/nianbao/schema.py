@@ -109,6 +109,18 @@ class TableSpec:
     label_widths: tuple[float, ...] = ()
     value_width: float = 9
 
+    def __hash__(self) -> int:
+        # The key of the per-table caches (grid.table_grid), asked several times a workbook: hashing the
+        # whole tree of sections each time cost more than the lookup. Fields never change (frozen).
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.key, self.name, self.heading, self.sections, self.label_widths, self.value_width))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}  # a string's hash differs between processes
+
     @property
     def sheet(self) -> str:
         return self.name
