@@ -63,16 +63,16 @@ class Skipped:
     reason: str
 
 
-def _skip_reason(path: Path, output: Path | None, skip: Mapping[Path, str]) -> str | None:
+def _skip_reason(path: Path, resolved: Path, output: Path | None, skip: Mapping[Path, str]) -> str | None:
     name = path.name
     if name.startswith(LOCK_PREFIX):
         return LOCK_REASON
     if name.startswith("."):
         # Hidden files include the temporary file of an interrupted save (atomic.py writes ".nianbao-*").
         return "隐藏文件或未完成保存的临时文件"
-    if output is not None and path.resolve() == output:
+    if output is not None and resolved == output:
         return "本次汇总的输出文件"
-    return skip.get(path.resolve())
+    return skip.get(resolved)
 
 
 def _inside(target: Path, folder: Path) -> bool:
@@ -115,7 +115,7 @@ def discover(
         if not given.exists():
             raise FileMissing("文件或文件夹不存在，请检查路径", shown_name(str(given)))
         if given.is_file():
-            candidates = [(given, shown_name(given.name))]
+            candidates = [(given, shown_name(given.name), None)]
         else:
             candidates = []
             folder = given.resolve()
@@ -129,24 +129,26 @@ def discover(
                     elif (here / d).is_symlink():  # os.walk does not follow it; say so
                         skipped.append(Skipped(rel + "/", _link_reason(here / d, folder) or "文件夹链接，未跟随"))
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+                below = folder / here.relative_to(given)  # os.walk follows no link: the real folder
                 for name in sorted(files):
                     p = here / name
                     rel = prefix + shown_name(p.relative_to(given).as_posix())
-                    why = _link_reason(p, folder) if p.is_symlink() else None
+                    link = p.is_symlink()
+                    why = _link_reason(p, folder) if link else None
                     suffix = Path(name).suffix.lower()
                     if why is None and suffix not in INPUT_SUFFIXES and not name.startswith((".", LOCK_PREFIX)):
                         why = OTHER_KINDS.get(suffix, NOT_A_WORKBOOK)
                     if why:
                         skipped.append(Skipped(rel, why))
                     else:
-                        candidates.append((p, rel))
-        candidates.sort(key=lambda c: c[0].is_symlink())  # a file itself before a link to it
-        for p, relative in candidates:
-            reason = _skip_reason(p, out, passed_over)
+                        candidates.append((p, rel, None if link else below / name))
+        candidates.sort(key=lambda c: c[2] is None)  # a file itself before a link to it
+        for p, relative, real in candidates:
+            resolved = real or p.resolve()
+            reason = _skip_reason(p, resolved, out, passed_over)
             if reason:
                 skipped.append(Skipped(relative, reason))
                 continue
-            resolved = p.resolve()
             if resolved in found:
                 skipped.append(Skipped(relative, f"与「{found[resolved].relative}」是同一个文件（链接或重复给出），只读取一次"))
                 continue
