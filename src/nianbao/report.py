@@ -49,6 +49,9 @@ class Severity(str, Enum):
         return _SEVERITY_RANK[self]
 
 
+_SEVERITIES = tuple(Severity)
+
+
 _SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示", Severity.UNREAD: "未读取"}
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2, Severity.UNREAD: 3}
 ACKNOWLEDGED_LABEL = "已核实"
@@ -130,7 +133,7 @@ def findings_table(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
-    counts = dict.fromkeys(Severity, 0)
+    counts = dict.fromkeys(_SEVERITIES, 0)  # not the Enum itself: iterating it is a generator a member
     for f in findings:
         if not f.acknowledged:
             counts[f.severity] += 1

@@ -14,7 +14,6 @@ one rule only a merge can apply: H2, each unit against the others of its level
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -148,15 +147,18 @@ class Batch:
     def covered(self) -> list[Covered]:
         """Every unit the totals count, with the lower 汇总s it came through and its unknown cells: what the
         merge workbook keeps (lower.COVERS_SHEET) for the level above."""
+        import numpy as np
+
         out = []
-        cells = self.frame[list(self.format.cell_ids)].to_numpy(dtype=float) if len(self.frame) else None
+        cell_ids = self.format.cell_ids
+        unknown_at = np.isnan(self.frame[list(cell_ids)].to_numpy(dtype=float)) if len(self.frame) else None
         for i, u in enumerate(self.units):
             if not u.readable:
                 continue
             if u.record.merge_output:
                 out += [replace(c, via=u.record.where + (VIA + c.via if c.via else "")) for c in u.record.covers]
             else:
-                unknown = tuple(cid for cid, v in zip(self.format.cell_ids, cells[i]) if math.isnan(v)) if cells is not None else ()
+                unknown = tuple(cell_ids[j] for j in np.flatnonzero(unknown_at[i])) if unknown_at is not None else ()
                 meta = u.record.meta
                 out.append(Covered(u.display, meta.name, meta.level, meta.government_own, "", unknown))
         return out
