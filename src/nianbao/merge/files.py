@@ -114,6 +114,7 @@ def discover(
     for given in given_paths:
         if not given.exists():
             raise FileMissing("文件或文件夹不存在，请检查路径", shown_name(str(given)))
+        candidates: list[tuple[Path, str, Path | None]]  # (path, as shown, its real path when found by walking)
         if given.is_file():
             candidates = [(given, shown_name(given.name), None)]
         else:
