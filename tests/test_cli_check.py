@@ -84,10 +84,11 @@ def test_check_is_one_quick_process_that_imports_no_pandas(tmp_path):
     path = workbook(tmp_path / "ok.xlsx")
     code = (
         f"import sys\nfrom nianbao.cli import main\ntry:\n    main(['check', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
-        "print('PANDAS' if 'pandas' in sys.modules else 'NOPANDAS', 'OPENPYXL' if 'openpyxl' in sys.modules else 'NOOPENPYXL')"
+        "print('PANDAS' if 'pandas' in sys.modules else 'NOPANDAS', 'OPENPYXL' if 'openpyxl' in sys.modules else 'NOOPENPYXL',"
+        " 'MERGE' if 'nianbao.merge' in sys.modules else 'NOMERGE')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("NOPANDAS NOOPENPYXL")
+    assert out.strip().endswith("NOPANDAS NOOPENPYXL NOMERGE")  # the merge package is a tenth of check's imports
 
 
 def test_unreadable_last_year_exits_two_naming_it(tmp_path):

@@ -48,6 +48,9 @@ def _report_json(path: Path) -> Report:
 # The Excel family: .xls is old binary Excel, read by calamine (what it cannot read is refused with advice);
 # .et is WPS's, read where calamine can; .ods is OpenDocument (LibreOffice, WPS can save it).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere: no report
+LOCK_REASON = "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
+
 READERS: dict[str, Callable[[Path], Report]] = {
     **dict.fromkeys(WORKBOOK_SUFFIXES, _workbook),
     ".json": _report_json,  # a Report saved by `nianbao import --json` (an archive of past years)

@@ -30,9 +30,8 @@ def check_command(files: tuple[Path, ...], last_year: Path | None, as_json: bool
     """校验年报：找出每个不符合规则的单元格，并说明原因。原文件不会被修改。"""
     from ..check import check
     from ..json_output import document, dumps, file_result, skipped_file, unreadable_file, unreadable_part
-    from ..merge.files import LOCK_PREFIX, LOCK_REASON
     from ..render import print_report
-    from ..sources import read_parts_isolated
+    from ..sources import LOCK_PREFIX, LOCK_REASON, read_parts_isolated  # not from merge: check imports no merge code
 
     if annotate_to is not None and len(files) > 1 and annotate_to.exists() and not annotate_to.is_dir():
         fail(f"{annotate_to} 是一个文件：校验多个文件时，--annotate 应为文件夹（每个文件的标注副本写在其中）", EXIT_UNUSABLE)

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FileMissing, shown_name
-from ..sources import WORKBOOK_SUFFIXES
+from ..sources import LOCK_PREFIX, LOCK_REASON, WORKBOOK_SUFFIXES
 
 # Read from a folder: the Excel family, and CSV files (a flat table of one row per unit; parts.py).
 INPUT_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
-LOCK_PREFIX = "~$"  # Excel/WPS lock file of a workbook that is open somewhere
 # Why a file of another kind in the inbox was not read (the rest: NOT_A_WORKBOOK).
 OTHER_KINDS = {
     ".xlsb": "Excel二进制工作簿（.xlsb）无法读取；请在Excel中另存为“Excel工作簿（*.xlsx）”",
@@ -45,7 +44,6 @@ OTHER_KINDS = {
     ".htm": "已发布的年报（网页），汇总只读取单位填报的工作簿；可用 nianbao check 单独校验",
 }
 NOT_A_WORKBOOK = "不是年报工作簿，未读取"
-LOCK_REASON = "Excel/WPS锁定文件（工作簿正在别处打开），不是报告"
 
 
 @dataclass(frozen=True)
