@@ -146,11 +146,13 @@ def test_a_table_passed_to_another_process_is_the_same_cache_key_there(tmp_path)
     import subprocess
     import sys
 
-    table = TABLES["t3"]
+    from nianbao.formats import F2021
+
+    table = F2021.tables["t3"]
     assert table_grid(table)  # hashed here, under this process's seed
     (tmp_path / "t3.pickle").write_bytes(pickle.dumps(table))
-    code = ("import pickle, sys; from nianbao.schema import TABLES; "
-            "t = pickle.loads(open(sys.argv[1], 'rb').read()); print(hash(t) == hash(TABLES['t3']), {TABLES['t3']: 1}.get(t))")
+    code = ("import pickle, sys; from nianbao.formats import F2021; t3 = F2021.tables['t3']; "
+            "t = pickle.loads(open(sys.argv[1], 'rb').read()); print(hash(t) == hash(t3), {t3: 1}.get(t))")
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t3.pickle")], capture_output=True, text=True,
                              env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout.split()
