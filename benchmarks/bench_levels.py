@@ -24,12 +24,11 @@ import hashlib
 import random
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench_merge import YEAR, Generator, consistent_numbers, load, tree_rss  # the script's folder is on sys.path
+from bench_merge import YEAR, Generator, consistent_numbers, load, timed_merge  # the script's folder is on sys.path
 
 from nianbao.merge import Record, merge_records, record_from_report
 from nianbao.report import Report
@@ -60,34 +59,6 @@ def unit_files(folder: Path, n: int, seed: int = 13) -> None:
         gen.write(folder / f"{name}.xlsx", name, "县级部门", YEAR, consistent_numbers(rng))
 
 
-def run(folder: Path, out: Path) -> tuple[float, int]:
-    import subprocess
-    import threading
-
-    exe = Path(sys.executable).parent / "nianbao"
-    cmd = [str(exe) if exe.exists() else "nianbao", "merge", str(folder), "-o", str(out), "--json"]
-    peak = 0
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
-            time.sleep(0.02)
-
-    t = threading.Thread(target=sample)
-    t.start()
-    _, err = proc.communicate()
-    elapsed = time.perf_counter() - start
-    done.set()
-    t.join()
-    if proc.returncode not in (0, 1, 2) or not out.exists():
-        raise SystemExit(f"nianbao merge failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return elapsed, peak
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--counties", type=int, default=100)
@@ -105,7 +76,7 @@ def main() -> None:
         peaks: dict[str, int] = {"counties": 0, "units": 0}
         for i in range(args.repeat):
             for kind in ("counties", "units"):
-                elapsed, peak = run(root / kind, root / f"{kind}-{i}.xlsx")
+                elapsed, peak = timed_merge(root / kind, root / f"{kind}-{i}.xlsx")
                 times[kind].append(elapsed)
                 peaks[kind] = max(peaks[kind], peak)
                 print(f"  {kind}: {elapsed:.2f}s", flush=True)

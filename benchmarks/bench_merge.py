@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from nianbao.formats import F2021
@@ -205,10 +206,14 @@ def tree_rss(pid: int) -> int:
 
 
 def run_cli(folder: Path, out: Path, roster: Path, workers: int | None) -> tuple[float, int]:
+    args = ["--roster", str(roster)] + (["--workers", str(workers)] if workers else [])
+    return timed_merge(folder, out, args)
+
+
+def timed_merge(folder: Path, out: Path, args: Sequence[str] = ()) -> tuple[float, int]:
+    """``nianbao merge FOLDER -o OUT --json ARGS`` as a process: seconds, and the process tree's peak RSS."""
     exe = Path(sys.executable).parent / "nianbao"
-    cmd = [str(exe) if exe.exists() else "nianbao", "merge", str(folder), "-o", str(out), "--roster", str(roster), "--json"]
-    if workers:
-        cmd += ["--workers", str(workers)]
+    cmd = [str(exe) if exe.exists() else "nianbao", "merge", str(folder), "-o", str(out), "--json", *args]
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

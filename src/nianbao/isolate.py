@@ -77,15 +77,15 @@ def death_reason(exitcode: int | None, timed_out: float | None = None) -> Died:
 def _cap_memory(extra: int | None) -> None:
     if not extra:
         return
-    try:
+    # Where there is no /proc or no RLIMIT_AS (macOS, Windows) the worker runs uncapped: the bounds
+    # checked before parsing still hold, and a worker that dies is still one file's 无法读取.
+    with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
         import resource
 
         with open("/proc/self/statm") as f:
             size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = size + extra
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass  # no /proc or no RLIMIT_AS (macOS, Windows): the bounds before parsing still hold
 
 
 def _worker(fn: Callable[[Any], Any], conn: Connection, memory: int | None) -> None:
